@@ -1,0 +1,48 @@
+// Typed errors a user can meet. Each names what is wrong, where, and what to do about it; the CLI
+// prints `Name: message` without a stack and maps `exitCode` to its own exit status.
+
+export abstract class LayerLensError extends Error {
+  /** 1 = the model (or a file it refers to) is bad; 2 = the request is malformed. */
+  abstract readonly exitCode: 1 | 2;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The bytes are not a readable ONNX model: truncated, corrupt, or some other protobuf. */
+export class ModelFormatError extends LayerLensError {
+  readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly byteOffset?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The model decodes but its graph is not valid: cycles, dangling inputs, impossible tensors. */
+export class ModelGraphError extends LayerLensError {
+  readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly where?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An external-data reference that cannot be honoured (outside the model folder, missing, short). */
+export class ExternalDataError extends LayerLensError {
+  readonly exitCode = 1;
+}
+
+/** Shapes that cannot hold: incompatible broadcasts, absurd sizes, bindings that contradict the model. */
+export class ShapeError extends LayerLensError {
+  readonly exitCode = 1;
+}
+
+/** A malformed request: bad flags, bindings for inputs the model lacks. */
+export class UsageError extends LayerLensError {
+  readonly exitCode = 2;
+}

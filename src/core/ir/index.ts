@@ -1,0 +1,8 @@
+// The IR's public surface.
+export * from './attribute';
+export * from './data-type';
+export * from './graph';
+export * from './model';
+export * from './shape';
+export * from './sparse-tensor';
+export * from './tensor';
