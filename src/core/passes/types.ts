@@ -1,0 +1,54 @@
+// The contract of rewrite rules: pattern -> check -> rewrite. A rule lists every place its pattern
+// matches; check() passes or fails with a reason a user can read; rewrite() changes the model at one
+// site. The same rule feeds quick fixes (when check passes) and hover/diagnostic text (when it fails).
+import type { Graph, Node } from '../ir/graph';
+import type { Model } from '../ir/model';
+import type { ShapeInference } from '../shape/types';
+
+export type RuleFamily = 'fuse' | 'quantize' | 'prune' | 'cleanup';
+
+/** One place a rule's pattern matches: the anchor node (where a fix is offered) and every node involved. */
+export interface Site {
+  anchor: Node;
+  nodes: Node[];
+  graph: Graph;
+}
+
+export type CheckResult = { ok: true } | { ok: false; reason: string };
+
+export interface RuleContext {
+  model: Model;
+  /** Shapes inferred for the model as it is before this rewrite. */
+  shapes: ShapeInference;
+}
+
+/** How close the rewritten model's outputs must stay to the original's for verification to pass. */
+export interface Tolerance {
+  /** Largest allowed |a-b| relative to max|a| over each output. */
+  maxRelError?: number;
+  maxAbsError?: number;
+  /** Smallest allowed cosine similarity of each output with the original. */
+  minCosine?: number;
+  /** Smallest allowed top-1 agreement when the output looks like class scores. */
+  minTop1?: number;
+}
+
+export interface RewriteRule<S extends Site = Site> {
+  /** Stable id, e.g. 'fuse-conv-batchnorm' (used by --only, code actions, docs). */
+  id: string;
+  title: string;
+  family: RuleFamily;
+  tolerance: Tolerance;
+  /** Every site where the pattern matches, including those check() will refuse. */
+  match(ctx: RuleContext): S[];
+  check(site: S, ctx: RuleContext): CheckResult;
+  /** Apply at one site that passed check(); mutates ctx.model. */
+  rewrite(site: S, ctx: RuleContext): void;
+}
+
+export interface PassResult {
+  model: Model;
+  modified: boolean;
+  applied: { rule: string; anchor: string }[];
+  refused: { rule: string; anchor: string; reason: string }[];
+}
