@@ -390,25 +390,19 @@ class BuildContext {
 /** Unnamed nodes take ONNX Runtime's name: `<OpType>_<k>`, k counting non-Constant nodes in file order. */
 function nameNodes(g: Graph): void {
   let k = 0;
+  let j = 0;
   for (const n of g.nodes) {
     const isConstant = n.opType === 'Constant' && n.domain === '';
-    if (!n.name) n.displayName = isConstant ? `Constant_${k}` : `${n.opType}_${k}`;
-    if (!isConstant) k++;
+    // Constant nodes never run in ORT (they become initializers), so their names only need to be unique.
+    if (!n.name) n.displayName = isConstant ? `Constant_${j}` : `${n.opType}_${k}`;
+    if (isConstant) j++;
+    else k++;
   }
 }
 
 /** Rejects cycles. Nodes out of topological order are allowed (they are sorted where needed). */
 function checkOrder(g: Graph): void {
-  const index = new Map<Node, number>();
-  g.nodes.forEach((n, i) => index.set(n, i));
-  let sorted = true;
-  for (const [i, n] of g.nodes.entries()) {
-    for (const v of n.inputs) {
-      const p = v?.producer;
-      if (p && p.graph === g && index.get(p)! >= i) sorted = false;
-    }
-  }
-  if (sorted) return;
+  if (isSorted(g)) return;
   if (topologicalOrder(g) === null) {
     const stuck = findCycleNode(g);
     throw new ModelGraphError(
@@ -418,28 +412,59 @@ function checkOrder(g: Graph): void {
   }
 }
 
-/** Nodes of `g` in an order where producers come before consumers; null if there is a cycle. */
+/** True when every node comes after the producers of its inputs (as ONNX requires of files). */
+export function isSorted(g: Graph): boolean {
+  const seen = new Set<Node>();
+  for (const n of g.nodes) {
+    for (const v of n.inputs) {
+      const p = v?.producer;
+      if (p && p.graph === g && !seen.has(p)) return false;
+    }
+    seen.add(n);
+  }
+  return true;
+}
+
+/** Names read inside a node's subgraphs that resolve to values of `g` (implicit inputs of If/Loop/Scan). */
+function implicitInputs(n: Node, g: Graph): Node[] {
+  const out: Node[] = [];
+  for (const sub of n.subgraphs()) {
+    for (const m of sub.allNodes()) {
+      for (const v of m.inputs) if (v?.graph === g && v.producer) out.push(v.producer);
+    }
+  }
+  return out;
+}
+
+/**
+ * Nodes of `g` in an order where producers come before consumers (the file order when it already
+ * is one); null if there is a cycle. Values a subgraph reads from `g` count as inputs of its node.
+ */
 export function topologicalOrder(g: Graph): Node[] | null {
+  if (isSorted(g)) return g.nodes;
   const pending = new Map<Node, number>();
+  const dependents = new Map<Node, Node[]>();
   const ready: Node[] = [];
   for (const n of g.nodes) {
-    const deps = new Set(n.inputs.map((v) => v?.producer).filter((p): p is Node => !!p && p.graph === g));
+    const deps = new Set(
+      [...n.inputs.map((v) => v?.producer), ...implicitInputs(n, g)].filter((p): p is Node => !!p && p.graph === g && p !== n),
+    );
     pending.set(n, deps.size);
+    for (const d of deps) {
+      const list = dependents.get(d) ?? [];
+      list.push(n);
+      dependents.set(d, list);
+    }
     if (deps.size === 0) ready.push(n);
   }
-  const out: Node[] = [];
-  while (ready.length) {
-    const n = ready.shift()!;
-    out.push(n);
-    const next = new Set<Node>();
-    for (const v of n.outputs) for (const u of v?.uses ?? []) if (u.node.graph === g) next.add(u.node);
-    for (const m of next) {
+  for (let i = 0; i < ready.length; i++) {
+    for (const m of dependents.get(ready[i]!) ?? []) {
       const left = pending.get(m)! - 1;
       pending.set(m, left);
       if (left === 0) ready.push(m);
     }
   }
-  return out.length === g.nodes.length ? out : null;
+  return ready.length === g.nodes.length ? ready : null;
 }
 
 function findCycleNode(g: Graph): Node | undefined {

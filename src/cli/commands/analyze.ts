@@ -1,0 +1,118 @@
+// `layerlens analyze MODEL`: shapes and cost of every layer, as a table, JSON or CSV.
+import type { Command } from 'commander';
+import { analyzeModel } from '../../core/analysis/analyze';
+import type { AnalysisReport, NodeReport, TensorInfo } from '../../core/analysis/report';
+import { UsageError } from '../../core/errors';
+import { loadModelFile } from '../../node/model-file';
+import { bytes, csv, pct, safe, si, table } from '../format';
+import { bindingsFrom, parseDimBinding, parseInputBinding, parsePositiveInt, type BindingFlags } from '../options';
+
+interface AnalyzeFlags extends BindingFlags {
+  json?: boolean;
+  csv?: boolean;
+  byOp?: boolean;
+  top?: number;
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('infer shapes and count MACs, FLOPs, parameters and bytes of every layer')
+    .argument('<model>', 'an .onnx file')
+    .option('--input <name=AxBx...>', "bind a graph input's whole shape (repeatable)", parseInputBinding)
+    .option('--dim <name=value>', 'bind a symbolic dim by name, e.g. batch=1 (repeatable)', parseDimBinding)
+    .option('--json', 'print one JSON object (see docs/cli.md)')
+    .option('--csv', 'print one CSV row per node')
+    .option('--by-op', 'summarise by op type instead of listing layers')
+    .option('--top <n>', 'list only the N most expensive layers (by MACs, then FLOPs)', parsePositiveInt)
+    .action((path: string, flags: AnalyzeFlags) => {
+      if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
+      const loaded = loadModelFile(path);
+      const { report } = analyzeModel(loaded.model, {
+        bindings: bindingsFrom(flags),
+        path,
+        loadMs: loaded.readMs + loaded.decodeMs,
+      });
+      process.stdout.write(render(report, flags) + '\n');
+    });
+}
+
+function ranked(report: AnalysisReport, top?: number): NodeReport[] {
+  const nodes = [...report.nodes].sort((a, b) => (b.macs ?? -1) - (a.macs ?? -1) || (b.flops ?? -1) - (a.flops ?? -1));
+  return top ? nodes.slice(0, top) : nodes;
+}
+
+function shapeText(t: TensorInfo): string {
+  return t.shape ? `[${t.shape.map((d) => (d === null ? '?' : d)).join(',')}]` : '?';
+}
+
+export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
+  if (flags.json) {
+    const nodes = flags.top ? ranked(report, flags.top) : report.nodes;
+    return JSON.stringify({ ...report, nodes }, null, 2);
+  }
+  if (flags.csv) {
+    if (flags.byOp) {
+      return csv(
+        ['opType', 'domain', 'count', 'macs', 'flops', 'params'],
+        report.byOp.map((o) => [o.opType, o.domain, o.count, o.macs, o.flops, o.params]),
+      );
+    }
+    const nodes = flags.top ? ranked(report, flags.top) : report.nodes;
+    return csv(
+      ['name', 'opType', 'graph', 'macs', 'flops', 'params', 'weightBytes', 'activationBytes', 'intensity', 'outputShapes'],
+      nodes.map((n) => [n.name, n.opType, n.graph, n.macs, n.flops, n.params, n.weightBytes, n.activationBytes,
+        n.intensity === null ? null : Number(n.intensity.toFixed(3)), n.outputs.map(shapeText).join(' ')]),
+    );
+  }
+  const t = report.totals;
+  const lines: string[] = [];
+  const m = report.model;
+  lines.push(
+    `${safe(m.path ?? m.graphName)}: IR ${m.irVersion}, opsets ${Object.entries(m.opsets).map(([d, v]) => `${safe(d)} ${v}`).join(', ')}` +
+      (m.producer ? `, made by ${safe(m.producer)}` : ''),
+  );
+  lines.push(`${m.nodeCount} nodes` + (m.nestedNodeCount ? ` (+${m.nestedNodeCount} in subgraphs/functions)` : ''));
+  lines.push(`inputs:  ${report.inputs.map((i) => `${safe(i.name)} ${i.dtype}${shapeText(i)}`).join(', ')}`);
+  lines.push(`outputs: ${report.outputs.map((i) => `${safe(i.name)} ${i.dtype}${shapeText(i)}`).join(', ')}`);
+  lines.push('');
+  if (flags.byOp) {
+    const ops = [...report.byOp].sort((a, b) => b.macs - a.macs || b.flops - a.flops);
+    lines.push(
+      table(
+        ['op', 'count', 'MACs', 'share', 'FLOPs', 'params'],
+        ops.map((o) => [safe(o.domain ? `${o.domain}.${o.opType}` : o.opType), String(o.count), si(o.macs), pct(o.macs, t.macs), si(o.flops), si(o.params)]),
+        new Set([1, 2, 3, 4, 5]),
+      ),
+    );
+  } else {
+    const nodes = ranked(report, flags.top);
+    lines.push(
+      table(
+        ['layer', 'op', 'MACs', 'share', 'FLOPs', 'params', 'output'],
+        nodes.map((n) => [
+          safe((n.graph ? `${n.graph}/` : '') + n.name),
+          safe(n.opType),
+          si(n.macs),
+          n.macs === null ? '?' : pct(n.macs, t.macs),
+          si(n.flops),
+          si(n.params),
+          n.outputs.map(shapeText).join(' '),
+        ]),
+        new Set([2, 3, 4, 5]),
+      ),
+    );
+    if (flags.top && report.nodes.length > nodes.length) lines.push(`(${report.nodes.length - nodes.length} more layers; drop --top to list all)`);
+  }
+  lines.push('');
+  lines.push(
+    `total: ${si(t.macs)}MACs, ${si(t.flops)}FLOPs, ${si(t.params)} params (${bytes(t.weightBytes)} of weights), ` +
+      `${bytes(t.activationBytes)} of activations` + (report.totalsIncomplete ? ' — lower bounds: some layers could not be costed' : ''),
+  );
+  for (const u of report.unknownOps) {
+    lines.push(`unknown op: ${safe(u.domain ? `${u.domain}.${u.opType}` : u.opType)} x${u.count} (not costed, not counted as 0)`);
+  }
+  for (const w of report.warnings) lines.push(`warning: ${safe(w)}`);
+  lines.push(`time: load ${report.timings.loadMs} ms, shapes ${report.timings.shapeMs} ms, cost ${report.timings.costMs} ms`);
+  return lines.join('\n');
+}

@@ -1,0 +1,20 @@
+// The `layerlens` command line: analyze | profile | optimize.
+import { Command } from 'commander';
+import { registerAnalyze } from './commands/analyze';
+import { exitWithError } from './errors';
+
+const program = new Command();
+program
+  .name('layerlens')
+  .description('Cost, profile and slim ONNX models for edge devices.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  .exitOverride((err) => {
+    // commander's own usage errors (unknown option, bad value) exit 2; --help/--version exit 0.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+registerAnalyze(program);
+
+program.parseAsync(process.argv).catch(exitWithError);
