@@ -14,4 +14,6 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  // The ONNX Runtime worker runs in its own process (src/node/ort-runtime.ts forks it).
+  build({ ...common, entryPoints: { 'profile-worker': 'src/node/profile-worker.ts' }, outdir: 'dist' }),
 ]);

@@ -1,6 +1,7 @@
 // The `layerlens` command line: analyze | profile | optimize.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
+import { registerProfile } from './commands/profile';
 import { exitWithError } from './errors';
 
 const program = new Command();
@@ -16,5 +17,6 @@ program
   });
 
 registerAnalyze(program);
+registerProfile(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -8,3 +8,8 @@ declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
 declare const performance: { now(): number };
+interface AbortSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}

@@ -1,5 +1,6 @@
 // The analyze report: what `layerlens analyze --json` prints and what the language server and the
 // graph view will read. Plain data (JSON-serialisable), built from the IR by analyze.ts.
+import type { CostTotals, NodeCost, OpTypeCost, UnknownCostOp } from '../cost/types';
 
 export interface TensorInfo {
   name: string;
@@ -8,42 +9,18 @@ export interface TensorInfo {
   dtype: string;
 }
 
-export interface NodeReport {
-  name: string;
+/** A node's cost (see cost/types.ts) without its IR links, plus its op and tensor shapes. */
+export type NodeReport = Omit<NodeCost, 'node' | 'graphPath'> & {
   opType: string;
   domain: string;
   /** '' for the main graph; `If_3/then_branch` for a subgraph; `fn:domain.name` for a function body. */
   graph: string;
-  /** null when not computable (unknown op or symbolic shapes): never a silent 0. */
-  macs: number | null;
-  flops: number | null;
-  params: number;
-  weightBytes: number;
-  activationBytes: number | null;
-  /** FLOPs per byte moved (weights + inputs + outputs), null when either is unknown. */
-  intensity: number | null;
-  known: boolean;
-  note?: string;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
-}
+};
 
-export interface Totals {
-  macs: number;
-  flops: number;
-  params: number;
-  weightBytes: number;
-  activationBytes: number;
-}
-
-export interface OpSummary {
-  opType: string;
-  domain: string;
-  count: number;
-  macs: number;
-  flops: number;
-  params: number;
-}
+export type Totals = CostTotals;
+export type OpSummary = OpTypeCost;
 
 export interface AnalysisReport {
   model: {
@@ -63,7 +40,7 @@ export interface AnalysisReport {
   totalsIncomplete: boolean;
   nodes: NodeReport[];
   byOp: OpSummary[];
-  unknownOps: { domain: string; opType: string; count: number; nodes: string[] }[];
+  unknownOps: UnknownCostOp[];
   warnings: string[];
   timings: { loadMs: number; shapeMs: number; costMs: number };
 }

@@ -1,10 +1,12 @@
 // Costs every node of a model (main graph, control-flow bodies, function bodies) and folds them into
 // per-op-type and model totals. Rules (docs/cost-model.md):
 //  - params: elements of the distinct constant tensors nodes read (initializers and Constant-node
-//    outputs alike), except int64/bool/string tensors, which hold shapes, axes and indices;
+//    outputs alike) that are weights: float tensors of any width, and integer tensors read by
+//    quantized ops (QLinear*, *Integer, DequantizeLinear, MatMulNBits...). Other integer, bool and
+//    string constants hold shapes, axes and indices, and are not parameters;
 //  - control flow: If counts its more expensive branch (an upper bound), Loop its body times a
 //    constant trip count (else once, with a warning), Scan its body times the scan length.
-import { DataType, storageBytes } from '../ir/data-type';
+import { DataType, isFloatType, storageBytes } from '../ir/data-type';
 import type { Graph, Node, Value } from '../ir/graph';
 import type { Model } from '../ir/model';
 import { isConcrete } from '../ir/shape';
@@ -14,12 +16,16 @@ import { CostContext, numel } from './context';
 import { costFunction } from './registry';
 import type { CostReport, CostTotals, NodeCost, OpTypeCost, UnknownCostOp } from './types';
 
-const NOT_PARAMS = new Set([DataType.INT64, DataType.BOOL, DataType.STRING, DataType.UNDEFINED]);
+/** Ops that read quantized integer weights, biases or zero points. */
+const QUANTIZED_OPS = /^(QLinear\w+|\w+Integer|DequantizeLinear|MatMulNBits|DynamicQuantizeMatMul|QGemm|QAttention|MatMulIntegerToFloat|GatherBlockQuantized)$/;
 
-/** The constant tensor behind a value, when it is a weight (see the params rule above). */
-export function weightTensor(v: Value | null): Tensor | null {
+/** The constant tensor behind input `v` of `consumer`, when it is a weight (see the params rule above). */
+export function weightTensor(v: Value | null, consumer: Node): Tensor | null {
   const t = v?.constant ?? v?.sparseInitializer?.values ?? null;
-  return t && !NOT_PARAMS.has(t.dataType) ? t : null;
+  if (!t) return null;
+  if (isFloatType(t.dataType)) return t;
+  if (t.dataType === DataType.INT64 || t.dataType === DataType.BOOL || t.dataType === DataType.STRING) return null;
+  return QUANTIZED_OPS.test(consumer.opType) ? t : null;
 }
 
 function valueBytes(v: Value, shapes: ShapeInference): number | null {
@@ -40,7 +46,7 @@ function costNode(node: Node, graphPath: string, shapes: ShapeInference): NodeCo
   const seen = new Set<Tensor>();
   for (const v of node.inputs) {
     if (!v) continue;
-    const w = weightTensor(v);
+    const w = weightTensor(v, node);
     if (w) {
       if (!seen.has(w)) {
         seen.add(w);
@@ -97,7 +103,7 @@ export function costModel(model: Model, shapes: ShapeInference): CostReport {
   const distinct = new Map<Tensor, number>();
   for (const c of nodes) {
     for (const v of c.node.inputs) {
-      const w = weightTensor(v);
+      const w = weightTensor(v, c.node);
       if (w && !distinct.has(w)) distinct.set(w, sparseParams(v) ?? w.elementCount);
     }
   }

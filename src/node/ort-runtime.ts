@@ -1,0 +1,92 @@
+// InferenceRuntime on onnxruntime-node, in a child process (profile-worker): cancellable through an
+// AbortSignal, bounded by a time limit, and a crash or hang there becomes a ProfileError here while
+// the caller (CLI, language server) carries on. Each request gets a fresh process.
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProfileError } from '../core/profile/errors';
+import type { InferenceRuntime, ProfileRequest, RawProfile, RunOptions } from '../core/profile/runtime';
+import { parseOrtTrace } from '../core/profile/trace';
+import type { WorkerMessage, WorkerRequest } from './profile-worker';
+
+/** dist/profile-worker.js next to the bundle; under tsx (tests) the TypeScript source. */
+function workerEntry(): { path: string; execArgv: string[] } {
+  const js = join(__dirname, 'profile-worker.js');
+  if (existsSync(js)) return { path: js, execArgv: [] };
+  return { path: join(__dirname, 'profile-worker.ts'), execArgv: ['--import', 'tsx'] };
+}
+
+export interface WorkerResult {
+  plainRunsMs: number[];
+  trace: string | null;
+  optimizedModel: Uint8Array | null;
+  threads: number | null;
+}
+
+export function runWorker(req: ProfileRequest, profile: boolean, opts: RunOptions = {}): Promise<WorkerResult> {
+  const { path, execArgv } = workerEntry();
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(new ProfileError('profiling was cancelled before it started'));
+    const child = fork(path, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    let settled = false;
+    let result: WorkerResult | null = null;
+    let failure: Error | null = null;
+    const finish = (err: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (err) reject(err);
+      else resolve(result!);
+    };
+    const onAbort = (): void => finish(new ProfileError('profiling was cancelled'));
+    opts.signal?.addEventListener('abort', onAbort);
+    const limit = opts.timeoutMs ?? 600_000;
+    const timer = setTimeout(
+      () => finish(new ProfileError(`profiling took longer than ${Math.round(limit / 1000)} s and was stopped (raise --timeout for big models)`)),
+      limit,
+    );
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') opts.onProgress?.(m.message);
+      else if (m.type === 'error') failure = new ProfileError(m.message);
+      else {
+        result = {
+          plainRunsMs: m.plainRunsMs,
+          trace: m.trace,
+          optimizedModel: m.optimizedModel ? Buffer.from(m.optimizedModel, 'base64') : null,
+          threads: m.threads,
+        };
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (failure) return finish(failure);
+      if (result) return finish(null);
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      finish(new ProfileError(`the ONNX Runtime worker ${how} before finishing${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+    });
+    child.on('error', (e) => finish(new ProfileError(`cannot start the ONNX Runtime worker: ${e.message}`)));
+    const msg: WorkerRequest = { type: 'profile', req, profile };
+    child.send(msg);
+  });
+}
+
+export class OrtRuntime implements InferenceRuntime {
+  async profile(req: ProfileRequest, opts: RunOptions = {}): Promise<RawProfile> {
+    const r = await runWorker(req, true, opts);
+    if (!r.trace) throw new ProfileError('ONNX Runtime wrote no profile: the profile file is missing');
+    const parsed = parseOrtTrace(r.trace, 'the ONNX Runtime profile');
+    // Drop the warm-up run recorded first in the profile.
+    const events = parsed.events.filter((e) => e.run > 0).map((e) => ({ ...e, run: e.run - 1 }));
+    return {
+      mode: req.mode,
+      plainRunsMs: r.plainRunsMs,
+      profiledRunsUs: parsed.runsUs.slice(1),
+      events,
+      ...(r.optimizedModel ? { optimizedModel: r.optimizedModel } : {}),
+      threads: r.threads,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+// The process that runs onnxruntime-node for measuring. ORT's create/run block the event loop and a
+// native fault kills the process, so the caller (ort-runtime.ts) keeps this in a child process and
+// talks to it over IPC: one request in, progress messages and one result (or error) out.
+//
+// Test hook (tests only): LAYERLENS_WORKER_FAULT=crash aborts the process after loading the model,
+// =hang spins forever, so the caller's crash and timeout handling can be tested with a real process.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { DataType } from '../core/ir/data-type';
+import type { ProfileRequest } from '../core/profile/runtime';
+import { checkInput, generateInput, loadInputFile, type InputData } from './inputs';
+
+export type WorkerRequest = { type: 'profile'; req: ProfileRequest; profile: boolean };
+export type WorkerMessage =
+  | { type: 'progress'; message: string }
+  | { type: 'result'; plainRunsMs: number[]; trace: string | null; optimizedModel: string | null; threads: number | null }
+  | { type: 'error'; message: string };
+
+const ORT_TYPE: Partial<Record<DataType, [ort.Tensor.Type, (b: ArrayBuffer, o: number, n: number) => ort.Tensor.DataType]>> = {
+  [DataType.FLOAT]: ['float32', (b, o, n) => new Float32Array(b, o, n)],
+  [DataType.DOUBLE]: ['float64', (b, o, n) => new Float64Array(b, o, n)],
+  [DataType.INT64]: ['int64', (b, o, n) => new BigInt64Array(b, o, n)],
+  [DataType.UINT64]: ['uint64', (b, o, n) => new BigUint64Array(b, o, n)],
+  [DataType.INT32]: ['int32', (b, o, n) => new Int32Array(b, o, n)],
+  [DataType.UINT32]: ['uint32', (b, o, n) => new Uint32Array(b, o, n)],
+  [DataType.INT16]: ['int16', (b, o, n) => new Int16Array(b, o, n)],
+  [DataType.UINT16]: ['uint16', (b, o, n) => new Uint16Array(b, o, n)],
+  [DataType.INT8]: ['int8', (b, o, n) => new Int8Array(b, o, n)],
+  [DataType.UINT8]: ['uint8', (b, o, n) => new Uint8Array(b, o, n)],
+  [DataType.BOOL]: ['bool', (b, o, n) => new Uint8Array(b, o, n)],
+  [DataType.FLOAT16]: ['float16', (b, o, n) => new Uint16Array(b, o, n)],
+};
+
+function toOrt(d: InputData): ort.Tensor {
+  const spec = ORT_TYPE[d.elemType];
+  if (!spec) throw new Error(`input '${d.name}': unsupported type ${d.elemType}`);
+  const copy = d.bytes.slice();
+  const n = d.shape.reduce((a, x) => a * x, 1);
+  return new ort.Tensor(spec[0], spec[1](copy.buffer, 0, n) as Float32Array, d.shape);
+}
+
+/** Resolves once the message is handed to the IPC channel, so that exiting cannot lose it. */
+function send(m: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(m, undefined, undefined, () => resolve());
+  });
+}
+
+async function handle(msg: WorkerRequest): Promise<void> {
+  // Quiet ORT's own warnings (e.g. about saving NCHWc graphs); errors still reach the caller.
+  ort.env.logLevel = 'error';
+  const { req } = msg;
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const spec of req.inputs) {
+    const file = req.inputFiles?.[spec.name];
+    const data = file ? loadInputFile(file, spec.name) : generateInput(spec);
+    if (file) checkInput(data, spec);
+    feeds[spec.name] = toOrt(data);
+  }
+  const level = req.mode === 'deployed' ? 'all' : 'disabled';
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: level,
+    ...(req.threads ? { intraOpNumThreads: req.threads } : {}),
+  };
+  send({ type: 'progress', message: `loading ${req.modelPath}` });
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(req.modelPath, base);
+  } catch (e) {
+    throw new Error(`ONNX Runtime cannot load the model: ${(e as Error).message}`);
+  }
+  if (process.env.LAYERLENS_WORKER_FAULT === 'crash') process.abort();
+  if (process.env.LAYERLENS_WORKER_FAULT === 'hang') for (;;);
+  for (let i = 0; i < req.warmup; i++) await session.run(feeds);
+  const plainRunsMs: number[] = [];
+  for (let i = 0; i < req.runs; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    plainRunsMs.push(performance.now() - t0);
+    if ((i + 1) % 5 === 0 || i + 1 === req.runs) send({ type: 'progress', message: `timed run ${i + 1}/${req.runs}` });
+  }
+  await session.release();
+  if (!msg.profile) return await send({ type: 'result', plainRunsMs, trace: null, optimizedModel: null, threads: req.threads ?? null });
+
+  const dir = mkdtempSync(join(tmpdir(), 'layerlens-profile-'));
+  try {
+    const optimizedPath = join(dir, 'optimized.onnx');
+    const profiled = await ort.InferenceSession.create(req.modelPath, {
+      ...base,
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'ort'),
+      ...(req.mode === 'deployed' ? { optimizedModelFilePath: optimizedPath } : {}),
+    });
+    // One warm-up run inside the profile (dropped by the caller), then the profiled runs.
+    const profiledRuns = Math.max(3, Math.min(req.runs, 20));
+    for (let i = 0; i <= profiledRuns; i++) await profiled.run(feeds);
+    send({ type: 'progress', message: `profiled ${profiledRuns} runs` });
+    profiled.endProfiling();
+    await profiled.release();
+    const file = readdirSync(dir).find((f) => f.startsWith('ort') && f.endsWith('.json'));
+    if (!file) throw new Error(`ONNX Runtime wrote no profile file in ${dir}`);
+    await send({
+      type: 'result',
+      plainRunsMs,
+      trace: readFileSync(join(dir, file), 'utf8'),
+      optimizedModel: req.mode === 'deployed' && existsSync(optimizedPath) ? readFileSync(optimizedPath).toString('base64') : null,
+      threads: req.threads ?? null,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.on('message', (msg: WorkerRequest) => {
+  handle(msg).then(
+    () => process.disconnect?.(),
+    async (e: unknown) => {
+      await send({ type: 'error', message: (e as Error).message ?? String(e) });
+      process.disconnect?.();
+    },
+  );
+});
