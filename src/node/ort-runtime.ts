@@ -87,6 +87,7 @@ export class OrtRuntime implements InferenceRuntime {
       events,
       ...(r.optimizedModel ? { optimizedModel: r.optimizedModel } : {}),
       threads: r.threads,
+      traceText: r.trace,
     };
   }
 }

@@ -125,6 +125,18 @@ export function mapKernels(original: Model, optimized: Model): Map<string, Node[
     }
     if (covered.length) result.set(k.displayName, covered);
   }
+  // Kernels ORT inserted on tensors of its own (e.g. `Reshape_token_N` on re-packed weights) are
+  // charged to the nearest kernel downstream that stands for original nodes.
+  for (const k of optimized.graph.allNodes()) {
+    if (result.has(k.displayName) || (k.opType === 'Constant' && k.domain === '')) continue;
+    let frontier = [k];
+    for (let depth = 0; depth < 4 && frontier.length && !result.has(k.displayName); depth++) {
+      const next = frontier.flatMap((f) => f.outputs.flatMap((v) => (v ? (optConsumers.get(v.name) ?? []) : [])));
+      const mapped = next.find((c) => result.has(c.displayName));
+      if (mapped) result.set(k.displayName, [result.get(mapped.displayName)![0]!]);
+      frontier = next;
+    }
+  }
   return result;
 }
 

@@ -44,6 +44,8 @@ export interface RawProfile {
   /** The graph ORT ran (ONNX bytes), for deployed-mode attribution. */
   optimizedModel?: Uint8Array;
   threads: number | null;
+  /** The profile file as ORT wrote it (to save, or to import elsewhere with --trace). */
+  traceText?: string;
 }
 
 export interface RunOptions {
