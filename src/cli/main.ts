@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
+import { registerOptimize } from './commands/optimize';
 import { exitWithError } from './errors';
 
 const program = new Command();
@@ -18,5 +19,6 @@ program
 
 registerAnalyze(program);
 registerProfile(program);
+registerOptimize(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -24,6 +24,19 @@ export interface WorkerResult {
 }
 
 export function runWorker(req: ProfileRequest, profile: boolean, opts: RunOptions = {}): Promise<WorkerResult> {
+  return talk({ type: 'profile', req, profile }, opts).then((m) => {
+    if (m.type !== 'result') throw new ProfileError('the ONNX Runtime worker answered with the wrong message');
+    return {
+      plainRunsMs: m.plainRunsMs,
+      trace: m.trace,
+      optimizedModel: m.optimizedModel ? Buffer.from(m.optimizedModel, 'base64') : null,
+      threads: m.threads,
+    };
+  });
+}
+
+/** Sends one request to a fresh worker process and resolves with its final message. */
+export function talk(request: WorkerRequest, opts: RunOptions = {}): Promise<Extract<WorkerMessage, { type: 'result' | 'compared' }>> {
   const { path, execArgv } = workerEntry();
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new ProfileError('profiling was cancelled before it started'));
@@ -31,7 +44,7 @@ export function runWorker(req: ProfileRequest, profile: boolean, opts: RunOption
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     let settled = false;
-    let result: WorkerResult | null = null;
+    let result: Extract<WorkerMessage, { type: 'result' | 'compared' }> | null = null;
     let failure: Error | null = null;
     const finish = (err: Error | null): void => {
       if (settled) return;
@@ -52,14 +65,7 @@ export function runWorker(req: ProfileRequest, profile: boolean, opts: RunOption
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.(m.message);
       else if (m.type === 'error') failure = new ProfileError(m.message);
-      else {
-        result = {
-          plainRunsMs: m.plainRunsMs,
-          trace: m.trace,
-          optimizedModel: m.optimizedModel ? Buffer.from(m.optimizedModel, 'base64') : null,
-          threads: m.threads,
-        };
-      }
+      else result = m;
     });
     child.on('exit', (code, signal) => {
       if (failure) return finish(failure);
@@ -68,8 +74,7 @@ export function runWorker(req: ProfileRequest, profile: boolean, opts: RunOption
       finish(new ProfileError(`the ONNX Runtime worker ${how} before finishing${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
     });
     child.on('error', (e) => finish(new ProfileError(`cannot start the ONNX Runtime worker: ${e.message}`)));
-    const msg: WorkerRequest = { type: 'profile', req, profile };
-    child.send(msg);
+    child.send(request);
   });
 }
 

@@ -12,11 +12,22 @@ import { DataType } from '../core/ir/data-type';
 import type { ProfileRequest } from '../core/profile/runtime';
 import { checkInput, generateInput, loadInputFile, type InputData } from './inputs';
 
-export type WorkerRequest = { type: 'profile'; req: ProfileRequest; profile: boolean };
+export type WorkerRequest =
+  | { type: 'profile'; req: ProfileRequest; profile: boolean }
+  /** Runs two models on the same inputs, interleaving timed runs (A, B, A, B, ...), and returns their outputs. */
+  | { type: 'compare'; req: ProfileRequest; otherModelPath: string };
+
+export interface OutputData {
+  name: string;
+  dims: number[];
+  /** Elements as float64 bytes (base64), whatever the output type. */
+  values: string;
+}
 export type WorkerMessage =
   | { type: 'progress'; message: string }
   | { type: 'result'; plainRunsMs: number[]; trace: string | null; optimizedModel: string | null; threads: number | null }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'compared'; a: OutputData[]; b: OutputData[]; aRunsMs: number[]; bRunsMs: number[] };
 
 const ORT_TYPE: Partial<Record<DataType, [ort.Tensor.Type, (b: ArrayBuffer, o: number, n: number) => ort.Tensor.DataType]>> = {
   [DataType.FLOAT]: ['float32', (b, o, n) => new Float32Array(b, o, n)],
@@ -49,10 +60,7 @@ function send(m: WorkerMessage): Promise<void> {
   });
 }
 
-async function handle(msg: WorkerRequest): Promise<void> {
-  // Quiet ORT's own warnings (e.g. about saving NCHWc graphs); errors still reach the caller.
-  ort.env.logLevel = 'error';
-  const { req } = msg;
+function feedsFor(req: ProfileRequest): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const spec of req.inputs) {
     const file = req.inputFiles?.[spec.name];
@@ -60,6 +68,57 @@ async function handle(msg: WorkerRequest): Promise<void> {
     if (file) checkInput(data, spec);
     feeds[spec.name] = toOrt(data);
   }
+  return feeds;
+}
+
+function outputData(out: Record<string, ort.Tensor>): OutputData[] {
+  return Object.entries(out).map(([name, t]) => {
+    const src = t.data as ArrayLike<number | bigint>;
+    const f = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) f[i] = Number(src[i]);
+    return { name, dims: [...t.dims], values: Buffer.from(f.buffer).toString('base64') };
+  });
+}
+
+async function compare(req: ProfileRequest, other: string): Promise<void> {
+  const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', ...(req.threads ? { intraOpNumThreads: req.threads } : {}) };
+  const load = async (path: string, which: string): Promise<ort.InferenceSession> => {
+    try {
+      return await ort.InferenceSession.create(path, options);
+    } catch (e) {
+      throw new Error(`ONNX Runtime cannot load the ${which} model: ${(e as Error).message}`);
+    }
+  };
+  const a = await load(req.modelPath, 'original');
+  const b = await load(other, 'rewritten');
+  const outA = outputData(await a.run(feedsFor(req)));
+  const outB = outputData(await b.run(feedsFor(req)));
+  const feeds = feedsFor(req);
+  for (let i = 0; i < req.warmup; i++) {
+    await a.run(feeds);
+    await b.run(feeds);
+  }
+  const aRunsMs: number[] = [];
+  const bRunsMs: number[] = [];
+  for (let i = 0; i < req.runs; i++) {
+    let t0 = performance.now();
+    await a.run(feeds);
+    aRunsMs.push(performance.now() - t0);
+    t0 = performance.now();
+    await b.run(feeds);
+    bRunsMs.push(performance.now() - t0);
+  }
+  await a.release();
+  await b.release();
+  await send({ type: 'compared', a: outA, b: outB, aRunsMs, bRunsMs });
+}
+
+async function handle(msg: WorkerRequest): Promise<void> {
+  // Quiet ORT's own warnings (e.g. about saving NCHWc graphs); errors still reach the caller.
+  ort.env.logLevel = 'error';
+  if (msg.type === 'compare') return compare(msg.req, msg.otherModelPath);
+  const { req } = msg;
+  const feeds = feedsFor(req);
   const level = req.mode === 'deployed' ? 'all' : 'disabled';
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: level,

@@ -1,0 +1,82 @@
+// Graph edits the rewrite rules share. Each keeps producer/use links right, so that after any edit
+// `value.uses` and `value.producer` still describe the graph.
+import type { DataType } from '../ir/data-type';
+import type { Graph, Node, Value } from '../ir/graph';
+import { Tensor } from '../ir/tensor';
+
+/** A name not yet used in `g` or its parents: `base`, else `base_1`, `base_2`, ... */
+export function uniqueName(g: Graph, base: string): string {
+  if (!g.lookup(base)) return base;
+  for (let k = 1; ; k++) if (!g.lookup(`${base}_${k}`)) return `${base}_${k}`;
+}
+
+/** Adds a new initializer to `g` with a unique name derived from `base`. */
+export function addInitializer(g: Graph, base: string, dataType: DataType, dims: readonly number[], values: ArrayLike<number>): Value {
+  const name = uniqueName(g, base);
+  const t = Tensor.fromNumbers(name, dataType, dims, values);
+  g.initializers.push(t);
+  const v = g.define(name);
+  v.initializer = t;
+  return v;
+}
+
+/** Points every reader of `from` at `to` (graph outputs are not touched: see keepOutputName). */
+export function replaceAllUses(from: Value, to: Value): void {
+  for (const u of [...from.uses]) u.node.setInput(u.index, to);
+}
+
+/** Renames a value in its graph's scope. */
+export function renameValue(v: Value, name: string): void {
+  v.graph.values.delete(v.name);
+  v.name = name;
+  v.graph.values.set(name, v);
+}
+
+/** Detaches a node from its inputs and removes it from its graph. */
+export function removeNode(n: Node): void {
+  n.inputs.forEach((_, i) => n.setInput(i, null));
+  const g = n.graph;
+  g.nodes.splice(g.nodes.indexOf(n), 1);
+  for (const v of n.outputs) {
+    if (v && v.producer === n) {
+      v.producer = null;
+      if (v.uses.length === 0 && !v.isGraphOutput()) g.values.delete(v.name);
+    }
+  }
+}
+
+/** Removes nodes whose outputs nobody reads (repeatedly), and initializers nobody reads. */
+export function removeDeadCode(g: Graph): number {
+  let removed = 0;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = g.nodes.length - 1; i >= 0; i--) {
+      const n = g.nodes[i]!;
+      const live = n.outputs.some((v) => v && (v.uses.length > 0 || v.isGraphOutput()));
+      if (!live) {
+        removeNode(n);
+        removed++;
+        changed = true;
+      }
+    }
+  }
+  g.initializers = g.initializers.filter((t) => {
+    const v = g.values.get(t.name);
+    const used = !!v && (v.uses.length > 0 || v.isGraphOutput() || v.isGraphInput());
+    if (!used && v) g.values.delete(t.name);
+    return used;
+  });
+  g.valueInfo = g.valueInfo.filter((v) => g.values.get(v.name) === v);
+  return removed;
+}
+
+/** The only node reading `v`, when exactly one node reads it once and it is not a graph output. */
+export function soleConsumer(v: Value): Node | null {
+  return v.uses.length === 1 && !v.isGraphOutput() ? v.uses[0]!.node : null;
+}
+
+/** Values of a constant input as float64, or null when it is not constant. */
+export function constantValues(v: Value | null): Float64Array | null {
+  const t = v?.constant;
+  return t ? t.toNumbers() : null;
+}

@@ -1,0 +1,139 @@
+// Fuse rules: where each applies, where it must refuse (and why), and that the rewritten model
+// computes the same thing in real ONNX Runtime.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { newModel } from '../../src/core/ir/builder';
+import { DataType } from '../../src/core/ir/data-type';
+import type { Model } from '../../src/core/ir/model';
+import { readModel } from '../../src/core/onnx/reader';
+import { writeModel } from '../../src/core/onnx/writer';
+import { contextFor, listSites, runPass, RULES } from '../../src/core/passes';
+import { runCli } from '../support/cli';
+import { makeInputs, runOrt } from '../support/ort';
+import { SAMPLE, realModelPath } from '../support/models';
+
+const F = DataType.FLOAT;
+const vals = (n: number, k = 1): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * k) * 0.5);
+const rule = (id: string) => RULES.find((r) => r.id === id)!;
+
+function convBn(extraReader = false): Model {
+  const { model, b } = newModel('cb');
+  const x = b.input('x', F, [1, 3, 8, 8]);
+  const w = b.initializer('w', F, [4, 3, 3, 3], vals(108));
+  const [c] = b.node('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { name: 'conv' });
+  const p = (n: string, k: number, off = 0) => b.initializer(n, F, [4], vals(4, k).map((v) => v + off));
+  const [y] = b.node('BatchNormalization', [c!, p('g', 2, 1), p('b', 3), p('m', 4), p('v', 5, 1)], { epsilon: 1e-5 }, { name: 'bn', floatAttrs: ['epsilon'] });
+  b.output(y!, F, [1, 4, 8, 8]);
+  if (extraReader) {
+    const [r] = b.node('Relu', [c!], {}, { name: 'side' });
+    b.output(r!, F, [1, 4, 8, 8]);
+  }
+  return model;
+}
+
+async function sameOutputs(before: Model, after: Model, inputs: { name: string; elemType: DataType; shape: number[] }[], tol = 1e-4): Promise<void> {
+  const feeds = makeInputs(inputs, 3);
+  const a = await runOrt(writeModel(before), feeds);
+  const b = await runOrt(writeModel(after), makeInputs(inputs, 3));
+  for (const k of Object.keys(a)) {
+    const x = a[k]!.data as Float32Array;
+    const y = b[k]!.data as Float32Array;
+    const scale = Math.max(...Array.from(x, Math.abs));
+    for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i]! - y[i]!) <= tol * scale, `${k}[${i}]: ${x[i]} vs ${y[i]}`);
+  }
+}
+
+test('Conv + BatchNormalization folds, and ORT gives the same outputs', async () => {
+  const before = convBn();
+  const after = readModel(writeModel(before));
+  const r = runPass(after, [rule('fuse-conv-batchnorm')]);
+  assert.deepEqual(r.applied.map((a) => a.rule), ['fuse-conv-batchnorm']);
+  assert.deepEqual(after.graph.nodes.map((n) => n.opType), ['Conv']);
+  assert.equal(after.graph.outputs[0]!.name, before.graph.outputs[0]!.name, 'the graph output keeps its name');
+  await sameOutputs(before, after, [{ name: 'x', elemType: F, shape: [1, 3, 8, 8] }]);
+});
+
+test('Conv + BatchNormalization refuses when the conv output has another reader', () => {
+  const m = convBn(true);
+  const sites = listSites([rule('fuse-conv-batchnorm')], contextFor(m));
+  assert.equal(sites.length, 1);
+  assert.equal(sites[0]!.check.ok, false);
+  assert.match((sites[0]!.check as { reason: string }).reason, /Conv output 'conv_out' feeds 2 consumers; BatchNormalization cannot be folded/);
+});
+
+test('MatMul + Add becomes Gemm for 2-D operands and refuses for 3-D ones', async () => {
+  const build = (rank3: boolean): Model => {
+    const { model, b } = newModel('mm');
+    const x = b.input('x', F, rank3 ? [2, 5, 6] : [5, 6]);
+    const w = b.initializer('w', F, [6, 4], vals(24));
+    const c = b.initializer('c', F, [4], vals(4, 7));
+    const [m] = b.node('MatMul', [x, w], {}, { name: 'mm' });
+    const [y] = b.node('Add', [m!, c], {}, { name: 'add' });
+    b.output(y!, F, null);
+    return model;
+  };
+  const before = build(false);
+  const after = readModel(writeModel(before));
+  runPass(after, [rule('fuse-matmul-add')]);
+  assert.deepEqual(after.graph.nodes.map((n) => n.opType), ['Gemm']);
+  await sameOutputs(before, after, [{ name: 'x', elemType: F, shape: [5, 6] }]);
+  const r = runPass(build(true), [rule('fuse-matmul-add')]);
+  assert.equal(r.applied.length, 0);
+  assert.match(r.refused[0]!.reason, /rank 3; Gemm needs 2-D operands/);
+});
+
+test('Identity/Dropout are removed; a graph output fed by a graph input is kept, with the reason', async () => {
+  const { model, b } = newModel('id');
+  const x = b.input('x', F, [3]);
+  const [r] = b.node('Relu', [x], {}, { name: 'relu' });
+  const [i] = b.node('Identity', [r!], {}, { name: 'id1' });
+  const [d] = b.node('Dropout', [i!], {}, { name: 'drop', outputs: ['y'] });
+  b.output(d!, F, [3]);
+  const [copy] = b.node('Identity', [x], {}, { name: 'copy', outputs: ['x_copy'] });
+  b.output(copy!, F, [3]);
+  const after = readModel(writeModel(model));
+  const res = runPass(after, [rule('fuse-identity')]);
+  assert.deepEqual(after.graph.nodes.map((n) => n.displayName).sort(), ['copy', 'relu']);
+  assert.deepEqual(after.graph.outputs.map((v) => v.name), ['y', 'x_copy']);
+  assert.match(res.refused.find((f) => f.anchor === 'copy')!.reason, /is a copy of 'x', which is a graph input/);
+  await sameOutputs(model, after, [{ name: 'x', elemType: F, shape: [3] }], 0);
+});
+
+test('CLI optimize --fuse: verified, written atomically, the input untouched', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'll-opt-'));
+  const src = join(dir, 'in.onnx');
+  writeFileSync(src, readFileSync(SAMPLE));
+  const before = readFileSync(src);
+  const out = join(dir, 'out.onnx');
+  const r = runCli(['optimize', src, '-o', out, '--fuse', '--dim', 'batch=1', '--json'], { timeoutMs: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { applied: { rule: string }[]; verification: { passed: boolean; outputs: { maxRelError: number; cosine: number }[]; before: { params: number }; after: { params: number } } };
+  assert.equal(j.applied.filter((a) => a.rule === 'fuse-conv-batchnorm').length, 3);
+  assert.equal(j.verification.passed, true);
+  assert.ok(j.verification.outputs[0]!.maxRelError < 1e-4);
+  assert.ok(j.verification.after.params < j.verification.before.params);
+  assert.deepEqual(readFileSync(src), before, 'input unchanged');
+  assert.equal(readModel(readFileSync(out)).graph.nodes.filter((n) => n.opType === 'BatchNormalization').length, 0);
+  assert.deepEqual(readdirSync(dir).sort(), ['in.onnx', 'out.onnx'], 'no temp files left');
+  assert.equal(runCli(['optimize', src, '-o', src, '--fuse', '--dim', 'batch=1']).status, 2, '-o IN is refused');
+  assert.equal(runCli(['optimize', src, '-o', out, '--quantize', 'int8']).status, 2, 'quantize not yet available: a usage error');
+  const inPlace = runCli(['optimize', src, '--in-place', '--fuse', '--dim', 'batch=1'], { timeoutMs: 120_000 });
+  assert.equal(inPlace.status, 0, inPlace.stderr);
+  assert.ok(existsSync(`${src}.bak`));
+  assert.deepEqual(readFileSync(`${src}.bak`), before);
+});
+
+test('real models: ppocr-cls and ppocr-rec fused, verified in ORT', () => {
+  for (const [file, input] of [['ppocr-cls.onnx', 'x=1x3x48x192'], ['ppocr-rec.onnx', 'x=1x3x48x320']] as const) {
+    const out = join(mkdtempSync(join(tmpdir(), 'll-opt-')), 'out.onnx');
+    const r = runCli(['optimize', realModelPath(file), '-o', out, '--fuse', '--input', input, '--json'], { timeoutMs: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { applied: unknown[]; verification: { passed: boolean; before: { macs: number }; after: { macs: number } } };
+    assert.ok(j.applied.length >= (file === 'ppocr-cls.onnx' ? 35 : 1), `${file}: ${j.applied.length} rewrites`);
+    assert.equal(j.verification.passed, true);
+    assert.ok(j.verification.after.macs <= j.verification.before.macs);
+  }
+});
