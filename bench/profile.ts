@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { median } from '../src/core/profile/stats';
+import { npyInt64Scalar } from '../test/support/npy';
 import { profileModel, inputSpecs } from '../src/node/profile-model';
 import { analyzeModel } from '../src/core/analysis/analyze';
 import { loadModelFile } from '../src/node/model-file';
@@ -16,17 +17,7 @@ const root = join(__dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'll-bench-'));
 // silero models choose their branch from `sr`: give 16 kHz
 const sr = join(dir, 'sr.npy');
-{
-  let header = "{'descr': '<i8', 'fortran_order': False, 'shape': (), }";
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head.writeUInt16LE(header.length, 8);
-  const data = Buffer.alloc(8);
-  data.writeBigInt64LE(16000n);
-  writeFileSync(sr, Buffer.concat([head, Buffer.from(header, 'latin1'), data]));
-}
+writeFileSync(sr, npyInt64Scalar(16000n));
 
 const subjects = [
   { label: 'sample tiny-cnn', file: join(root, 'samples/tiny-cnn.onnx'), bindings: { dims: { batch: 1 } }, files: {} },

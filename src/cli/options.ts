@@ -1,5 +1,5 @@
 // Options shared by every command: symbolic-dim bindings and how errors leave the process.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Bindings } from '../core/shape/types';
 
 /** `--input NAME=1x3x224x224` (also accepts commas): a graph input's whole shape. */
@@ -42,4 +42,11 @@ export interface BindingFlags {
 
 export function bindingsFrom(flags: BindingFlags): Bindings {
   return { inputs: flags.input ?? {}, dims: flags.dim ?? {} };
+}
+
+/** Adds --input and --dim (repeatable) to a command. */
+export function withBindingOptions(cmd: Command): Command {
+  return cmd
+    .option('--input <name=AxBx...>', "bind a graph input's whole shape (repeatable)", parseInputBinding)
+    .option('--dim <name=value>', 'bind a symbolic dim by name, e.g. batch=1 (repeatable)', parseDimBinding);
 }

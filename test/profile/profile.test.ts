@@ -14,6 +14,7 @@ import { loadModelFile } from '../../src/node/model-file';
 import { OrtRuntime } from '../../src/node/ort-runtime';
 import { profileModel } from '../../src/node/profile-model';
 import { runCli } from '../support/cli';
+import { npyInt64Scalar } from '../support/npy';
 import { SAMPLE, realModelPath } from '../support/models';
 
 const CLS = { inputs: { x: [1, 3, 48, 192] } };
@@ -42,23 +43,9 @@ test('deployed mode: fused and re-laid-out kernels are charged to the original n
   assert.ok(bnInConv.length > 0, 'BatchNormalization measured inside a fused Conv kernel');
 });
 
-/** A NumPy .npy file (format 1.0) holding one int64 scalar. */
-function npyScalarInt64(path: string, value: bigint): void {
-  let header = "{'descr': '<i8', 'fortran_order': False, 'shape': (), }";
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  const data = Buffer.alloc(8);
-  data.writeBigInt64LE(value);
-  writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), data]));
-}
-
 test('control flow: If/Loop bodies are not counted twice (silero-vad-v5, per-node, sr from a .npy file)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'll-sr-'));
-  npyScalarInt64(join(dir, 'sr.npy'), 16000n);
+  writeFileSync(join(dir, 'sr.npy'), npyInt64Scalar(16000n));
   const r = await profileModel(realModelPath('silero-vad-v5.onnx'), {
     bindings: { inputs: { input: [1, 576], state: [2, 1, 128] } },
     inputFiles: { sr: join(dir, 'sr.npy') },

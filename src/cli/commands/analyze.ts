@@ -5,7 +5,7 @@ import type { AnalysisReport, NodeReport, TensorInfo } from '../../core/analysis
 import { UsageError } from '../../core/errors';
 import { loadModelFile } from '../../node/model-file';
 import { bytes, csv, pct, safe, si, table } from '../format';
-import { bindingsFrom, parseDimBinding, parseInputBinding, parsePositiveInt, type BindingFlags } from '../options';
+import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 
 interface AnalyzeFlags extends BindingFlags {
   json?: boolean;
@@ -15,12 +15,9 @@ interface AnalyzeFlags extends BindingFlags {
 }
 
 export function registerAnalyze(program: Command): void {
-  program
-    .command('analyze')
+  withBindingOptions(program.command('analyze'))
     .description('infer shapes and count MACs, FLOPs, parameters and bytes of every layer')
     .argument('<model>', 'an .onnx file')
-    .option('--input <name=AxBx...>', "bind a graph input's whole shape (repeatable)", parseInputBinding)
-    .option('--dim <name=value>', 'bind a symbolic dim by name, e.g. batch=1 (repeatable)', parseDimBinding)
     .option('--json', 'print one JSON object (see docs/cli.md)')
     .option('--csv', 'print one CSV row per node')
     .option('--by-op', 'summarise by op type instead of listing layers')

@@ -11,7 +11,7 @@ import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
 import { verifyRewrite, type Verification } from '../../node/verify';
 import { bytes, si, safe } from '../format';
-import { bindingsFrom, parseDimBinding, parseInputBinding, type BindingFlags } from '../options';
+import { bindingsFrom, type BindingFlags, withBindingOptions } from '../options';
 
 interface OptimizeFlags extends BindingFlags {
   output?: string;
@@ -41,8 +41,7 @@ function combined(ids: string[]): Tolerance {
 }
 
 export function registerOptimize(program: Command): void {
-  program
-    .command('optimize')
+  withBindingOptions(program.command('optimize'))
     .description('rewrite a model (fuse; quantize and prune to come), verified in ONNX Runtime before it is written')
     .argument('<in>', 'the .onnx file to optimize (never modified unless --in-place)')
     .option('-o, --output <out>', 'where to write the result')
@@ -53,8 +52,6 @@ export function registerOptimize(program: Command): void {
     .option('--no-verify', 'write without running both models in ONNX Runtime')
     .option('--force', 'write even if verification fails')
     .option('--in-place', 'replace IN (keeping IN.bak)')
-    .option('--input <name=AxBx...>', "bind a graph input's whole shape (repeatable)", parseInputBinding)
-    .option('--dim <name=value>', 'bind a symbolic dim by name (repeatable)', parseDimBinding)
     .option('--json', 'print one JSON object')
     .action(async (inPath: string, flags: OptimizeFlags) => {
       if (flags.quantize || flags.prune) {

@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors';
 import type { ProfileMode } from '../../core/profile/runtime';
 import { profileModel, type ProfileReport } from '../../node/profile-model';
 import { pct, safe, si, table } from '../format';
-import { bindingsFrom, parseDimBinding, parseInputBinding, parsePositiveInt, type BindingFlags } from '../options';
+import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 
 interface ProfileFlags extends BindingFlags {
   runs: number;
@@ -53,12 +53,9 @@ function inputFiles(path: string | undefined, inputNames: string[]): Record<stri
 }
 
 export function registerProfile(program: Command): void {
-  program
-    .command('profile')
+  withBindingOptions(program.command('profile'))
     .description('measure latency per layer with onnxruntime-node on this machine')
     .argument('<model>', 'an .onnx file')
-    .option('--input <name=AxBx...>', "bind a graph input's whole shape (repeatable)", parseInputBinding)
-    .option('--dim <name=value>', 'bind a symbolic dim by name (repeatable)', parseDimBinding)
     .option('--runs <n>', 'timed runs', parsePositiveInt, 20)
     .option('--warmup <n>', 'warm-up runs', parseCount, 3)
     .option('--threads <n>', "ONNX Runtime intra-op threads (default: ORT's own)", parsePositiveInt)

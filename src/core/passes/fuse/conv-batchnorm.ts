@@ -6,8 +6,8 @@
 // ConvTranspose (group 1) on axis 1.
 import { DataType } from '../../ir/data-type';
 import type { Node } from '../../ir/graph';
-import { addInitializer, constantValues, removeNode, replaceAllUses } from '../graph-edit';
-import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
+import { addInitializer, constantValues, removeNode, renameValue, replaceAllUses } from '../graph-edit';
+import type { CheckResult, RewriteRule, Site } from '../types';
 
 interface ConvBnSite extends Site {
   conv: Node;
@@ -34,7 +34,7 @@ function check(site: ConvBnSite): CheckResult {
   return { ok: true };
 }
 
-function rewrite(site: ConvBnSite, ctx: RuleContext): void {
+function rewrite(site: ConvBnSite): void {
   const { conv, bn } = site;
   const g = conv.graph;
   const w = conv.inputs[1]!.constant!;
@@ -63,15 +63,11 @@ function rewrite(site: ConvBnSite, ctx: RuleContext): void {
   if (bnOut.isGraphOutput()) {
     g.outputs[g.outputs.indexOf(bnOut)] = convOut;
     convOut.type = bnOut.type;
-    const old = bnOut.name;
-    g.values.delete(old);
-    g.values.delete(convOut.name);
-    convOut.name = old;
-    g.values.set(old, convOut);
+    g.values.delete(bnOut.name);
+    renameValue(convOut, bnOut.name);
   } else {
     replaceAllUses(bnOut, convOut);
   }
-  void ctx;
 }
 
 export const convBatchNorm: RewriteRule<ConvBnSite> = {
