@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
-import { RULES, rulesOf, runPass } from '../../core/passes';
-import type { Tolerance } from '../../core/passes/types';
+import { RULES, fp16Weights, int8Dynamic, pruneUnstructured, rulesOf, runPass } from '../../core/passes';
+import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
 import { verifyRewrite, type Verification } from '../../node/verify';
@@ -18,6 +18,7 @@ interface OptimizeFlags extends BindingFlags {
   fuse?: boolean;
   quantize?: string;
   prune?: string;
+  pruneMode: string;
   only?: string[];
   verify: boolean;
   force?: boolean;
@@ -29,35 +30,57 @@ class VerificationError extends LayerLensError {
   readonly exitCode = 1;
 }
 
-/** The strictest tolerance among the rules that were applied. */
-function combined(ids: string[]): Tolerance {
+/**
+ * The tolerance for a combination of rules: that of its lossiest member, per figure (an exact fusion
+ * next to fp16 storage is held to fp16's bound, not to the fusion's). A figure that some applied
+ * rule does not bound (pruning bounds nothing) is not checked.
+ */
+export function combined(ids: string[]): Tolerance {
+  const applied = RULES.filter((x) => ids.includes(x.id));
   const t: Tolerance = {};
-  for (const r of RULES.filter((x) => ids.includes(x.id))) {
-    if (r.tolerance.maxRelError !== undefined) t.maxRelError = Math.min(t.maxRelError ?? Infinity, r.tolerance.maxRelError);
-    if (r.tolerance.minCosine !== undefined) t.minCosine = Math.max(t.minCosine ?? -Infinity, r.tolerance.minCosine);
-    if (r.tolerance.minTop1 !== undefined) t.minTop1 = Math.max(t.minTop1 ?? -Infinity, r.tolerance.minTop1);
-  }
+  const loosest = (key: keyof Tolerance, pick: (a: number, b: number) => number): void => {
+    if (applied.length === 0 || applied.some((r) => r.tolerance[key] === undefined)) return;
+    t[key] = applied.map((r) => r.tolerance[key]!).reduce(pick);
+  };
+  loosest('maxRelError', Math.max);
+  loosest('maxAbsError', Math.max);
+  loosest('minCosine', Math.min);
+  loosest('minTop1', Math.min);
   return t;
+}
+
+function chooseRules(flags: OptimizeFlags): RewriteRule[] {
+  const rules: RewriteRule[] = [];
+  if (flags.fuse) rules.push(...rulesOf('fuse-all'));
+  if (flags.quantize === 'int8') rules.push(int8Dynamic());
+  else if (flags.quantize === 'fp16') rules.push(fp16Weights());
+  else if (flags.quantize) throw new UsageError(`--quantize ${flags.quantize}: this version has int8 (dynamic, MatMul weights) and fp16 (weight storage); int8-static and int4 are not available yet`);
+  if (flags.prune !== undefined) {
+    const ratio = Number(flags.prune);
+    if (!(ratio > 0 && ratio < 1)) throw new UsageError(`--prune ${flags.prune}: give a ratio between 0 and 1, e.g. 0.5`);
+    if (flags.pruneMode !== 'unstructured') throw new UsageError(`--prune-mode ${flags.pruneMode}: this version has unstructured pruning; channel pruning is not available yet`);
+    rules.push(pruneUnstructured(ratio));
+  }
+  if (rules.length === 0) throw new UsageError('choose what to do: --fuse, --quantize int8|fp16, --prune RATIO --prune-mode unstructured');
+  return rules;
 }
 
 export function registerOptimize(program: Command): void {
   withBindingOptions(program.command('optimize'))
-    .description('rewrite a model (fuse; quantize and prune to come), verified in ONNX Runtime before it is written')
+    .description('rewrite a model (fuse, quantize, prune), verified in ONNX Runtime before it is written')
     .argument('<in>', 'the .onnx file to optimize (never modified unless --in-place)')
     .option('-o, --output <out>', 'where to write the result')
     .option('--fuse', 'fold Conv+BatchNormalization, merge MatMul+Add into Gemm, remove Identity/Dropout, drop dead nodes')
-    .option('--quantize <kind>', 'int8 | int8-static | int4 | fp16 (not available yet)')
-    .option('--prune <ratio>', 'prune to a ratio (not available yet)')
+    .option('--quantize <kind>', 'int8 (dynamic, MatMul weights per column) | fp16 (weight storage); int8-static, int4: not yet')
+    .option('--prune <ratio>', 'zero this share of each layer\'s weights (with --prune-mode unstructured)')
+    .option('--prune-mode <mode>', 'unstructured (channel: not yet)', 'unstructured')
     .option('--only <names...>', 'apply only at these nodes (names as analyze shows them) or only these rule ids')
     .option('--no-verify', 'write without running both models in ONNX Runtime')
     .option('--force', 'write even if verification fails')
     .option('--in-place', 'replace IN (keeping IN.bak)')
     .option('--json', 'print one JSON object')
     .action(async (inPath: string, flags: OptimizeFlags) => {
-      if (flags.quantize || flags.prune) {
-        throw new UsageError(`--${flags.quantize ? 'quantize' : 'prune'} is not available in this version yet; --fuse is`);
-      }
-      if (!flags.fuse) throw new UsageError('choose what to do: --fuse');
+      const chosen = chooseRules(flags);
       const out = flags.inPlace ? inPath : flags.output;
       if (!out) throw new UsageError('give -o OUT (or --in-place to replace the input, keeping a .bak)');
       if (!flags.inPlace && resolve(out) === resolve(inPath)) throw new UsageError('-o is the input file: use --in-place to replace it (a .bak is kept)');
@@ -67,7 +90,7 @@ export function registerOptimize(program: Command): void {
       const ruleIds = new Set(RULES.map((r) => r.id));
       const onlyRules = flags.only?.filter((o) => ruleIds.has(o));
       const onlyNodes = flags.only?.filter((o) => !ruleIds.has(o));
-      const rules = rulesOf('fuse-all').filter((r) => !onlyRules?.length || onlyRules.includes(r.id));
+      const rules = chosen.filter((r) => !onlyRules?.length || onlyRules.includes(r.id));
       const result = runPass(work, rules, { bindings, ...(onlyNodes?.length ? { only: onlyNodes } : {}) });
       const tmp = join(dirname(resolve(out)), `.${basename(out)}.candidate-${process.pid}.onnx`);
       let verification: Verification | null = null;

@@ -1,0 +1,77 @@
+// Dynamic int8 quantization of MatMul with a constant 2-D weight B [K, N]:
+//   B ≈ s_b[n] · B_q[k, n],  s_b[n] = max_k |B[k, n]| / 127,  B_q ∈ int8 (symmetric, per output column)
+//   A ≈ s_a · (A_q − z_a)    computed at run time by DynamicQuantizeLinear (uint8, per tensor)
+//   A·B ≈ s_a · s_b[n] · Σ_k (A_q − z_a)[…, k] · B_q[k, n]   = MatMulInteger(A_q, B_q, z_a) · (s_a · s_b)
+// ONNX Runtime fuses DynamicQuantizeLinear + MatMulInteger + Cast + Mul into DynamicQuantizeMatMul.
+import { DataType } from '../../ir/data-type';
+import { GraphBuilder } from '../../ir/builder';
+import type { Node } from '../../ir/graph';
+import { addInitializer, removeNode, replaceAllUses, uniqueName } from '../graph-edit';
+import type { CheckResult, RewriteRule, Site } from '../types';
+
+function check(site: Site, opset: number | undefined): CheckResult {
+  const mm: Node = site.anchor;
+  const b = mm.inputs[1];
+  const w = b?.constant;
+  if (!w) return { ok: false, reason: `MatMul '${mm.displayName}' has a non-constant weight input '${b?.name}'; only constant weights can be quantized` };
+  if (w.dataType !== DataType.FLOAT) return { ok: false, reason: `MatMul '${mm.displayName}' weights are ${DataType[w.dataType]}, not float` };
+  if (w.dims.length !== 2) return { ok: false, reason: `MatMul '${mm.displayName}' weight '${b!.name}' has rank ${w.dims.length}; per-column quantization needs a 2-D weight` };
+  if ((opset ?? 0) < 11) return { ok: false, reason: `opset ${opset} lacks DynamicQuantizeLinear: needs >= 11` };
+  if (w.elementCount < 256) return { ok: false, reason: `MatMul '${mm.displayName}' has only ${w.elementCount} weights: quantizing would not pay off` };
+  return { ok: true };
+}
+
+function rewrite(site: Site): void {
+  const mm = site.anchor;
+  const g = mm.graph;
+  const w = mm.inputs[1]!.constant!;
+  const [K, N] = w.dims as [number, number];
+  const W = w.toNumbers();
+  const scale = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    let m = 0;
+    for (let k = 0; k < K; k++) m = Math.max(m, Math.abs(W[k * N + n]!));
+    scale[n] = m > 0 ? m / 127 : 1;
+  }
+  const q = new Float64Array(K * N);
+  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) q[k * N + n] = Math.max(-127, Math.min(127, Math.round(W[k * N + n]! / scale[n]!)));
+  const base = mm.displayName || mm.outputs[0]!.name;
+  const bq = addInitializer(g, `${base}.weight_int8`, DataType.INT8, [K, N], q);
+  const bs = addInitializer(g, `${base}.weight_scale`, DataType.FLOAT, [N], scale);
+  const b = new GraphBuilder(g);
+  const name = (s: string): string => uniqueName(g, `${base}/${s}`);
+  const [aq, as, az] = b.node('DynamicQuantizeLinear', [mm.inputs[0]!], {}, { name: name('quant'), outputs: [name('a_q'), name('a_scale'), name('a_zp')] });
+  const [acc] = b.node('MatMulInteger', [aq!, bq, az!], {}, { name: name('MatMulInteger'), outputs: [name('acc')] });
+  const [accf] = b.node('Cast', [acc!], { to: DataType.FLOAT }, { name: name('cast'), outputs: [name('acc_f')] });
+  const [s] = b.node('Mul', [as!, bs], {}, { name: name('scale'), outputs: [name('s')] });
+  const [y] = b.node('Mul', [accf!, s!], {}, { name: name('dequant'), outputs: [name('y')] });
+  // Move the new nodes to where the MatMul was, keeping the file in topological order.
+  const added = g.nodes.splice(g.nodes.length - 5, 5);
+  g.nodes.splice(g.nodes.indexOf(mm), 0, ...added);
+  const out = mm.outputs[0]!;
+  removeNode(mm);
+  if (out.isGraphOutput()) {
+    g.outputs[g.outputs.indexOf(out)] = y!;
+    y!.type = out.type;
+    g.values.delete(out.name);
+    g.values.delete(y!.name);
+    y!.name = out.name;
+    g.values.set(out.name, y!);
+  } else {
+    replaceAllUses(out, y!);
+  }
+}
+
+export function int8Dynamic(): RewriteRule {
+  return {
+    id: 'quantize-int8-dynamic',
+    title: 'Quantize MatMul weights to int8 (activations quantized at run time)',
+    family: 'quantize',
+    tolerance: { minCosine: 0.99 },
+    match(ctx) {
+      return [...ctx.model.graph.nodes].filter((n) => n.opType === 'MatMul' && n.domain === '').map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
+    },
+    check: (site, ctx) => check(site, ctx.model.opset('')),
+    rewrite,
+  };
+}

@@ -1,0 +1,108 @@
+// Quantization and pruning rules on models built here and on the real models, run in real ORT.
+// Latency ratios are printed, never asserted (timings are noisy on these machines).
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { newModel } from '../../src/core/ir/builder';
+import { DataType } from '../../src/core/ir/data-type';
+import type { Value } from '../../src/core/ir/graph';
+import type { Model } from '../../src/core/ir/model';
+import { readModel } from '../../src/core/onnx/reader';
+import { writeModel } from '../../src/core/onnx/writer';
+import { int8Dynamic, pruneUnstructured, runPass } from '../../src/core/passes';
+import { verifyRewrite } from '../../src/node/verify';
+import { runCli } from '../support/cli';
+import { realModelPath } from '../support/models';
+
+const F = DataType.FLOAT;
+
+/** A transformer-like MatMul-heavy stack: 4 × (MatMul 256→1024, Relu, MatMul 1024→256, Add residual). */
+function mlpStack(opset = 17): Model {
+  const { model, b } = newModel('mlp', [{ domain: '', version: opset }]);
+  let x: Value = b.input('x', F, [1, 64, 256]);
+  let seed = 1;
+  const w = (name: string, dims: number[]): Value =>
+    b.initializer(name, F, dims, Array.from({ length: dims[0]! * dims[1]! }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.1));
+  for (let l = 0; l < 4; l++) {
+    const [h] = b.node('MatMul', [x, w(`l${l}.up`, [256, 1024])], {}, { name: `/layer.${l}/up` });
+    const [r] = b.node('Relu', [h!], {}, { name: `/layer.${l}/relu` });
+    const [d] = b.node('MatMul', [r!, w(`l${l}.down`, [1024, 256])], {}, { name: `/layer.${l}/down` });
+    const [s] = b.node('Add', [x, d!], {}, { name: `/layer.${l}/residual` });
+    x = s!;
+  }
+  b.output(x, F, [1, 64, 256]);
+  return model;
+}
+
+function save(model: Model, name: string): string {
+  const p = join(mkdtempSync(join(tmpdir(), 'll-q-')), name);
+  writeFileSync(p, writeModel(model));
+  return p;
+}
+
+test('int8 dynamic on a MatMul-heavy model: ≤ 0.3× size, cosine ≥ 0.99, runs in ORT', async () => {
+  const original = mlpStack();
+  const origPath = save(original, 'mlp.onnx');
+  const q = readModel(writeModel(original));
+  const r = runPass(q, [int8Dynamic()]);
+  assert.equal(r.applied.length, 8);
+  assert.ok(q.graph.nodes.some((n) => n.opType === 'MatMulInteger'));
+  const qPath = save(q, 'mlp-int8.onnx');
+  const v = await verifyRewrite(
+    { path: origPath, model: original, fileBytes: statSync(origPath).size },
+    { path: qPath, model: q, fileBytes: statSync(qPath).size },
+    int8Dynamic().tolerance,
+    { runs: 10 },
+  );
+  const size = v.after.fileBytes / v.before.fileBytes;
+  console.log(`int8 dynamic, MatMul stack: size ${size.toFixed(3)}x, latency ${(v.after.medianMs / v.before.medianMs).toFixed(2)}x (${v.before.medianMs.toFixed(2)} -> ${v.after.medianMs.toFixed(2)} ms), cosine ${v.outputs[0]!.cosine.toFixed(5)}`);
+  assert.ok(v.passed, v.failures.join('; '));
+  assert.ok(v.outputs[0]!.cosine >= 0.99);
+  assert.ok(size <= 0.3, `size ratio ${size}`);
+});
+
+test('int8 dynamic refuses old opsets and non-constant weights, with the reason', () => {
+  const old = runPass(mlpStack(9), [int8Dynamic()]);
+  assert.equal(old.applied.length, 0);
+  assert.match(old.refused[0]!.reason, /opset 9 lacks DynamicQuantizeLinear: needs >= 11/);
+  const { model, b } = newModel('two-inputs');
+  const x = b.input('x', F, [4, 32]);
+  const y = b.input('y', F, [32, 32]);
+  const [m] = b.node('MatMul', [x, y], {}, { name: 'mm' });
+  b.output(m!, F, [4, 32]);
+  const r = runPass(model, [int8Dynamic()]);
+  assert.match(r.refused[0]!.reason, /non-constant weight input 'y'; only constant weights can be quantized/);
+});
+
+test('unstructured pruning zeroes the requested share of every layer and the model still runs', async () => {
+  const original = mlpStack();
+  const pruned = readModel(writeModel(original));
+  const r = runPass(pruned, [pruneUnstructured(0.5)]);
+  assert.equal(r.applied.length, 8);
+  for (const n of pruned.graph.nodes.filter((x) => x.opType === 'MatMul')) {
+    const w = n.inputs[1]!.constant!.toNumbers();
+    const zeros = w.filter((v) => v === 0).length;
+    assert.equal(zeros, Math.floor(w.length * 0.5), `${n.displayName}`);
+  }
+  const p1 = save(original, 'a.onnx');
+  const p2 = save(pruned, 'b.onnx');
+  const v = await verifyRewrite({ path: p1, model: original, fileBytes: 0 }, { path: p2, model: pruned, fileBytes: 0 }, {}, { runs: 3 });
+  assert.equal(v.after.macs, v.before.macs, 'unstructured pruning keeps MACs (ORT gets no speed from it)');
+  assert.ok(v.outputs[0]!.cosine > 0.5);
+});
+
+test('fp16 weight storage halves ppocr-cls (weights in Constant nodes) within tolerance', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'll-q-')), 'cls-fp16.onnx');
+  const r = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'fp16', '--input', 'x=1x3x48x192', '--json'], { timeoutMs: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { verification: { passed: boolean; before: { fileBytes: number }; after: { fileBytes: number }; outputs: { cosine: number }[] } };
+  assert.ok(j.verification.passed);
+  const ratio = j.verification.after.fileBytes / j.verification.before.fileBytes;
+  assert.ok(ratio < 0.6, `size ratio ${ratio}`);
+  assert.ok(j.verification.outputs[0]!.cosine >= 0.999);
+  const unavailable = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'int4']);
+  assert.equal(unavailable.status, 2);
+  assert.match(unavailable.stderr, /int4 are not available yet/);
+});
