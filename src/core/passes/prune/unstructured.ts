@@ -4,7 +4,7 @@
 // for sparse runtimes.
 import type { Node } from '../../ir/graph';
 import { addInitializer } from '../graph-edit';
-import type { CheckResult, RewriteRule, Site } from '../types';
+import type { CheckResult, RewriteRule } from '../types';
 
 const WEIGHT_OPS = new Set(['Conv', 'MatMul', 'Gemm', 'ConvTranspose']);
 
