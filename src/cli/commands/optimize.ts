@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
-import { RULES, fp16Weights, int8Dynamic, pruneUnstructured, rulesOf, runPass } from '../../core/passes';
+import { RULES, fp16Weights, int8Dynamic, pruneChannels, pruneUnstructured, rulesOf, runPass } from '../../core/passes';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
@@ -58,8 +58,9 @@ function chooseRules(flags: OptimizeFlags): RewriteRule[] {
   if (flags.prune !== undefined) {
     const ratio = Number(flags.prune);
     if (!(ratio > 0 && ratio < 1)) throw new UsageError(`--prune ${flags.prune}: give a ratio between 0 and 1, e.g. 0.5`);
-    if (flags.pruneMode !== 'unstructured') throw new UsageError(`--prune-mode ${flags.pruneMode}: this version has unstructured pruning; channel pruning is not available yet`);
-    rules.push(pruneUnstructured(ratio));
+    if (flags.pruneMode === 'unstructured') rules.push(pruneUnstructured(ratio));
+    else if (flags.pruneMode === 'channel') rules.push(pruneChannels(ratio));
+    else throw new UsageError(`--prune-mode ${flags.pruneMode}: expected unstructured or channel`);
   }
   if (rules.length === 0) throw new UsageError('choose what to do: --fuse, --quantize int8|fp16, --prune RATIO --prune-mode unstructured');
   return rules;
@@ -73,7 +74,7 @@ export function registerOptimize(program: Command): void {
     .option('--fuse', 'fold Conv+BatchNormalization, merge MatMul+Add into Gemm, remove Identity/Dropout, drop dead nodes')
     .option('--quantize <kind>', 'int8 (dynamic, MatMul weights per column) | fp16 (weight storage); int8-static, int4: not yet')
     .option('--prune <ratio>', 'zero this share of each layer\'s weights (with --prune-mode unstructured)')
-    .option('--prune-mode <mode>', 'unstructured (channel: not yet)', 'unstructured')
+    .option('--prune-mode <mode>', 'unstructured (zeros, same MACs) | channel (removes Conv output channels: fewer MACs)', 'unstructured')
     .option('--only <names...>', 'apply only at these nodes (names as analyze shows them) or only these rule ids')
     .option('--no-verify', 'write without running both models in ONNX Runtime')
     .option('--force', 'write even if verification fails')
