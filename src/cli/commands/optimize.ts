@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
-import { RULES, fp16Weights, int8Dynamic, pruneChannels, pruneUnstructured, rulesOf, runPass } from '../../core/passes';
+import { RULES, fp16Weights, int8Dynamic, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits } from '../../core/passes';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
@@ -19,6 +19,8 @@ interface OptimizeFlags extends BindingFlags {
   quantize?: string;
   prune?: string;
   pruneMode: string;
+  blockSize: string;
+  asymmetric?: boolean;
   only?: string[];
   verify: boolean;
   force?: boolean;
@@ -54,7 +56,11 @@ function chooseRules(flags: OptimizeFlags): RewriteRule[] {
   if (flags.fuse) rules.push(...rulesOf('fuse-all'));
   if (flags.quantize === 'int8') rules.push(int8Dynamic());
   else if (flags.quantize === 'fp16') rules.push(fp16Weights());
-  else if (flags.quantize) throw new UsageError(`--quantize ${flags.quantize}: this version has int8 (dynamic, MatMul weights) and fp16 (weight storage); int8-static and int4 are not available yet`);
+  else if (flags.quantize === 'int4' || flags.quantize === 'int8-weight') {
+    const blockSize = Number(flags.blockSize);
+    if (!Number.isInteger(blockSize)) throw new UsageError(`--block-size ${flags.blockSize}: expected a power of 2 between 16 and 256`);
+    rules.push(weightNBits({ bits: flags.quantize === 'int4' ? 4 : 8, blockSize, symmetric: !flags.asymmetric }));
+  } else if (flags.quantize) throw new UsageError(`--quantize ${flags.quantize}: this version has int8 (dynamic), int4 and int8-weight (MatMulNBits) and fp16 (weight storage); int8-static is not available yet`);
   if (flags.prune !== undefined) {
     const ratio = Number(flags.prune);
     if (!(ratio > 0 && ratio < 1)) throw new UsageError(`--prune ${flags.prune}: give a ratio between 0 and 1, e.g. 0.5`);
@@ -72,7 +78,9 @@ export function registerOptimize(program: Command): void {
     .argument('<in>', 'the .onnx file to optimize (never modified unless --in-place)')
     .option('-o, --output <out>', 'where to write the result')
     .option('--fuse', 'fold Conv+BatchNormalization, merge MatMul+Add into Gemm, remove Identity/Dropout, drop dead nodes')
-    .option('--quantize <kind>', 'int8 (dynamic, MatMul weights per column) | fp16 (weight storage); int8-static, int4: not yet')
+    .option('--quantize <kind>', 'int8 (dynamic, MatMul weights per column) | int4 | int8-weight (weight-only blockwise, MatMulNBits) | fp16 (weight storage); int8-static: not yet')
+    .option('--block-size <n>', 'block size for int4/int8-weight (16..256, power of 2)', '32')
+    .option('--asymmetric', 'int4/int8-weight with zero points (default: symmetric)')
     .option('--prune <ratio>', 'zero this share of each layer\'s weights (with --prune-mode unstructured)')
     .option('--prune-mode <mode>', 'unstructured (zeros, same MACs) | channel (removes Conv output channels: fewer MACs)', 'unstructured')
     .option('--only <names...>', 'apply only at these nodes (names as analyze shows them) or only these rule ids')
