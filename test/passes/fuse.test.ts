@@ -137,3 +137,69 @@ test('real models: ppocr-cls and ppocr-rec fused, verified in ORT', () => {
     assert.ok(j.verification.after.macs <= j.verification.before.macs);
   }
 });
+
+test('Conv + per-channel Mul and Add fold into the conv; a non-channel constant is refused', async () => {
+  const { model, b } = newModel('affine');
+  const x = b.input('x', F, [1, 3, 6, 6]);
+  const w = b.initializer('w', F, [4, 3, 3, 3], vals(108));
+  const [c] = b.node('Conv', [x, w], { kernel_shape: [3, 3] }, { name: 'conv' });
+  const [m] = b.node('Mul', [c!, b.initializer('scale', F, [4, 1, 1], [1.5, -2, 0.5, 3])], {}, { name: 'mul' });
+  const [a] = b.node('Add', [m!, b.initializer('shift', F, [1, 4, 1, 1], [0.1, 0.2, 0.3, 0.4])], {}, { name: 'add' });
+  b.output(a!, F, [1, 4, 4, 4]);
+  const after = readModel(writeModel(model));
+  const r = runPass(after, [rule('fuse-conv-affine')]);
+  assert.equal(r.applied.length, 2);
+  assert.deepEqual(after.graph.nodes.map((n) => n.opType), ['Conv']);
+  await sameOutputs(model, after, [{ name: 'x', elemType: F, shape: [1, 3, 6, 6] }]);
+  const { model: m2, b: b2 } = newModel('spatial');
+  const x2 = b2.input('x', F, [1, 3, 6, 6]);
+  const [c2] = b2.node('Conv', [x2, b2.initializer('w', F, [4, 3, 3, 3], vals(108))], { kernel_shape: [3, 3] }, { name: 'conv' });
+  const [m3] = b2.node('Mul', [c2!, b2.initializer('map', F, [1, 1, 4, 4], vals(16))], {}, { name: 'mul' });
+  b2.output(m3!, F, [1, 4, 4, 4]);
+  assert.match(runPass(m2, [rule('fuse-conv-affine')]).refused[0]!.reason, /is not a per-channel or scalar constant/);
+});
+
+test('Transposes: an inverse pair vanishes, a pair composes, a swap folds into Gemm', async () => {
+  const { model, b } = newModel('tt');
+  const x = b.input('x', F, [2, 3, 4]);
+  const [t1] = b.node('Transpose', [x], { perm: [2, 0, 1] }, { name: 't1' });
+  const [t2] = b.node('Transpose', [t1!], { perm: [1, 2, 0] }, { name: 't2' }); // inverse of t1
+  const [r] = b.node('Relu', [t2!], {}, { name: 'relu' });
+  const [t3] = b.node('Transpose', [r!], { perm: [1, 0, 2] }, { name: 't3' });
+  const [t4] = b.node('Transpose', [t3!], { perm: [0, 2, 1] }, { name: 't4' });
+  b.output(t4!, F, null);
+  const after = readModel(writeModel(model));
+  runPass(after, [rule('fuse-transpose-pair')]);
+  assert.deepEqual(after.graph.nodes.map((n) => n.opType), ['Relu', 'Transpose']);
+  await sameOutputs(model, after, [{ name: 'x', elemType: F, shape: [2, 3, 4] }], 0);
+
+  const { model: g, b: gb } = newModel('tg');
+  const a = gb.input('a', F, [6, 5]);
+  const [at] = gb.node('Transpose', [a], { perm: [1, 0] }, { name: 'ta' });
+  const [y] = gb.node('Gemm', [at!, gb.initializer('w', F, [6, 3], vals(18))], {}, { name: 'gemm' });
+  gb.output(y!, F, [5, 3]);
+  const g2 = readModel(writeModel(g));
+  runPass(g2, [rule('fuse-transpose-gemm')]);
+  assert.deepEqual(g2.graph.nodes.map((n) => n.opType), ['Gemm']);
+  assert.equal(g2.graph.nodes[0]!.attrInt('transA'), 1);
+  await sameOutputs(g, g2, [{ name: 'a', elemType: F, shape: [6, 5] }], 0);
+});
+
+test('a zero Pad folds into the Conv; a reflect Pad is refused', async () => {
+  const build = (mode: string): Model => {
+    const { model, b } = newModel('pad');
+    const x = b.input('x', F, [1, 2, 5, 5]);
+    const pads = b.initializer('pads', DataType.INT64, [8], [0, 0, 1, 2, 0, 0, 1, 2]);
+    const [p] = b.node('Pad', [x, pads], { mode }, { name: 'pad' });
+    const [c] = b.node('Conv', [p!, b.initializer('w', F, [3, 2, 3, 3], vals(54))], { kernel_shape: [3, 3], pads: [1, 0, 1, 0] }, { name: 'conv' });
+    b.output(c!, F, null);
+    return model;
+  };
+  const model = build('constant');
+  const after = readModel(writeModel(model));
+  runPass(after, [rule('fuse-pad-conv')]);
+  assert.deepEqual(after.graph.nodes.map((n) => n.opType), ['Conv']);
+  assert.deepEqual(after.graph.nodes[0]!.attrInts('pads'), [2, 2, 2, 2]);
+  await sameOutputs(model, after, [{ name: 'x', elemType: F, shape: [1, 2, 5, 5] }]);
+  assert.match(runPass(build('reflect'), [rule('fuse-pad-conv')]).refused[0]!.reason, /uses mode 'reflect', not constant zeros/);
+});

@@ -11,6 +11,7 @@ import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
 import { verifyRewrite, type Verification } from '../../node/verify';
 import { bytes, si, safe } from '../format';
+import { inputFiles } from './profile';
 import { bindingsFrom, type BindingFlags, withBindingOptions } from '../options';
 
 interface OptimizeFlags extends BindingFlags {
@@ -26,6 +27,7 @@ interface OptimizeFlags extends BindingFlags {
   force?: boolean;
   inPlace?: boolean;
   json?: boolean;
+  inputsFrom?: string;
 }
 
 class VerificationError extends LayerLensError {
@@ -87,6 +89,7 @@ export function registerOptimize(program: Command): void {
     .option('--no-verify', 'write without running both models in ONNX Runtime')
     .option('--force', 'write even if verification fails')
     .option('--in-place', 'replace IN (keeping IN.bak)')
+    .option('--inputs-from <path>', 'verification inputs: a folder of NAME.npy / NAME.pb / input_K.pb files, or one file')
     .option('--json', 'print one JSON object')
     .action(async (inPath: string, flags: OptimizeFlags) => {
       const chosen = chooseRules(flags);
@@ -110,7 +113,7 @@ export function registerOptimize(program: Command): void {
             { path: inPath, model: original.model, fileBytes: statSync(inPath).size },
             { path: tmp, model: work, fileBytes: saved.bytes + saved.externalBytes },
             combined(result.applied.map((a) => a.rule)),
-            { bindings },
+            { bindings, ...(flags.inputsFrom ? { inputFiles: inputFiles(flags.inputsFrom, original.model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name))! } : {}) },
           );
           if (!verification.passed && !flags.force) {
             process.stdout.write(render(result, verification, null, flags.json) + '\n');

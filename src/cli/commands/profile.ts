@@ -35,7 +35,7 @@ function parseCount(v: string): number {
 }
 
 /** --inputs-from DIR (files named after inputs: NAME.npy / NAME.pb, or input_K.pb in input order) or one FILE for a one-input model. */
-function inputFiles(path: string | undefined, inputNames: string[]): Record<string, string> | undefined {
+export function inputFiles(path: string | undefined, inputNames: string[]): Record<string, string> | undefined {
   if (!path) return undefined;
   if (!existsSync(path)) throw new UsageError(`--inputs-from ${path}: no such file or folder`);
   if (!statSync(path).isDirectory()) {
@@ -45,10 +45,13 @@ function inputFiles(path: string | undefined, inputNames: string[]): Record<stri
   const files = readdirSync(path);
   const out: Record<string, string> = {};
   inputNames.forEach((name, k) => {
+    // Inputs without a file are generated.
     const found = files.find((f) => f === `${name}.npy` || f === `${name}.pb`) ?? files.find((f) => f === `input_${k}.pb`);
-    if (!found) throw new UsageError(`--inputs-from ${path}: no ${name}.npy, ${name}.pb or input_${k}.pb for input '${name}'`);
-    out[name] = join(path, found);
+    if (found) out[name] = join(path, found);
   });
+  if (Object.keys(out).length === 0) {
+    throw new UsageError(`--inputs-from ${path}: no NAME.npy, NAME.pb or input_K.pb file for any input (${inputNames.join(', ')})`);
+  }
   return out;
 }
 

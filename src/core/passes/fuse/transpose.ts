@@ -1,0 +1,107 @@
+// Transposes: two in a row compose into one (perm = p1[p2[i]]), or vanish when the composition is the
+// identity; a 2-D Transpose feeding Gemm's A or B becomes Gemm's transA/transB flag
+// (Gemm(Aᵀ, B) = Gemm(A, B, transA = 1)). Pure data movement: exact.
+import type { Node } from '../../ir/graph';
+import { Node as IRNode } from '../../ir/graph';
+import { toAttribute } from '../../ir/builder';
+import { removeNode, renameValue, replaceAllUses } from '../graph-edit';
+import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
+
+function permOf(n: Node, ctx: RuleContext): number[] | null {
+  const p = n.attrInts('perm');
+  if (p) return p;
+  const r = n.inputs[0] ? ctx.shapes.shapeOf(n.inputs[0])?.length : undefined;
+  return r === undefined ? null : Array.from({ length: r }, (_, i) => r - 1 - i);
+}
+
+interface PairSite extends Site {
+  first: Node;
+  second: Node;
+}
+
+export const mergeTransposes: RewriteRule<PairSite> = {
+  id: 'fuse-transpose-pair',
+  title: 'Merge consecutive Transposes',
+  family: 'fuse',
+  tolerance: { maxAbsError: 0 },
+  match(ctx) {
+    return ctx.model.graph.nodes
+      .filter((n) => n.opType === 'Transpose' && n.domain === '' && n.inputs[0]?.producer?.opType === 'Transpose')
+      .map((second) => ({ anchor: second, nodes: [second.inputs[0]!.producer!, second], graph: second.graph, first: second.inputs[0]!.producer!, second }));
+  },
+  check(site, ctx): CheckResult {
+    const mid = site.first.outputs[0]!;
+    if (mid.uses.length !== 1 || mid.isGraphOutput()) return { ok: false, reason: `Transpose output '${mid.name}' has other readers` };
+    if (!permOf(site.first, ctx) || !permOf(site.second, ctx)) return { ok: false, reason: 'the rank of the transposed tensor is unknown' };
+    return { ok: true };
+  },
+  rewrite(site, ctx) {
+    const p1 = permOf(site.first, ctx)!;
+    const p2 = permOf(site.second, ctx)!;
+    const perm = p2.map((i) => p1[i]!);
+    const g = site.second.graph;
+    const x = site.first.inputs[0]!;
+    const y = site.second.outputs[0]!;
+    removeNode(site.first);
+    if (perm.every((p, i) => p === i)) {
+      removeNode(site.second);
+      if (y.isGraphOutput() && x.producer && x.producer.graph === g && !x.isGraphOutput()) {
+        g.outputs[g.outputs.indexOf(y)] = x;
+        x.type = y.type;
+        g.values.delete(y.name);
+        renameValue(x, y.name);
+      } else if (y.isGraphOutput()) {
+        // Keep an Identity so the graph output keeps its name.
+        const id = new IRNode('', 'Identity', '', g);
+        id.setInput(0, x);
+        id.outputs.push(y);
+        y.producer = id;
+        g.nodes.push(id);
+        g.values.set(y.name, y);
+      } else {
+        replaceAllUses(y, x);
+      }
+      return;
+    }
+    site.second.setInput(0, x);
+    site.second.attributes = site.second.attributes.filter((a) => a.name !== 'perm').concat(toAttribute('perm', perm));
+  },
+};
+
+interface GemmSite extends Site {
+  transpose: Node;
+  gemm: Node;
+  slot: 0 | 1;
+}
+
+export const transposeIntoGemm: RewriteRule<GemmSite> = {
+  id: 'fuse-transpose-gemm',
+  title: "Fold a 2-D Transpose into Gemm's transA/transB",
+  family: 'fuse',
+  tolerance: { maxAbsError: 0 },
+  match(ctx) {
+    const sites: GemmSite[] = [];
+    for (const gemm of ctx.model.graph.nodes) {
+      if (gemm.opType !== 'Gemm' || gemm.domain !== '') continue;
+      for (const slot of [0, 1] as const) {
+        const t = gemm.inputs[slot]?.producer;
+        if (t?.opType === 'Transpose' && t.domain === '') sites.push({ anchor: gemm, nodes: [t, gemm], graph: gemm.graph, transpose: t, gemm, slot });
+      }
+    }
+    return sites;
+  },
+  check(site, ctx): CheckResult {
+    const out = site.transpose.outputs[0]!;
+    if (out.uses.length !== 1 || out.isGraphOutput()) return { ok: false, reason: `Transpose output '${out.name}' has other readers` };
+    const perm = permOf(site.transpose, ctx);
+    if (!perm || perm.length !== 2 || perm[0] !== 1) return { ok: false, reason: `Transpose '${site.transpose.displayName}' is not a 2-D swap` };
+    return { ok: true };
+  },
+  rewrite(site) {
+    const name = site.slot === 0 ? 'transA' : 'transB';
+    const flag = site.gemm.attrInt(name, 0) === 1 ? 0 : 1;
+    site.gemm.attributes = site.gemm.attributes.filter((a) => a.name !== name).concat(toAttribute(name, flag));
+    site.gemm.setInput(site.slot, site.transpose.inputs[0]!);
+    removeNode(site.transpose);
+  },
+};
