@@ -7,36 +7,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { newModel } from '../../src/core/ir/builder';
 import { DataType } from '../../src/core/ir/data-type';
-import type { Value } from '../../src/core/ir/graph';
 import type { Model } from '../../src/core/ir/model';
 import { readModel } from '../../src/core/onnx/reader';
 import { writeModel } from '../../src/core/onnx/writer';
 import { analyzeModel } from '../../src/core/analysis/analyze';
 import { int8Dynamic, packNBits, pruneChannels, pruneUnstructured, runPass, weightNBits } from '../../src/core/passes';
 import { makeInputs, runOrt } from '../support/ort';
+import { mlpStack } from '../support/mlp-stack';
 import { verifyRewrite } from '../../src/node/verify';
 import { runCli } from '../support/cli';
 import { SAMPLE, realModelPath } from '../support/models';
 
 const F = DataType.FLOAT;
-
-/** A transformer-like MatMul-heavy stack: 4 × (MatMul 256→1024, Relu, MatMul 1024→256, Add residual). */
-function mlpStack(opset = 17): Model {
-  const { model, b } = newModel('mlp', [{ domain: '', version: opset }]);
-  let x: Value = b.input('x', F, [1, 64, 256]);
-  let seed = 1;
-  const w = (name: string, dims: number[]): Value =>
-    b.initializer(name, F, dims, Array.from({ length: dims[0]! * dims[1]! }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.1));
-  for (let l = 0; l < 4; l++) {
-    const [h] = b.node('MatMul', [x, w(`l${l}.up`, [256, 1024])], {}, { name: `/layer.${l}/up` });
-    const [r] = b.node('Relu', [h!], {}, { name: `/layer.${l}/relu` });
-    const [d] = b.node('MatMul', [r!, w(`l${l}.down`, [1024, 256])], {}, { name: `/layer.${l}/down` });
-    const [s] = b.node('Add', [x, d!], {}, { name: `/layer.${l}/residual` });
-    x = s!;
-  }
-  b.output(x, F, [1, 64, 256]);
-  return model;
-}
 
 function save(model: Model, name: string): string {
   const p = join(mkdtempSync(join(tmpdir(), 'll-q-')), name);
