@@ -7,13 +7,13 @@ import type { Model } from '../src/core/ir/model';
 import type { Value } from '../src/core/ir/graph';
 
 export function buildLargeModel(targetNodes = 20000, hidden = 64): Model {
-  const { model, b } = newModel('bench-large', [{ domain: '', version: 17 }]);
+  const { model, b } = newModel('bench-large', [{ domain: '', version: 18 }]); // 18: ReduceMean takes axes as an input
   let x: Value = b.input('tokens', DataType.FLOAT, ['batch', 'seq', hidden]);
   const w = (name: string, dims: number[]): Value =>
     b.initializer(name, DataType.FLOAT, dims, new Float32Array(dims.reduce((a, d) => a * d, 1)).fill(0.01));
   const axes = b.initializer('/axes_last', DataType.INT64, [1], [-1]);
-  const eps = w('/eps', []);
-  const two = w('/two', []);
+  const eps = b.initializer('/eps', DataType.FLOAT, [], [1e-5]);
+  const two = b.initializer('/two', DataType.FLOAT, [], [2]);
   let layer = 0;
   while (model.graph.nodes.length < targetNodes) {
     const s = `/encoder/layer.${layer}`;

@@ -11,6 +11,7 @@ import type { Model } from '../../src/core/ir/model';
 import { readModel } from '../../src/core/onnx/reader';
 import { writeModel } from '../../src/core/onnx/writer';
 import { contextFor, listSites, runPass, RULES } from '../../src/core/passes';
+import { buildLargeModel } from '../../bench/large-model';
 import { runCli } from '../support/cli';
 import { makeInputs, runOrt } from '../support/ort';
 import { SAMPLE, realModelPath } from '../support/models';
@@ -202,4 +203,39 @@ test('a zero Pad folds into the Conv; a reflect Pad is refused', async () => {
   assert.deepEqual(after.graph.nodes[0]!.attrInts('pads'), [2, 2, 2, 2]);
   await sameOutputs(model, after, [{ name: 'x', elemType: F, shape: [1, 2, 5, 5] }]);
   assert.match(runPass(build('reflect'), [rule('fuse-pad-conv')]).refused[0]!.reason, /uses mode 'reflect', not constant zeros/);
+});
+
+test('decomposed LayerNorm becomes LayerNormalization (opset >= 17); hello-deepa (opset 13) is refused with the reason', async () => {
+  const model = buildLargeModel(60, 16);
+  const after = readModel(writeModel(model));
+  const r = runPass(after, [rule('fuse-layernorm')]);
+  const layers = model.graph.nodes.filter((n) => n.displayName.endsWith('/ln/mean')).length;
+  assert.equal(r.applied.length, layers);
+  assert.equal(after.graph.nodes.filter((n) => n.opType === 'LayerNormalization').length, layers);
+  await sameOutputs(model, after, [{ name: 'tokens', elemType: F, shape: [1, 5, 16] }], 1e-3);
+  const deepa = readModel(readFileSync(realModelPath('hello-deepa.onnx')));
+  const refused = runPass(deepa, [rule('fuse-layernorm')]).refused;
+  assert.ok(refused.length >= 1);
+  assert.match(refused[0]!.reason, /opset 13 has no LayerNormalization; needs >= 17/);
+});
+
+test('decomposed GELU becomes Gelu at opset 20, and constant shape arithmetic folds', async () => {
+  const { model, b } = newModel('gelu', [{ domain: '', version: 20 }]);
+  const x = b.input('x', F, [2, 8]);
+  const [d] = b.node('Div', [x, b.initializer('sqrt2', F, [], [Math.SQRT2])], {}, { name: 'div' });
+  const [e] = b.node('Erf', [d!], {}, { name: 'erf' });
+  const [a] = b.node('Add', [e!, b.initializer('one', F, [], [1])], {}, { name: 'add' });
+  const [m] = b.node('Mul', [x, a!], {}, { name: 'mul' });
+  const [h] = b.node('Mul', [m!, b.initializer('half', F, [], [0.5])], {}, { name: 'half' });
+  // shape arithmetic on a static input: Shape -> Gather -> Unsqueeze -> Concat -> Reshape
+  const [s] = b.node('Shape', [h!], {}, { name: 'shape' });
+  const [g0] = b.node('Gather', [s!, b.initializer('i0', DataType.INT64, [], [0])], {}, { name: 'gather' });
+  const [u] = b.node('Unsqueeze', [g0!, b.initializer('ax', DataType.INT64, [1], [0])], {}, { name: 'unsq' });
+  const [cat] = b.node('Concat', [u!, b.initializer('m1', DataType.INT64, [1], [-1])], { axis: 0 }, { name: 'concat' });
+  const [y] = b.node('Reshape', [h!, cat!], {}, { name: 'reshape' });
+  b.output(y!, F, [2, 8]);
+  const after = readModel(writeModel(model));
+  runPass(after, [rule('fuse-gelu'), rule('fuse-constant-fold')]);
+  assert.deepEqual(after.graph.nodes.map((n) => n.opType), ['Gelu', 'Reshape']);
+  await sameOutputs(model, after, [{ name: 'x', elemType: F, shape: [2, 8] }], 1e-4);
 });

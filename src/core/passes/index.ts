@@ -1,7 +1,9 @@
 // Rewrite rules and the engine that runs them.
+import { constantFold } from './fuse/constant-fold';
 import { convAffine } from './fuse/conv-affine';
 import { convBatchNorm } from './fuse/conv-batchnorm';
 import { eliminateIdentity } from './fuse/identity';
+import { fuseGelu, fuseLayerNorm } from './fuse/layernorm-gelu';
 import { matmulAddToGemm } from './fuse/matmul-add';
 import { padIntoConv } from './fuse/pad-conv';
 import { mergeTransposes, transposeIntoGemm } from './fuse/transpose';
@@ -18,7 +20,7 @@ export { applyAt, contextFor, listSites, runPass, type SiteCheck } from './engin
 export type * from './types';
 
 /** Every rule without options, by id (quantize and prune rules take options: see the factories). */
-export const RULES: readonly RewriteRule[] = [eliminateIdentity, convBatchNorm, convAffine, matmulAddToGemm, mergeTransposes, transposeIntoGemm, padIntoConv, int8Dynamic(), fp16Weights(), weightNBits({ bits: 4, blockSize: 32, symmetric: true }), weightNBits({ bits: 8, blockSize: 32, symmetric: true }), pruneUnstructured(0.5), pruneChannels(0.5)] as RewriteRule[];
+export const RULES: readonly RewriteRule[] = [eliminateIdentity, constantFold, convBatchNorm, convAffine, matmulAddToGemm, mergeTransposes, transposeIntoGemm, padIntoConv, fuseLayerNorm, fuseGelu, int8Dynamic(), fp16Weights(), weightNBits({ bits: 4, blockSize: 32, symmetric: true }), weightNBits({ bits: 8, blockSize: 32, symmetric: true }), pruneUnstructured(0.5), pruneChannels(0.5)] as RewriteRule[];
 
 export function rulesOf(family: RewriteRule['family'] | 'fuse-all'): RewriteRule[] {
   return RULES.filter((r) => (family === 'fuse-all' ? r.family === 'fuse' || r.family === 'cleanup' : r.family === family));
