@@ -36,7 +36,7 @@ export function runWorker(req: ProfileRequest, profile: boolean, opts: RunOption
 }
 
 /** Sends one request to a fresh worker process and resolves with its final message. */
-export function talk(request: WorkerRequest, opts: RunOptions = {}): Promise<Extract<WorkerMessage, { type: 'result' | 'compared' }>> {
+export function talk(request: WorkerRequest, opts: RunOptions = {}): Promise<Extract<WorkerMessage, { type: 'result' | 'compared' | 'outputs' }>> {
   const { path, execArgv } = workerEntry();
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new ProfileError('profiling was cancelled before it started'));
@@ -44,7 +44,7 @@ export function talk(request: WorkerRequest, opts: RunOptions = {}): Promise<Ext
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     let settled = false;
-    let result: Extract<WorkerMessage, { type: 'result' | 'compared' }> | null = null;
+    let result: Extract<WorkerMessage, { type: 'result' | 'compared' | 'outputs' }> | null = null;
     let failure: Error | null = null;
     const finish = (err: Error | null): void => {
       if (settled) return;

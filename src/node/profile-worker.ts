@@ -15,7 +15,9 @@ import { checkInput, generateInput, loadInputFile, type InputData } from './inpu
 export type WorkerRequest =
   | { type: 'profile'; req: ProfileRequest; profile: boolean }
   /** Runs two models on the same inputs, interleaving timed runs (A, B, A, B, ...), and returns their outputs. */
-  | { type: 'compare'; req: ProfileRequest; otherModelPath: string };
+  | { type: 'compare'; req: ProfileRequest; otherModelPath: string }
+  /** Runs the model on `samples` input sets (sample k generated with seed 42 + k) and returns every output. */
+  | { type: 'outputs'; req: ProfileRequest; samples: number };
 
 export interface OutputData {
   name: string;
@@ -27,7 +29,8 @@ export type WorkerMessage =
   | { type: 'progress'; message: string }
   | { type: 'result'; plainRunsMs: number[]; trace: string | null; optimizedModel: string | null; threads: number | null }
   | { type: 'error'; message: string }
-  | { type: 'compared'; a: OutputData[]; b: OutputData[]; aRunsMs: number[]; bRunsMs: number[] };
+  | { type: 'compared'; a: OutputData[]; b: OutputData[]; aRunsMs: number[]; bRunsMs: number[] }
+  | { type: 'outputs'; samples: OutputData[][] };
 
 const ORT_TYPE: Partial<Record<DataType, [ort.Tensor.Type, (b: ArrayBuffer, o: number, n: number) => ort.Tensor.DataType]>> = {
   [DataType.FLOAT]: ['float32', (b, o, n) => new Float32Array(b, o, n)],
@@ -60,11 +63,11 @@ function send(m: WorkerMessage): Promise<void> {
   });
 }
 
-function feedsFor(req: ProfileRequest): Record<string, ort.Tensor> {
+function feedsFor(req: ProfileRequest, seed = 42): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const spec of req.inputs) {
     const file = req.inputFiles?.[spec.name];
-    const data = file ? loadInputFile(file, spec.name) : generateInput(spec);
+    const data = file ? loadInputFile(file, spec.name) : generateInput(spec, seed);
     if (file) checkInput(data, spec);
     feeds[spec.name] = toOrt(data);
   }
@@ -117,6 +120,18 @@ async function handle(msg: WorkerRequest): Promise<void> {
   // Quiet ORT's own warnings (e.g. about saving NCHWc graphs); errors still reach the caller.
   ort.env.logLevel = 'error';
   if (msg.type === 'compare') return compare(msg.req, msg.otherModelPath);
+  if (msg.type === 'outputs') {
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(msg.req.modelPath, { graphOptimizationLevel: 'disabled' });
+    } catch (e) {
+      throw new Error(`ONNX Runtime cannot load the model: ${(e as Error).message}`);
+    }
+    const samples: OutputData[][] = [];
+    for (let k = 0; k < msg.samples; k++) samples.push(outputData(await session.run(feedsFor(msg.req, 42 + k))));
+    await session.release();
+    return send({ type: 'outputs', samples });
+  }
   const { req } = msg;
   const feeds = feedsFor(req);
   const level = req.mode === 'deployed' ? 'all' : 'disabled';

@@ -86,9 +86,9 @@ test('fp16 weight storage halves ppocr-cls (weights in Constant nodes) within to
   const ratio = j.verification.after.fileBytes / j.verification.before.fileBytes;
   assert.ok(ratio < 0.6, `size ratio ${ratio}`);
   assert.ok(j.verification.outputs[0]!.cosine >= 0.999);
-  const unavailable = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'int8-static']);
-  assert.equal(unavailable.status, 2);
-  assert.match(unavailable.stderr, /int8-static is not available yet/);
+  const unknown = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'int3']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /expected int8, int8-static, int4, int8-weight or fp16/);
 });
 
 test('channel pruning at 50 % on the sample CNN: hand-counted MACs, and the model runs', async () => {
@@ -196,4 +196,23 @@ test('int4 weight-only on the MatMul stack: size and output error', async () => 
   console.log(`int4 (block 32) MatMul stack: size ${(v.after.fileBytes / v.before.fileBytes).toFixed(3)}x, latency ${(v.after.medianMs / v.before.medianMs).toFixed(2)}x, cosine ${v.outputs[0]!.cosine.toFixed(5)}`);
   assert.ok(v.passed, v.failures.join('; '));
   assert.ok(v.after.fileBytes / v.before.fileBytes < 0.2);
+});
+
+test('static int8 (QDQ, calibrated min-max): the sample CNN within tolerance; opset 9 refused', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'll-q-')), 'static.onnx');
+  const r = runCli(['optimize', SAMPLE, '-o', out, '--fuse', '--quantize', 'int8-static', '--dim', 'batch=1', '--json'], { timeoutMs: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: calibrating on generated inputs/);
+  const j = JSON.parse(r.stdout) as { applied: { rule: string }[]; verification: { passed: boolean; before: { fileBytes: number }; after: { fileBytes: number }; outputs: { cosine: number }[] } };
+  assert.equal(j.applied.filter((a) => a.rule === 'quantize-int8-static').length, 3);
+  assert.ok(j.verification.passed);
+  assert.ok(j.verification.outputs[0]!.cosine >= 0.98);
+  assert.ok(j.verification.after.fileBytes / j.verification.before.fileBytes < 0.5);
+  const q = readModel(readFileSync(out));
+  assert.equal(q.graph.nodes.filter((n) => n.opType === 'QuantizeLinear').length, 3);
+  const old = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'int8-static', '--input', 'x=1x3x48x192', '--json'], { timeoutMs: 300_000 });
+  assert.equal(old.status, 0, old.stderr);
+  const jo = JSON.parse(old.stdout) as { applied: unknown[]; refused: { reason: string }[] };
+  assert.equal(jo.applied.length, 0);
+  assert.match(jo.refused[0]!.reason, /opset 9 lacks per-channel DequantizeLinear: needs >= 13/);
 });

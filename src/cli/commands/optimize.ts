@@ -5,13 +5,16 @@ import type { Command } from 'commander';
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
-import { RULES, fp16Weights, int8Dynamic, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits } from '../../core/passes';
+import { RULES, fp16Weights, int8Dynamic, int8Static, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits } from '../../core/passes';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
 import { verifyRewrite, type Verification } from '../../node/verify';
 import { bytes, si, safe } from '../format';
 import { inputFiles } from './profile';
+import { calibrate } from '../../node/calibrate';
+import { inputSpecs } from '../../node/profile-model';
+import { analyzeModel } from '../../core/analysis/analyze';
 import { bindingsFrom, type BindingFlags, withBindingOptions } from '../options';
 
 interface OptimizeFlags extends BindingFlags {
@@ -21,6 +24,8 @@ interface OptimizeFlags extends BindingFlags {
   prune?: string;
   pruneMode: string;
   blockSize: string;
+  calibration: string;
+  calibrationSamples: string;
   asymmetric?: boolean;
   only?: string[];
   verify: boolean;
@@ -62,7 +67,9 @@ function chooseRules(flags: OptimizeFlags): RewriteRule[] {
     const blockSize = Number(flags.blockSize);
     if (!Number.isInteger(blockSize)) throw new UsageError(`--block-size ${flags.blockSize}: expected a power of 2 between 16 and 256`);
     rules.push(weightNBits({ bits: flags.quantize === 'int4' ? 4 : 8, blockSize, symmetric: !flags.asymmetric }));
-  } else if (flags.quantize) throw new UsageError(`--quantize ${flags.quantize}: this version has int8 (dynamic), int4 and int8-weight (MatMulNBits) and fp16 (weight storage); int8-static is not available yet`);
+  } else if (flags.quantize && flags.quantize !== 'int8-static') {
+    throw new UsageError(`--quantize ${flags.quantize}: expected int8, int8-static, int4, int8-weight or fp16`);
+  }
   if (flags.prune !== undefined) {
     const ratio = Number(flags.prune);
     if (!(ratio > 0 && ratio < 1)) throw new UsageError(`--prune ${flags.prune}: give a ratio between 0 and 1, e.g. 0.5`);
@@ -70,7 +77,7 @@ function chooseRules(flags: OptimizeFlags): RewriteRule[] {
     else if (flags.pruneMode === 'channel') rules.push(pruneChannels(ratio));
     else throw new UsageError(`--prune-mode ${flags.pruneMode}: expected unstructured or channel`);
   }
-  if (rules.length === 0) throw new UsageError('choose what to do: --fuse, --quantize int8|fp16, --prune RATIO --prune-mode unstructured');
+  if (rules.length === 0 && flags.quantize !== 'int8-static') throw new UsageError('choose what to do: --fuse, --quantize int8|int8-static|int4|int8-weight|fp16, --prune RATIO [--prune-mode unstructured|channel]');
   return rules;
 }
 
@@ -80,7 +87,9 @@ export function registerOptimize(program: Command): void {
     .argument('<in>', 'the .onnx file to optimize (never modified unless --in-place)')
     .option('-o, --output <out>', 'where to write the result')
     .option('--fuse', 'fold Conv+BatchNormalization, merge MatMul+Add into Gemm, remove Identity/Dropout, drop dead nodes')
-    .option('--quantize <kind>', 'int8 (dynamic, MatMul weights per column) | int4 | int8-weight (weight-only blockwise, MatMulNBits) | fp16 (weight storage); int8-static: not yet')
+    .option('--quantize <kind>', 'int8 (dynamic, MatMul) | int8-static (QDQ Conv/MatMul, calibrated) | int4 | int8-weight (weight-only blockwise, MatMulNBits) | fp16 (weight storage)')
+    .option('--calibration <method>', 'int8-static: minmax | percentile (99.99)', 'minmax')
+    .option('--calibration-samples <n>', 'int8-static: generated input sets to calibrate on (ignored with --inputs-from)', '8')
     .option('--block-size <n>', 'block size for int4/int8-weight (16..256, power of 2)', '32')
     .option('--asymmetric', 'int4/int8-weight with zero points (default: symmetric)')
     .option('--prune <ratio>', 'zero this share of each layer\'s weights (with --prune-mode unstructured)')
@@ -102,6 +111,20 @@ export function registerOptimize(program: Command): void {
       const ruleIds = new Set(RULES.map((r) => r.id));
       const onlyRules = flags.only?.filter((o) => ruleIds.has(o));
       const onlyNodes = flags.only?.filter((o) => !ruleIds.has(o));
+      const names = original.model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
+      const files = flags.inputsFrom ? inputFiles(flags.inputsFrom, names) : undefined;
+      if (flags.quantize === 'int8-static') {
+        if (flags.calibration !== 'minmax' && flags.calibration !== 'percentile') throw new UsageError(`--calibration ${flags.calibration}: expected minmax or percentile`);
+        if (!files) process.stderr.write('warning: calibrating on generated inputs: give real samples with --inputs-from for ranges you can trust\n');
+        const ranges = await calibrate(original.model, {
+          method: flags.calibration,
+          samples: files ? 1 : Math.max(1, Number(flags.calibrationSamples) || 8),
+          inputs: inputSpecs(analyzeModel(original.model, { bindings }).report),
+          ...(files ? { inputFiles: files } : {}),
+          bindings,
+        });
+        chosen.push(int8Static({ ranges }));
+      }
       const rules = chosen.filter((r) => !onlyRules?.length || onlyRules.includes(r.id));
       const result = runPass(work, rules, { bindings, ...(onlyNodes?.length ? { only: onlyNodes } : {}) });
       const tmp = join(dirname(resolve(out)), `.${basename(out)}.candidate-${process.pid}.onnx`);
@@ -113,7 +136,7 @@ export function registerOptimize(program: Command): void {
             { path: inPath, model: original.model, fileBytes: statSync(inPath).size },
             { path: tmp, model: work, fileBytes: saved.bytes + saved.externalBytes },
             combined(result.applied.map((a) => a.rule)),
-            { bindings, ...(flags.inputsFrom ? { inputFiles: inputFiles(flags.inputsFrom, original.model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name))! } : {}) },
+            { bindings, ...(files ? { inputFiles: files } : {}) },
           );
           if (!verification.passed && !flags.force) {
             process.stdout.write(render(result, verification, null, flags.json) + '\n');
