@@ -11,7 +11,7 @@ import type { Model } from '../../src/core/ir/model';
 import { readModel } from '../../src/core/onnx/reader';
 import { writeModel } from '../../src/core/onnx/writer';
 import { analyzeModel } from '../../src/core/analysis/analyze';
-import { int8Dynamic, packNBits, pruneChannels, pruneUnstructured, runPass, weightNBits } from '../../src/core/passes';
+import { RULES, fp16Weights, int8Dynamic, packNBits, pruneChannels, pruneUnstructured, runPass, weightNBits, weightSparsity } from '../../src/core/passes';
 import { makeInputs, runOrt } from '../support/ort';
 import { mlpStack } from '../support/mlp-stack';
 import { verifyRewrite } from '../../src/node/verify';
@@ -215,4 +215,64 @@ test('static int8 (QDQ, calibrated min-max): the sample CNN within tolerance; op
   const jo = JSON.parse(old.stdout) as { applied: unknown[]; refused: { reason: string }[] };
   assert.equal(jo.applied.length, 0);
   assert.match(jo.refused[0]!.reason, /opset 9 lacks per-channel DequantizeLinear: needs >= 13/);
+});
+
+test('int8 dynamic covers Gemm (transB), and global pruning reaches the target sparsity over the model', async () => {
+  const { model, b } = newModel('gemm');
+  const x = b.input('x', F, [4, 64]);
+  const w = b.initializer('w', F, [32, 64], Array.from({ length: 32 * 64 }, (_, i) => Math.sin(i) * 0.2));
+  const c = b.initializer('c', F, [32], Array.from({ length: 32 }, (_, i) => i / 32));
+  const [y] = b.node('Gemm', [x, w, c], { transB: 1 }, { name: 'fc', outputs: ['y'] });
+  b.output(y!, F, [4, 32]);
+  const q = readModel(writeModel(model));
+  assert.equal(runPass(q, [int8Dynamic()]).applied.length, 1);
+  const feeds = makeInputs([{ name: 'x', elemType: F, shape: [4, 64] }], 9);
+  const a1 = (await runOrt(writeModel(model), feeds)).y!.data as Float32Array;
+  const a2 = (await runOrt(writeModel(q), makeInputs([{ name: 'x', elemType: F, shape: [4, 64] }], 9))).y!.data as Float32Array;
+  let dot = 0;
+  let n1 = 0;
+  let n2 = 0;
+  for (let i = 0; i < a1.length; i++) {
+    dot += a1[i]! * a2[i]!;
+    n1 += a1[i]! ** 2;
+    n2 += a2[i]! ** 2;
+  }
+  assert.ok(dot / Math.sqrt(n1 * n2) > 0.99);
+  const refuse = newModel('gemm-alpha');
+  const gx = refuse.b.input('x', F, [4, 64]);
+  const [gy] = refuse.b.node('Gemm', [gx, refuse.b.initializer('w', F, [64, 32], new Array(2048).fill(0.1))], { alpha: 0.5 }, { name: 'g', floatAttrs: ['alpha'] });
+  refuse.b.output(gy!, F, [4, 32]);
+  assert.match(runPass(refuse.model, [int8Dynamic()]).refused[0]!.reason, /Gemm 'g' scales by alpha\/beta/);
+
+  const stack = readModel(writeModel(mlpStack()));
+  runPass(stack, [pruneUnstructured(0.3, { scope: 'global' })]);
+  const s = weightSparsity(stack.graph.nodes);
+  assert.ok(Math.abs(s.zeros / s.total - 0.3) < 0.001, `global sparsity ${s.zeros / s.total}`);
+});
+
+test('refusals say why: MatMulNBits block size, fp16 on a graph-input initializer, GELU below opset 20', () => {
+  const { model, b } = newModel('nb');
+  const x = b.input('x', F, [2, 64]);
+  const [y] = b.node('MatMul', [x, b.initializer('w', F, [64, 64], new Array(4096).fill(0.1))], {}, { name: 'mm' });
+  b.output(y!, F, [2, 64]);
+  assert.match(runPass(model, [weightNBits({ bits: 4, blockSize: 24, symmetric: true })]).refused[0]!.reason, /block size 24 must be a power of 2 between 16 and 256/);
+
+  const m2 = newModel('fp16-input');
+  const x2 = m2.b.input('x', F, [2, 64]);
+  const w2 = m2.b.initializer('w', F, [64, 64], new Array(4096).fill(0.1));
+  m2.model.graph.inputs.push(w2); // an initializer that is also a graph input (overridable)
+  const [y2] = m2.b.node('MatMul', [x2, w2], {}, { name: 'mm' });
+  m2.b.output(y2!, F, [2, 64]);
+  assert.match(runPass(m2.model, [fp16Weights()]).refused[0]!.reason, /'w' is also a graph input/);
+
+  const m3 = newModel('gelu19', [{ domain: '', version: 19 }]);
+  const x3 = m3.b.input('x', F, [4]);
+  const [d] = m3.b.node('Div', [x3, m3.b.initializer('s', F, [], [Math.SQRT2])], {}, { name: 'div' });
+  const [e] = m3.b.node('Erf', [d!], {}, { name: 'erf' });
+  const [a] = m3.b.node('Add', [e!, m3.b.initializer('one', F, [], [1])], {}, { name: 'add' });
+  const [m] = m3.b.node('Mul', [x3, a!], {}, { name: 'mul' });
+  const [h] = m3.b.node('Mul', [m!, m3.b.initializer('half', F, [], [0.5])], {}, { name: 'half' });
+  m3.b.output(h!, F, [4]);
+  const gelu = RULES.find((r) => r.id === 'fuse-gelu')!;
+  assert.match(runPass(m3.model, [gelu]).refused[0]!.reason, /opset 19 has no Gelu; needs >= 20/);
 });

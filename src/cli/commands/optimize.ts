@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
-import { RULES, fp16Weights, int8Dynamic, int8Static, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits } from '../../core/passes';
+import { RULES, fp16Weights, int8Dynamic, int8Static, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits, weightSparsity } from '../../core/passes';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
@@ -23,6 +23,7 @@ interface OptimizeFlags extends BindingFlags {
   quantize?: string;
   prune?: string;
   pruneMode: string;
+  pruneScope: 'layer' | 'global';
   blockSize: string;
   calibration: string;
   calibrationSamples: string;
@@ -73,7 +74,8 @@ function chooseRules(flags: OptimizeFlags): RewriteRule[] {
   if (flags.prune !== undefined) {
     const ratio = Number(flags.prune);
     if (!(ratio > 0 && ratio < 1)) throw new UsageError(`--prune ${flags.prune}: give a ratio between 0 and 1, e.g. 0.5`);
-    if (flags.pruneMode === 'unstructured') rules.push(pruneUnstructured(ratio));
+    if (flags.pruneScope !== 'layer' && flags.pruneScope !== 'global') throw new UsageError(`--prune-scope ${flags.pruneScope}: expected layer or global`);
+    if (flags.pruneMode === 'unstructured') rules.push(pruneUnstructured(ratio, { scope: flags.pruneScope }));
     else if (flags.pruneMode === 'channel') rules.push(pruneChannels(ratio));
     else throw new UsageError(`--prune-mode ${flags.pruneMode}: expected unstructured or channel`);
   }
@@ -93,6 +95,7 @@ export function registerOptimize(program: Command): void {
     .option('--block-size <n>', 'block size for int4/int8-weight (16..256, power of 2)', '32')
     .option('--asymmetric', 'int4/int8-weight with zero points (default: symmetric)')
     .option('--prune <ratio>', 'zero this share of each layer\'s weights (with --prune-mode unstructured)')
+    .option('--prune-scope <scope>', 'unstructured pruning: layer (each layer loses RATIO) | global (one threshold for the model)', 'layer')
     .option('--prune-mode <mode>', 'unstructured (zeros, same MACs) | channel (removes Conv output channels: fewer MACs)', 'unstructured')
     .option('--only <names...>', 'apply only at these nodes (names as analyze shows them) or only these rule ids')
     .option('--no-verify', 'write without running both models in ONNX Runtime')
@@ -126,7 +129,10 @@ export function registerOptimize(program: Command): void {
         chosen.push(int8Static({ ranges }));
       }
       const rules = chosen.filter((r) => !onlyRules?.length || onlyRules.includes(r.id));
+      const sparsityBefore = weightSparsity(work.graph.nodes);
       const result = runPass(work, rules, { bindings, ...(onlyNodes?.length ? { only: onlyNodes } : {}) });
+      const sparsityAfter = weightSparsity(work.graph.nodes);
+      const sparsity = { before: sparsityBefore.total ? sparsityBefore.zeros / sparsityBefore.total : 0, after: sparsityAfter.total ? sparsityAfter.zeros / sparsityAfter.total : 0 };
       const tmp = join(dirname(resolve(out)), `.${basename(out)}.candidate-${process.pid}.onnx`);
       let verification: Verification | null = null;
       try {
@@ -139,7 +145,7 @@ export function registerOptimize(program: Command): void {
             { bindings, ...(files ? { inputFiles: files } : {}) },
           );
           if (!verification.passed && !flags.force) {
-            process.stdout.write(render(result, verification, null, flags.json) + '\n');
+            process.stdout.write(render(result, verification, null, sparsity, flags.json) + '\n');
             throw new VerificationError(`the rewritten model is outside tolerance (${verification.failures.join('; ')}): nothing was written (use --force to write anyway)`);
           }
         }
@@ -150,12 +156,12 @@ export function registerOptimize(program: Command): void {
         rmSync(tmp, { force: true });
         rmSync(`${tmp}.data`, { force: true });
       }
-      process.stdout.write(render(result, verification, out, flags.json) + '\n');
+      process.stdout.write(render(result, verification, out, sparsity, flags.json) + '\n');
     });
 }
 
-function render(result: ReturnType<typeof runPass>, v: Verification | null, out: string | null, json?: boolean): string {
-  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, verification: v }, null, 2);
+function render(result: ReturnType<typeof runPass>, v: Verification | null, out: string | null, sparsity: { before: number; after: number }, json?: boolean): string {
+  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, weightSparsity: sparsity, verification: v }, null, 2);
   const lines: string[] = [];
   const byRule = new Map<string, number>();
   for (const a of result.applied) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
@@ -163,6 +169,9 @@ function render(result: ReturnType<typeof runPass>, v: Verification | null, out:
   if (result.applied.length === 0) lines.push('no rewrite applied');
   for (const r of result.refused.slice(0, 20)) lines.push(`refused ${r.rule} at ${safe(r.anchor)}: ${safe(r.reason)}`);
   if (result.refused.length > 20) lines.push(`(${result.refused.length - 20} more refusals; --json lists all)`);
+  if (sparsity.after !== sparsity.before) {
+    lines.push(`weight sparsity (Conv/MatMul/Gemm) ${(100 * sparsity.before).toFixed(1)} % -> ${(100 * sparsity.after).toFixed(1)} % (ONNX Runtime gets no speed from zeros; they compress)`);
+  }
   if (v) {
     for (const o of v.outputs) {
       lines.push(`output ${safe(o.name)}: max abs error ${o.maxAbsError.toExponential(2)}, max rel error ${o.maxRelError.toExponential(2)}, cosine ${o.cosine.toFixed(6)}${o.top1 !== null ? `, top-1 agreement ${(100 * o.top1).toFixed(1)} %` : ''}`);

@@ -8,14 +8,14 @@ import { matmulAddToGemm } from './fuse/matmul-add';
 import { padIntoConv } from './fuse/pad-conv';
 import { mergeTransposes, transposeIntoGemm } from './fuse/transpose';
 import { pruneChannels } from './prune/channel';
-import { pruneUnstructured } from './prune/unstructured';
+import { pruneUnstructured, weightSparsity } from './prune/unstructured';
 import { fp16Weights } from './quantize/fp16-weights';
 import { int8Dynamic } from './quantize/int8-dynamic';
 import { int8Static } from './quantize/int8-static';
 import { packNBits, weightNBits } from './quantize/weight-nbits';
 import type { RewriteRule } from './types';
 
-export { fp16Weights, int8Dynamic, int8Static, packNBits, pruneChannels, pruneUnstructured, weightNBits };
+export { fp16Weights, int8Dynamic, int8Static, packNBits, pruneChannels, pruneUnstructured, weightNBits, weightSparsity };
 
 export { applyAt, contextFor, listSites, runPass, type SiteCheck } from './engine';
 export type * from './types';

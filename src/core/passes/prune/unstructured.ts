@@ -8,11 +8,34 @@ import type { CheckResult, RewriteRule } from '../types';
 
 const WEIGHT_OPS = new Set(['Conv', 'MatMul', 'Gemm', 'ConvTranspose']);
 
-export function pruneUnstructured(ratio: number): RewriteRule {
+export interface PruneScope {
+  /** 'layer': each layer loses `ratio` of its weights; 'global': one threshold over all layers. */
+  scope: 'layer' | 'global';
+}
+
+/** Weight sparsity (share of exact zeros) of the Conv/MatMul/Gemm weights of a graph's nodes. */
+export function weightSparsity(nodes: readonly Node[]): { zeros: number; total: number } {
+  let zeros = 0;
+  let total = 0;
+  const seen = new Set<unknown>();
+  for (const n of nodes) {
+    const t = WEIGHT_OPS.has(n.opType) ? n.inputs[1]?.constant : null;
+    if (!t || seen.has(t)) continue;
+    seen.add(t);
+    const v = t.toNumbers();
+    total += v.length;
+    for (let i = 0; i < v.length; i++) if (v[i] === 0) zeros++;
+  }
+  return { zeros, total };
+}
+
+export function pruneUnstructured(ratio: number, opts: PruneScope = { scope: 'layer' }): RewriteRule {
   const done = new WeakSet<Node>();
+  /** For global scope: the magnitude below which weights go, over all layers (computed once). */
+  let globalThreshold: number | null = null;
   return {
     id: 'prune-unstructured',
-    title: `Zero the ${Math.round(ratio * 100)} % smallest weights of each layer`,
+    title: `Zero the ${Math.round(ratio * 100)} % smallest weights ${opts.scope === 'global' ? 'of the model' : 'of each layer'}`,
     family: 'prune',
     tolerance: {},
     match(ctx) {
@@ -27,13 +50,30 @@ export function pruneUnstructured(ratio: number): RewriteRule {
       if (!(ratio > 0 && ratio < 1)) return { ok: false, reason: `ratio ${ratio} is not between 0 and 1` };
       return { ok: true };
     },
-    rewrite(site) {
+    rewrite(site, ctx) {
       const n = site.anchor;
       const w = n.inputs[1]!.constant!;
       const values = w.toNumbers();
-      const sorted = Array.from(values, Math.abs).sort((a, b) => a - b);
-      const k = Math.floor(values.length * ratio);
-      const threshold = k > 0 ? sorted[k - 1]! : -1;
+      let k: number;
+      let threshold: number;
+      if (opts.scope === 'global') {
+        if (globalThreshold === null) {
+          const all: number[] = [];
+          for (const m of ctx.model.graph.nodes) {
+            const t = WEIGHT_OPS.has(m.opType) && m.domain === '' ? m.inputs[1]?.constant : null;
+            if (t) for (const x of t.toNumbers()) all.push(Math.abs(x));
+          }
+          all.sort((a, b) => a - b);
+          const cut = Math.floor(all.length * ratio);
+          globalThreshold = cut > 0 ? all[cut - 1]! : -1;
+        }
+        threshold = globalThreshold;
+        k = values.length;
+      } else {
+        const sorted = Array.from(values, Math.abs).sort((a, b) => a - b);
+        k = Math.floor(values.length * ratio);
+        threshold = k > 0 ? sorted[k - 1]! : -1;
+      }
       let zeroed = 0;
       for (let i = 0; i < values.length && zeroed < k; i++) {
         if (Math.abs(values[i]!) <= threshold) {
