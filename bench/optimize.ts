@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Model } from '../src/core/ir/model';
 import { readModel } from '../src/core/onnx/reader';
 import { writeModel } from '../src/core/onnx/writer';
-import { fp16Weights, int8Dynamic, pruneChannels, rulesOf, runPass, weightNBits } from '../src/core/passes';
+import { fp16Compute, fp16Weights, int8Dynamic, pruneChannels, rulesOf, runPass, weightNBits } from '../src/core/passes';
 import type { RewriteRule } from '../src/core/passes/types';
 import type { Bindings } from '../src/core/shape/types';
 import { loadModelFile } from '../src/node/model-file';
@@ -31,6 +31,7 @@ const optimizations: { label: string; rules: () => RewriteRule[] }[] = [
   { label: 'int8 dynamic', rules: () => [int8Dynamic()] },
   { label: 'int4 weight (block 32)', rules: () => [weightNBits({ bits: 4, blockSize: 32, symmetric: true })] },
   { label: 'fp16 weights', rules: () => [fp16Weights()] },
+  { label: 'fp16 model', rules: () => [fp16Compute()] },
   { label: 'channel prune 50 %', rules: () => [pruneChannels(0.5)] },
 ];
 

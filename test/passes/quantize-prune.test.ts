@@ -79,7 +79,7 @@ test('unstructured pruning zeroes the requested share of every layer and the mod
 
 test('fp16 weight storage halves ppocr-cls (weights in Constant nodes) within tolerance', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'll-q-')), 'cls-fp16.onnx');
-  const r = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'fp16', '--input', 'x=1x3x48x192', '--json'], { timeoutMs: 300_000 });
+  const r = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'fp16-weights', '--input', 'x=1x3x48x192', '--json'], { timeoutMs: 300_000 });
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout) as { verification: { passed: boolean; before: { fileBytes: number }; after: { fileBytes: number }; outputs: { cosine: number }[] } };
   assert.ok(j.verification.passed);
@@ -88,7 +88,7 @@ test('fp16 weight storage halves ppocr-cls (weights in Constant nodes) within to
   assert.ok(j.verification.outputs[0]!.cosine >= 0.999);
   const unknown = runCli(['optimize', realModelPath('ppocr-cls.onnx'), '-o', out, '--quantize', 'int3']);
   assert.equal(unknown.status, 2);
-  assert.match(unknown.stderr, /expected int8, int8-static, int4, int8-weight or fp16/);
+  assert.match(unknown.stderr, /expected int8, int8-static, int4, int8-weight, fp16 or fp16-weights/);
 });
 
 test('channel pruning at 50 % on the sample CNN: hand-counted MACs, and the model runs', async () => {
@@ -275,4 +275,23 @@ test('refusals say why: MatMulNBits block size, fp16 on a graph-input initialize
   m3.b.output(h!, F, [4]);
   const gelu = RULES.find((r) => r.id === 'fuse-gelu')!;
   assert.match(runPass(m3.model, [gelu]).refused[0]!.reason, /opset 19 has no Gelu; needs >= 20/);
+});
+
+test('fp16 conversion: float16 inside, float interface, within tolerance on the sample and ppocr-cls', () => {
+  for (const [file, bind] of [[SAMPLE, ['--dim', 'batch=1']], [realModelPath('ppocr-cls.onnx'), ['--input', 'x=1x3x48x192']]] as const) {
+    const out = join(mkdtempSync(join(tmpdir(), 'll-q-')), 'f16.onnx');
+    const r = runCli(['optimize', file, '-o', out, '--quantize', 'fp16', ...bind, '--json'], { timeoutMs: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { verification: { passed: boolean; outputs: { cosine: number }[]; before: { fileBytes: number }; after: { fileBytes: number } } };
+    assert.ok(j.verification.passed);
+    assert.ok(j.verification.outputs.every((o) => o.cosine >= 0.999));
+    assert.ok(j.verification.after.fileBytes / j.verification.before.fileBytes < 0.6);
+    const before = readModel(readFileSync(file));
+    const after = readModel(readFileSync(out));
+    assert.deepEqual(after.graph.inputs.map((v) => [v.name, v.type?.kind === 'tensor' ? v.type.elemType : null]), before.graph.inputs.map((v) => [v.name, v.type?.kind === 'tensor' ? v.type.elemType : null]));
+    assert.deepEqual(after.graph.outputs.map((v) => v.name), before.graph.outputs.map((v) => v.name));
+    assert.ok(after.graph.outputs.every((v) => v.type?.kind === 'tensor' && v.type.elemType === DataType.FLOAT));
+    const halfs = [...after.graph.initializers, ...after.graph.nodes.filter((n) => n.opType === 'Constant').map((n) => n.constantTensor!)].filter((t) => t.dataType === DataType.FLOAT16);
+    assert.ok(halfs.length > 0, 'weights are float16');
+  }
 });

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
-import { RULES, fp16Weights, int8Dynamic, int8Static, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits, weightSparsity } from '../../core/passes';
+import { RULES, fp16Compute, fp16Weights, int8Dynamic, int8Static, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits, weightSparsity } from '../../core/passes';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
@@ -63,13 +63,14 @@ function chooseRules(flags: OptimizeFlags): RewriteRule[] {
   const rules: RewriteRule[] = [];
   if (flags.fuse) rules.push(...rulesOf('fuse-all'));
   if (flags.quantize === 'int8') rules.push(int8Dynamic());
-  else if (flags.quantize === 'fp16') rules.push(fp16Weights());
+  else if (flags.quantize === 'fp16') rules.push(fp16Compute());
+  else if (flags.quantize === 'fp16-weights') rules.push(fp16Weights());
   else if (flags.quantize === 'int4' || flags.quantize === 'int8-weight') {
     const blockSize = Number(flags.blockSize);
     if (!Number.isInteger(blockSize)) throw new UsageError(`--block-size ${flags.blockSize}: expected a power of 2 between 16 and 256`);
     rules.push(weightNBits({ bits: flags.quantize === 'int4' ? 4 : 8, blockSize, symmetric: !flags.asymmetric }));
   } else if (flags.quantize && flags.quantize !== 'int8-static') {
-    throw new UsageError(`--quantize ${flags.quantize}: expected int8, int8-static, int4, int8-weight or fp16`);
+    throw new UsageError(`--quantize ${flags.quantize}: expected int8, int8-static, int4, int8-weight, fp16 or fp16-weights`);
   }
   if (flags.prune !== undefined) {
     const ratio = Number(flags.prune);
@@ -89,7 +90,7 @@ export function registerOptimize(program: Command): void {
     .argument('<in>', 'the .onnx file to optimize (never modified unless --in-place)')
     .option('-o, --output <out>', 'where to write the result')
     .option('--fuse', 'fold Conv+BatchNormalization, merge MatMul+Add into Gemm, remove Identity/Dropout, drop dead nodes')
-    .option('--quantize <kind>', 'int8 (dynamic, MatMul) | int8-static (QDQ Conv/MatMul, calibrated) | int4 | int8-weight (weight-only blockwise, MatMulNBits) | fp16 (weight storage)')
+    .option('--quantize <kind>', 'int8 (dynamic, MatMul) | int8-static (QDQ Conv/MatMul, calibrated) | int4 | int8-weight (weight-only blockwise, MatMulNBits) | fp16 (float16 model, float interface) | fp16-weights (float16 storage only)')
     .option('--calibration <method>', 'int8-static: minmax | percentile (99.99)', 'minmax')
     .option('--calibration-samples <n>', 'int8-static: generated input sets to calibrate on (ignored with --inputs-from)', '8')
     .option('--block-size <n>', 'block size for int4/int8-weight (16..256, power of 2)', '32')
