@@ -80,3 +80,19 @@ export function constantValues(v: Value | null): Float64Array | null {
   const t = v?.constant;
   return t ? t.toNumbers() : null;
 }
+
+/**
+ * `by` takes over the role of `old` (whose producer is gone or going): readers of `old` read `by`,
+ * and if `old` is a graph output, `by` takes its place, its name and its declared type, so the
+ * model's interface does not change.
+ */
+export function takeOver(old: Value, by: Value): void {
+  const g = old.graph;
+  if (old.isGraphOutput()) {
+    g.outputs[g.outputs.indexOf(old)] = by;
+    by.type = old.type ?? by.type;
+    g.values.delete(old.name);
+    renameValue(by, old.name);
+  }
+  replaceAllUses(old, by);
+}

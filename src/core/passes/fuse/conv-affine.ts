@@ -4,7 +4,7 @@
 // exact up to float rounding. The constant must not vary along the spatial axes or the batch.
 import { DataType } from '../../ir/data-type';
 import type { Node, Value } from '../../ir/graph';
-import { addInitializer, removeNode, renameValue, replaceAllUses } from '../graph-edit';
+import { addInitializer, removeNode, takeOver } from '../graph-edit';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 interface AffineSite extends Site {
@@ -59,14 +59,7 @@ function rewrite(site: AffineSite): void {
   const y = op.outputs[0]!;
   const convOut = conv.outputs[0]!;
   removeNode(op);
-  if (y.isGraphOutput()) {
-    g.outputs[g.outputs.indexOf(y)] = convOut;
-    convOut.type = y.type;
-    g.values.delete(y.name);
-    renameValue(convOut, y.name);
-  } else {
-    replaceAllUses(y, convOut);
-  }
+  takeOver(y, convOut);
 }
 
 export const convAffine: RewriteRule<AffineSite> = {

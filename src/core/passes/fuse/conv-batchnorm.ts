@@ -6,7 +6,7 @@
 // ConvTranspose (group 1) on axis 1.
 import { DataType } from '../../ir/data-type';
 import type { Node } from '../../ir/graph';
-import { addInitializer, constantValues, removeNode, renameValue, replaceAllUses } from '../graph-edit';
+import { addInitializer, constantValues, removeNode, takeOver } from '../graph-edit';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 interface ConvBnSite extends Site {
@@ -60,14 +60,7 @@ function rewrite(site: ConvBnSite): void {
   const bnOut = bn.outputs[0]!;
   const convOut = conv.outputs[0]!;
   removeNode(bn);
-  if (bnOut.isGraphOutput()) {
-    g.outputs[g.outputs.indexOf(bnOut)] = convOut;
-    convOut.type = bnOut.type;
-    g.values.delete(bnOut.name);
-    renameValue(convOut, bnOut.name);
-  } else {
-    replaceAllUses(bnOut, convOut);
-  }
+  takeOver(bnOut, convOut);
 }
 
 export const convBatchNorm: RewriteRule<ConvBnSite> = {

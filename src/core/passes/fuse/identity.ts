@@ -2,7 +2,7 @@
 // can read x directly. When y is a graph output, x takes y's name instead (graph outputs keep their
 // names), which needs x to be produced by a node of the graph and to be nothing else's name.
 import type { Node } from '../../ir/graph';
-import { removeNode, renameValue, replaceAllUses } from '../graph-edit';
+import { removeNode, takeOver } from '../graph-edit';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 function check(site: Site): CheckResult {
@@ -26,19 +26,8 @@ function rewrite(site: Site): void {
   const n: Node = site.anchor;
   const x = n.inputs[0]!;
   const y = n.outputs[0]!;
-  const g = n.graph;
   removeNode(n);
-  if (y.isGraphOutput()) {
-    g.outputs[g.outputs.indexOf(y)] = x;
-    const type = y.type;
-    const name = y.name;
-    g.values.delete(name);
-    renameValue(x, name);
-    x.type = type ?? x.type;
-    replaceAllUses(y, x);
-  } else {
-    replaceAllUses(y, x);
-  }
+  takeOver(y, x);
 }
 
 export const eliminateIdentity: RewriteRule = {

@@ -8,7 +8,7 @@
 import { DataType } from '../../ir/data-type';
 import { GraphBuilder } from '../../ir/builder';
 import type { Node } from '../../ir/graph';
-import { addInitializer, removeNode, replaceAllUses, uniqueName } from '../graph-edit';
+import { addInitializer, removeNode, takeOver, uniqueName } from '../graph-edit';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 function check(site: Site, opset: number | undefined): CheckResult {
@@ -61,16 +61,7 @@ function rewrite(site: Site): void {
   g.nodes.splice(g.nodes.indexOf(mm), 0, ...added);
   const out = mm.outputs[0]!;
   removeNode(mm);
-  if (out.isGraphOutput()) {
-    g.outputs[g.outputs.indexOf(out)] = y!;
-    y!.type = out.type;
-    g.values.delete(out.name);
-    g.values.delete(y!.name);
-    y!.name = out.name;
-    g.values.set(out.name, y!);
-  } else {
-    replaceAllUses(out, y!);
-  }
+  takeOver(out, y!);
 }
 
 export function int8Dynamic(): RewriteRule {

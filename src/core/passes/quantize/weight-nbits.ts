@@ -11,7 +11,7 @@ import { DataType } from '../../ir/data-type';
 import { GraphBuilder } from '../../ir/builder';
 import type { Node } from '../../ir/graph';
 import { Tensor } from '../../ir/tensor';
-import { removeNode, renameValue, replaceAllUses, uniqueName } from '../graph-edit';
+import { removeNode, takeOver, uniqueName } from '../graph-edit';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 export interface NBitsOptions {
@@ -114,14 +114,7 @@ function rewrite(site: Site, o: NBitsOptions): void {
   g.nodes.splice(g.nodes.indexOf(mm), 0, g.nodes.pop()!);
   const out = mm.outputs[0]!;
   removeNode(mm);
-  if (out.isGraphOutput()) {
-    g.outputs[g.outputs.indexOf(out)] = y!;
-    y!.type = out.type;
-    g.values.delete(out.name);
-    renameValue(y!, out.name);
-  } else {
-    replaceAllUses(out, y!);
-  }
+  takeOver(out, y!);
 }
 
 export function weightNBits(o: NBitsOptions = { bits: 4, blockSize: 32, symmetric: true }): RewriteRule {
