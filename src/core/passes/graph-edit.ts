@@ -2,7 +2,20 @@
 // `value.uses` and `value.producer` still describe the graph.
 import type { DataType } from '../ir/data-type';
 import type { Graph, Node, Value } from '../ir/graph';
+import type { Model } from '../ir/model';
 import { Tensor } from '../ir/tensor';
+import { readModel } from '../onnx/reader';
+import { writeModel } from '../onnx/writer';
+
+/**
+ * An independent copy of `model` (through the ONNX encoding, so nothing is shared). External tensors
+ * stay references to the same files, read through the same `externalData` reader.
+ */
+export function cloneModel(model: Model): Model {
+  const copy = readModel(writeModel(model), { externalData: model.externalData });
+  copy.externalData = model.externalData;
+  return copy;
+}
 
 /** A name not yet used in `g` or its parents: `base`, else `base_1`, `base_2`, ... */
 export function uniqueName(g: Graph, base: string): string {
@@ -73,6 +86,54 @@ export function removeDeadCode(g: Graph): number {
 /** The only node reading `v`, when exactly one node reads it once and it is not a graph output. */
 export function soleConsumer(v: Value): Node | null {
   return v.uses.length === 1 && !v.isGraphOutput() ? v.uses[0]!.node : null;
+}
+
+/**
+ * Makes `to` stand where `from` stood: every reader of `from` reads `to`, and if `from` is a graph
+ * output, `to` takes its place and its name (graph outputs keep their names). Returns false, changing
+ * nothing, when `from` is a graph output and `to` cannot be renamed (see canTakeOutputName).
+ */
+export function substitute(from: Value, to: Value): boolean {
+  if (from.isGraphOutput()) {
+    if (!canTakeOutputName(to, from)) return false;
+    const g = from.graph;
+    const name = from.name;
+    const type = from.type;
+    replaceAllUses(from, to);
+    g.outputs[g.outputs.indexOf(from)] = to;
+    if (g.values.get(name) === from) g.values.delete(name);
+    renameValue(to, name);
+    to.type = type ?? to.type;
+    return true;
+  }
+  replaceAllUses(from, to);
+  return true;
+}
+
+/**
+ * Whether `to` may be renamed to graph output `from`'s name: it must be computed by a node of the
+ * same graph (a graph input or initializer keeps its own name) and not be a graph output itself.
+ */
+export function canTakeOutputName(to: Value, from: Value): boolean {
+  return !!to.producer && to.producer.graph === from.graph && to.graph === from.graph && !to.isGraphOutput() && !to.isGraphInput() && !to.initializer;
+}
+
+/** Nodes reading `v`, outside `except`; a graph output counts as one reader named 'graph output'. */
+export function otherReaders(v: Value, except: readonly Node[]): string[] {
+  const out = v.consumers().filter((n) => !except.includes(n)).map((n) => n.toString());
+  if (v.isGraphOutput()) out.push('a graph output');
+  return out;
+}
+
+/** Values of a constant input as float32, or null when it is not constant. */
+export function constantFloat32(v: Value | null): Float32Array | null {
+  const t = v?.constant;
+  return t ? Float32Array.from(t.toNumbers()) : null;
+}
+
+/** Whether a constant value (initializer or Constant node output) is also read by nodes other than `n`. */
+export function isShared(v: Value, n: Node): boolean {
+  return v.consumers().some((c) => c !== n) || v.isGraphOutput();
 }
 
 /** Values of a constant input as float64, or null when it is not constant. */

@@ -14,12 +14,21 @@ export interface Site {
   graph: Graph;
 }
 
-export type CheckResult = { ok: true } | { ok: false; reason: string };
+/**
+ * A passing check may carry a note for the user about how the rewrite will be done (e.g. "weights
+ * 'w' are shared with Conv 'b': the folded weights are a copy").
+ */
+export type CheckResult = { ok: true; note?: string } | { ok: false; reason: string };
 
 export interface RuleContext {
   model: Model;
   /** Shapes inferred for the model as it is before this rewrite. */
   shapes: ShapeInference;
+  /**
+   * Shapes inferred without the user's bindings: what holds for every input size (constant folding
+   * reads this). The engine provides it lazily; a rule may fall back to inferShapes(model).
+   */
+  shapesWithoutBindings?: ShapeInference;
 }
 
 /** How close the rewritten model's outputs must stay to the original's for verification to pass. */
@@ -49,6 +58,8 @@ export interface RewriteRule<S extends Site = Site> {
 export interface PassResult {
   model: Model;
   modified: boolean;
-  applied: { rule: string; anchor: string }[];
+  applied: { rule: string; anchor: string; note?: string }[];
   refused: { rule: string; anchor: string; reason: string }[];
+  /** What the final clean-up removed: nodes nobody reads, initializers nobody reads. */
+  removed?: { nodes: number; initializers: number };
 }
