@@ -2,20 +2,23 @@
 // file beside OUT, run against IN in ONNX Runtime, and renamed to OUT only if it stays within the
 // rules' tolerance (or --force). IN is never modified unless --in-place, which keeps IN.bak.
 import type { Command } from 'commander';
-import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
-import { RULES, fp16Compute, fp16Weights, int8Dynamic, int8Static, pruneChannels, pruneUnstructured, rulesOf, runPass, weightNBits, weightSparsity } from '../../core/passes';
+import { createRule, isRegistered, registeredRules, RULES, rulesOf, runPass, UnknownRuleError, weightSparsity } from '../../core/passes';
+import type { StaticOptions } from '../../core/passes/quantize/int8-static';
+import type { Model } from '../../core/ir/model';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
+import { cloneModel } from '../../core/passes/graph-edit';
 import { verifyRewrite, type Verification } from '../../node/verify';
 import { bytes, si, safe } from '../format';
 import { inputFiles } from './profile';
 import { calibrate } from '../../node/calibrate';
 import { inputSpecs } from '../../node/profile-model';
 import { analyzeModel } from '../../core/analysis/analyze';
-import { bindingsFrom, type BindingFlags, withBindingOptions } from '../options';
+import { bindingsFrom, type BindingFlags, parsePositiveInt, withBindingOptions } from '../options';
 
 interface OptimizeFlags extends BindingFlags {
   output?: string;
@@ -34,6 +37,7 @@ interface OptimizeFlags extends BindingFlags {
   inPlace?: boolean;
   json?: boolean;
   inputsFrom?: string;
+  timeout: number;
 }
 
 class VerificationError extends LayerLensError {
@@ -43,14 +47,16 @@ class VerificationError extends LayerLensError {
 /**
  * The tolerance for a combination of rules: that of its lossiest member, per figure (an exact fusion
  * next to fp16 storage is held to fp16's bound, not to the fusion's). A figure that some applied
- * rule does not bound (pruning bounds nothing) is not checked.
+ * rule does not bound (pruning bounds nothing) is not checked. `rules` are the rule objects the pass
+ * ran (their options can change the tolerance); ids not among them are looked up in RULES.
  */
-export function combined(ids: string[]): Tolerance {
-  const applied = RULES.filter((x) => ids.includes(x.id));
+export function combined(ids: string[], rules: readonly RewriteRule[] = RULES): Tolerance {
+  const find = (id: string): RewriteRule | undefined => rules.find((r) => r.id === id) ?? RULES.find((r) => r.id === id);
+  const applied = [...new Set(ids)].map(find).filter((r): r is RewriteRule => !!r);
   const t: Tolerance = {};
   const loosest = (key: keyof Tolerance, pick: (a: number, b: number) => number): void => {
     if (applied.length === 0 || applied.some((r) => r.tolerance[key] === undefined)) return;
-    t[key] = applied.map((r) => r.tolerance[key]!).reduce(pick);
+    t[key] = applied.map((r) => r.tolerance[key]!).reduce((x, y) => pick(x, y));
   };
   loosest('maxRelError', Math.max);
   loosest('maxAbsError', Math.max);
@@ -59,29 +65,59 @@ export function combined(ids: string[]): Tolerance {
   return t;
 }
 
-function chooseRules(flags: OptimizeFlags): RewriteRule[] {
+/** The registry id behind each --quantize kind (the rules register under these ids). */
+const QUANTIZE_IDS: Record<string, string> = {
+  int8: 'quantize-int8-dynamic',
+  'int8-static': 'quantize-int8-static',
+  int4: 'quantize-int4-weight',
+  'int8-weight': 'quantize-int8-weight',
+  fp16: 'quantize-fp16-compute',
+  'fp16-weights': 'quantize-fp16',
+};
+
+/** The rules the flags ask for, from the registry; a kind whose rule is not registered is a usage error (exit 2). */
+export function chooseRules(flags: Pick<OptimizeFlags, 'fuse' | 'quantize' | 'prune' | 'pruneMode' | 'pruneScope' | 'blockSize' | 'asymmetric'>): RewriteRule[] {
   const rules: RewriteRule[] = [];
   if (flags.fuse) rules.push(...rulesOf('fuse-all'));
-  if (flags.quantize === 'int8') rules.push(int8Dynamic());
-  else if (flags.quantize === 'fp16') rules.push(fp16Compute());
-  else if (flags.quantize === 'fp16-weights') rules.push(fp16Weights());
-  else if (flags.quantize === 'int4' || flags.quantize === 'int8-weight') {
-    const blockSize = Number(flags.blockSize);
-    if (!Number.isInteger(blockSize)) throw new UsageError(`--block-size ${flags.blockSize}: expected a power of 2 between 16 and 256`);
-    rules.push(weightNBits({ bits: flags.quantize === 'int4' ? 4 : 8, blockSize, symmetric: !flags.asymmetric }));
-  } else if (flags.quantize && flags.quantize !== 'int8-static') {
-    throw new UsageError(`--quantize ${flags.quantize}: expected int8, int8-static, int4, int8-weight, fp16 or fp16-weights`);
+  if (flags.quantize !== undefined) {
+    const id = QUANTIZE_IDS[flags.quantize];
+    if (!id) throw new UsageError(`--quantize ${flags.quantize}: expected int8, int8-static, int4, int8-weight, fp16 or fp16-weights`);
+    if (!isRegistered(id)) throw new UnknownRuleError(id, `--quantize ${flags.quantize}`);
+    if (flags.quantize === 'int4' || flags.quantize === 'int8-weight') {
+      const blockSize = Number(flags.blockSize);
+      if (!Number.isInteger(blockSize)) throw new UsageError(`--block-size ${flags.blockSize}: expected a power of 2 between 16 and 256`);
+      rules.push(createRule(id, { blockSize, symmetric: !flags.asymmetric }));
+    } else if (flags.quantize !== 'int8-static') {
+      rules.push(createRule(id)); // int8-static is built after calibration
+    }
   }
   if (flags.prune !== undefined) {
     const ratio = Number(flags.prune);
     if (!(ratio > 0 && ratio < 1)) throw new UsageError(`--prune ${flags.prune}: give a ratio between 0 and 1, e.g. 0.5`);
     if (flags.pruneScope !== 'layer' && flags.pruneScope !== 'global') throw new UsageError(`--prune-scope ${flags.pruneScope}: expected layer or global`);
-    if (flags.pruneMode === 'unstructured') rules.push(pruneUnstructured(ratio, { scope: flags.pruneScope }));
-    else if (flags.pruneMode === 'channel') rules.push(pruneChannels(ratio));
-    else throw new UsageError(`--prune-mode ${flags.pruneMode}: expected unstructured or channel`);
+    if (flags.pruneMode !== 'unstructured' && flags.pruneMode !== 'channel') throw new UsageError(`--prune-mode ${flags.pruneMode}: expected unstructured or channel`);
+    const id = `prune-${flags.pruneMode}`;
+    rules.push(createRule(id, { ratio, scope: flags.pruneScope }, `--prune-mode ${flags.pruneMode}`));
   }
-  if (rules.length === 0 && flags.quantize !== 'int8-static') throw new UsageError('choose what to do: --fuse, --quantize int8|int8-static|int4|int8-weight|fp16, --prune RATIO [--prune-mode unstructured|channel]');
+  if (rules.length === 0 && flags.quantize !== 'int8-static') {
+    throw new UsageError(`choose what to do: --fuse, --quantize ${Object.keys(QUANTIZE_IDS).join('|')}, --prune RATIO [--prune-mode unstructured|channel]`);
+  }
   return rules;
+}
+
+/**
+ * Splits --only into rule ids and node names; a word that is neither a registered rule nor a node of
+ * the model is a usage error (a typo would otherwise apply nothing, silently).
+ */
+export function splitOnly(only: string[] | undefined, model: Model): { rules: string[]; nodes: string[] } {
+  if (!only?.length) return { rules: [], nodes: [] };
+  const known = new Set(registeredRules().map((r) => r.id));
+  const nodes = new Set([...model.graph.nodes].map((n) => n.displayName));
+  const unknown = only.filter((o) => !known.has(o) && !nodes.has(o));
+  if (unknown.length) {
+    throw new UsageError(`--only ${unknown.map((u) => `'${u}'`).join(', ')}: neither a rule id (${[...known].join(', ')}) nor a node of the model (names as 'layerlens analyze' shows them)`);
+  }
+  return { rules: only.filter((o) => known.has(o)), nodes: only.filter((o) => !known.has(o)) };
 }
 
 export function registerOptimize(program: Command): void {
@@ -89,7 +125,7 @@ export function registerOptimize(program: Command): void {
     .description('rewrite a model (fuse, quantize, prune), verified in ONNX Runtime before it is written')
     .argument('<in>', 'the .onnx file to optimize (never modified unless --in-place)')
     .option('-o, --output <out>', 'where to write the result')
-    .option('--fuse', 'fold Conv+BatchNormalization, merge MatMul+Add into Gemm, remove Identity/Dropout, drop dead nodes')
+    .option('--fuse', 'exact rewrites: fold BatchNormalization and per-channel Mul/Add into Conv, Pad into Conv/pools, MatMul+Add -> Gemm, Transposes, LayerNorm/GELU, constant shape arithmetic, Identity/Dropout, dead code')
     .option('--quantize <kind>', 'int8 (dynamic, MatMul) | int8-static (QDQ Conv/MatMul, calibrated) | int4 | int8-weight (weight-only blockwise, MatMulNBits) | fp16 (float16 model, float interface) | fp16-weights (float16 storage only)')
     .option('--calibration <method>', 'int8-static: minmax | percentile (99.99)', 'minmax')
     .option('--calibration-samples <n>', 'int8-static: generated input sets to calibrate on (ignored with --inputs-from)', '8')
@@ -103,6 +139,7 @@ export function registerOptimize(program: Command): void {
     .option('--force', 'write even if verification fails')
     .option('--in-place', 'replace IN (keeping IN.bak)')
     .option('--inputs-from <path>', 'verification inputs: a folder of NAME.npy / NAME.pb / input_K.pb files, or one file')
+    .option('--timeout <seconds>', 'stop verification after this long (ONNX Runtime runs in its own process)', parsePositiveInt, 600)
     .option('--json', 'print one JSON object')
     .action(async (inPath: string, flags: OptimizeFlags) => {
       const chosen = chooseRules(flags);
@@ -111,10 +148,11 @@ export function registerOptimize(program: Command): void {
       if (!flags.inPlace && resolve(out) === resolve(inPath)) throw new UsageError('-o is the input file: use --in-place to replace it (a .bak is kept)');
       const bindings = bindingsFrom(flags);
       const original = loadModelFile(inPath);
-      const work = loadModelFile(inPath).model; // a second copy to rewrite
-      const ruleIds = new Set(RULES.map((r) => r.id));
-      const onlyRules = flags.only?.filter((o) => ruleIds.has(o));
-      const onlyNodes = flags.only?.filter((o) => !ruleIds.has(o));
+      if (flags.inPlace && externalLocations(original.model).includes(`${basename(out)}.data`)) {
+        throw new UsageError(`--in-place: ${inPath} keeps its weights in ${basename(out)}.data, which the result would overwrite (the .bak would lose them): write to -o instead`);
+      }
+      const work = cloneModel(original.model); // the copy to rewrite
+      const only = splitOnly(flags.only, original.model);
       const names = original.model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
       const files = flags.inputsFrom ? inputFiles(flags.inputsFrom, names) : undefined;
       if (flags.quantize === 'int8-static') {
@@ -127,23 +165,27 @@ export function registerOptimize(program: Command): void {
           ...(files ? { inputFiles: files } : {}),
           bindings,
         });
-        chosen.push(int8Static({ ranges }));
+        chosen.push(createRule<StaticOptions>('quantize-int8-static', { ranges }, '--quantize int8-static'));
       }
-      const rules = chosen.filter((r) => !onlyRules?.length || onlyRules.includes(r.id));
+      const rules = chosen.filter((r) => !only.rules.length || only.rules.includes(r.id));
+      if (rules.length === 0) throw new UsageError(`--only ${only.rules.join(' ')}: none of these rules is among those the flags chose (${chosen.map((r) => r.id).join(', ')})`);
       const sparsityBefore = weightSparsity(work.graph.nodes);
-      const result = runPass(work, rules, { bindings, ...(onlyNodes?.length ? { only: onlyNodes } : {}) });
+      const result = runPass(work, rules, { bindings, ...(only.nodes.length ? { only: only.nodes } : {}) });
       const sparsityAfter = weightSparsity(work.graph.nodes);
       const sparsity = { before: sparsityBefore.total ? sparsityBefore.zeros / sparsityBefore.total : 0, after: sparsityAfter.total ? sparsityAfter.zeros / sparsityAfter.total : 0 };
-      const tmp = join(dirname(resolve(out)), `.${basename(out)}.candidate-${process.pid}.onnx`);
+      // The candidate is written under OUT's own file name in a private folder beside OUT, so that its
+      // external data reference (OUT.data) is already right when both are renamed into place.
+      const stage = mkdtempSync(join(dirname(resolve(out)), `.${basename(out)}.layerlens-`));
+      const candidate = join(stage, basename(out));
       let verification: Verification | null = null;
       try {
-        const saved = saveModel(work, tmp);
+        const saved = saveModel(work, candidate);
         if (flags.verify) {
           verification = await verifyRewrite(
-            { path: inPath, model: original.model, fileBytes: statSync(inPath).size },
-            { path: tmp, model: work, fileBytes: saved.bytes + saved.externalBytes },
-            combined(result.applied.map((a) => a.rule)),
-            { bindings, ...(files ? { inputFiles: files } : {}) },
+            { path: inPath, model: original.model, fileBytes: fileBytes(inPath, original.model) },
+            { path: candidate, model: work, fileBytes: saved.bytes + saved.externalBytes },
+            combined(result.applied.map((a) => a.rule), rules),
+            { bindings, timeoutMs: flags.timeout * 1000, ...(files ? { inputFiles: files } : {}) },
           );
           if (!verification.passed && !flags.force) {
             process.stdout.write(render(result, verification, null, sparsity, flags.json) + '\n');
@@ -151,23 +193,47 @@ export function registerOptimize(program: Command): void {
           }
         }
         if (flags.inPlace) copyFileSync(inPath, `${inPath}.bak`);
-        renameSync(tmp, out);
-        if (saved.externalBytes) renameSync(join(dirname(tmp), `${basename(tmp)}.data`), join(dirname(resolve(out)), `${basename(out)}.data`));
+        if (saved.externalBytes) renameSync(`${candidate}.data`, join(dirname(resolve(out)), `${basename(out)}.data`));
+        renameSync(candidate, out);
       } finally {
-        rmSync(tmp, { force: true });
-        rmSync(`${tmp}.data`, { force: true });
+        rmSync(stage, { recursive: true, force: true });
       }
       process.stdout.write(render(result, verification, out, sparsity, flags.json) + '\n');
     });
 }
 
+/** External data files a model's tensors refer to (main graph and subgraphs). */
+function externalLocations(model: Model): string[] {
+  const out = new Set<string>();
+  const graphs = [model.graph, ...[...model.graph.allNodes()].flatMap((n) => n.subgraphs())];
+  for (const g of graphs) for (const t of g.initializers) if (t.storage.kind === 'external') out.add(t.storage.ref.location);
+  return [...out];
+}
+
+/** Bytes of a model file plus the external data files beside it that it uses. */
+function fileBytes(path: string, model: Model): number {
+  let total = statSync(path).size;
+  for (const loc of externalLocations(model)) {
+    try {
+      total += statSync(join(dirname(resolve(path)), loc)).size;
+    } catch {
+      // a missing file fails when the model is loaded; here it only counts nothing
+    }
+  }
+  return total;
+}
+
 function render(result: ReturnType<typeof runPass>, v: Verification | null, out: string | null, sparsity: { before: number; after: number }, json?: boolean): string {
-  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, weightSparsity: sparsity, verification: v }, null, 2);
+  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, removed: result.removed ?? null, weightSparsity: sparsity, verification: v }, null, 2);
   const lines: string[] = [];
   const byRule = new Map<string, number>();
   for (const a of result.applied) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
   for (const [rule, n] of byRule) lines.push(`applied ${rule} at ${n} place(s)`);
+  for (const a of result.applied) if (a.note) lines.push(`  note at ${safe(a.anchor)}: ${safe(a.note)}`);
   if (result.applied.length === 0) lines.push('no rewrite applied');
+  if (result.removed && (result.removed.nodes || result.removed.initializers)) {
+    lines.push(`removed ${result.removed.nodes} node(s) and ${result.removed.initializers} initializer(s) nobody reads`);
+  }
   for (const r of result.refused.slice(0, 20)) lines.push(`refused ${r.rule} at ${safe(r.anchor)}: ${safe(r.reason)}`);
   if (result.refused.length > 20) lines.push(`(${result.refused.length - 20} more refusals; --json lists all)`);
   if (sparsity.after !== sparsity.before) {

@@ -41,7 +41,9 @@ export type TensorStorage =
   | { kind: 'double'; values: number[] }
   | { kind: 'uint64'; values: bigint[] }
   | { kind: 'string'; values: Uint8Array[] }
-  | { kind: 'external'; ref: ExternalRef; reader: ExternalDataReader | null };
+  | { kind: 'external'; ref: ExternalRef; reader: ExternalDataReader | null }
+  /** Declared by type and shape only (a weight in a hand-written .onnxtxt): no data until filled. */
+  | { kind: 'declared' };
 
 export class Tensor {
   readonly elementCount: number;
@@ -87,6 +89,8 @@ export class Tensor {
         return;
       case 'string':
         if (s.values.length !== this.elementCount) fail(`holds ${s.values.length} strings`);
+        return;
+      case 'declared':
         return;
       case 'external': {
         if (s.ref.length !== undefined && expectedBytes !== undefined && s.ref.length !== expectedBytes) {
@@ -144,6 +148,8 @@ export class Tensor {
       }
       case 'string':
         throw new ModelGraphError(`tensor '${this.name}' holds strings, which have no raw form`, this.name);
+      case 'declared':
+        throw new ModelGraphError(`tensor '${this.name}' is declared by type and shape only: it has no data until it is filled (compile the .onnxtxt with an initializer)`, this.name);
       default:
         out = this.fieldsToRaw();
     }

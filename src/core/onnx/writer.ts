@@ -1,6 +1,7 @@
 // IR -> ONNX binary. Everything the reader keeps is written back in the form the file used (raw vs
 // typed data fields, value_info, annotations, metadata), so load -> save -> load is the same model.
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import { ModelGraphError } from '../errors';
 import type { Attribute } from '../ir/attribute';
 import type { Graph } from '../ir/graph';
 import type { FunctionDef, Model, OpsetImport } from '../ir/model';
@@ -200,6 +201,8 @@ export function tensorToProto(t: Tensor): TensorProto {
       p.dataLocation = TensorProto_DataLocation.EXTERNAL;
       p.externalData = entriesToProto(s.ref.entries);
       break;
+    case 'declared':
+      throw new ModelGraphError(`tensor '${t.name}' is declared by type and shape only: fill its data before saving (e.g. compile the .onnxtxt with an initializer)`, t.name);
   }
   return p;
 }

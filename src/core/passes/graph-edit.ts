@@ -12,7 +12,7 @@ import { writeModel } from '../onnx/writer';
  * stay references to the same files, read through the same `externalData` reader.
  */
 export function cloneModel(model: Model): Model {
-  const copy = readModel(writeModel(model), { externalData: model.externalData });
+  const copy = readModel(writeModel(model), model.externalData ? { externalData: model.externalData } : {});
   copy.externalData = model.externalData;
   return copy;
 }
@@ -58,9 +58,14 @@ export function removeNode(n: Node): void {
   }
 }
 
-/** Removes nodes whose outputs nobody reads (repeatedly), and initializers nobody reads. */
+/** Removes nodes whose outputs nobody reads (repeatedly), and initializers nobody reads; returns the node count. */
 export function removeDeadCode(g: Graph): number {
-  let removed = 0;
+  return removeDeadCodeCounted(g).nodes;
+}
+
+/** removeDeadCode, counting both removed nodes and removed initializers. */
+export function removeDeadCodeCounted(g: Graph): { nodes: number; initializers: number } {
+  let nodes = 0;
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = g.nodes.length - 1; i >= 0; i--) {
@@ -68,11 +73,12 @@ export function removeDeadCode(g: Graph): number {
       const live = n.outputs.some((v) => v && (v.uses.length > 0 || v.isGraphOutput()));
       if (!live) {
         removeNode(n);
-        removed++;
+        nodes++;
         changed = true;
       }
     }
   }
+  const before = g.initializers.length;
   g.initializers = g.initializers.filter((t) => {
     const v = g.values.get(t.name);
     const used = !!v && (v.uses.length > 0 || v.isGraphOutput() || v.isGraphInput());
@@ -80,7 +86,7 @@ export function removeDeadCode(g: Graph): number {
     return used;
   });
   g.valueInfo = g.valueInfo.filter((v) => g.values.get(v.name) === v);
-  return removed;
+  return { nodes, initializers: before - g.initializers.length };
 }
 
 /** The only node reading `v`, when exactly one node reads it once and it is not a graph output. */
@@ -89,30 +95,8 @@ export function soleConsumer(v: Value): Node | null {
 }
 
 /**
- * Makes `to` stand where `from` stood: every reader of `from` reads `to`, and if `from` is a graph
- * output, `to` takes its place and its name (graph outputs keep their names). Returns false, changing
- * nothing, when `from` is a graph output and `to` cannot be renamed (see canTakeOutputName).
- */
-export function substitute(from: Value, to: Value): boolean {
-  if (from.isGraphOutput()) {
-    if (!canTakeOutputName(to, from)) return false;
-    const g = from.graph;
-    const name = from.name;
-    const type = from.type;
-    replaceAllUses(from, to);
-    g.outputs[g.outputs.indexOf(from)] = to;
-    if (g.values.get(name) === from) g.values.delete(name);
-    renameValue(to, name);
-    to.type = type ?? to.type;
-    return true;
-  }
-  replaceAllUses(from, to);
-  return true;
-}
-
-/**
- * Whether `to` may be renamed to graph output `from`'s name: it must be computed by a node of the
- * same graph (a graph input or initializer keeps its own name) and not be a graph output itself.
+ * Whether `to` may take over graph output `from` (takeOver renames it): it must be computed by a node
+ * of the same graph (a graph input or initializer keeps its own name) and not be a graph output itself.
  */
 export function canTakeOutputName(to: Value, from: Value): boolean {
   return !!to.producer && to.producer.graph === from.graph && to.graph === from.graph && !to.isGraphOutput() && !to.isGraphInput() && !to.initializer;

@@ -13,7 +13,7 @@ export const constantFold: RewriteRule = {
   family: 'fuse',
   tolerance: { maxAbsError: 0 },
   match(ctx) {
-    const unbound = inferShapes(ctx.model);
+    const unbound = ctx.shapesWithoutBindings ?? inferShapes(ctx.model);
     return ctx.model.graph.nodes
       .filter((n: Node) => n.opType !== 'Constant' && n.subgraphs().length === 0 && n.outputs.length > 0)
       .filter((n) => n.outputs.every((v) => v && unbound.info(v)?.constant))

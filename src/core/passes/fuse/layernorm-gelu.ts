@@ -3,6 +3,7 @@
 //   LayerNorm: m = mean(x), d = x − m, v = mean(d²), y = d / √(v + ε) · γ + β       (over the last axis)
 //   GELU:      y = x · (1 + erf(x / √2)) · 0.5
 import { toAttribute } from '../../ir/builder';
+import { DataType } from '../../ir/data-type';
 import type { Node, Value } from '../../ir/graph';
 import { Node as IRNode } from '../../ir/graph';
 import type { RuleContext } from '../types';
@@ -90,7 +91,18 @@ export const fuseLayerNorm: RewriteRule<LnSite> = {
   check(site, ctx): CheckResult {
     const opset = ctx.model.opset('') ?? 0;
     if (opset < 17) return { ok: false, reason: `opset ${opset} has no LayerNormalization; needs >= 17` };
-    if (site.gamma.constant!.dims.length !== 1 || site.beta.constant!.dims.length !== 1) return { ok: false, reason: 'γ and β must be 1-D over the normalized axis' };
+    const [mean, , , mean2] = site.nodes;
+    for (const m of [mean!, mean2!]) if (m.attrInt('keepdims', 1) !== 1) return { ok: false, reason: `${m} has keepdims = 0; the pattern needs the reduced axis kept` };
+    const t = ctx.shapes.typeOf(site.x);
+    if (t?.kind !== 'tensor' || (t.elemType !== DataType.FLOAT && t.elemType !== DataType.DOUBLE && t.elemType !== DataType.FLOAT16)) {
+      return { ok: false, reason: `'${site.x.name}' is not a float tensor (LayerNormalization takes float, double or float16)` };
+    }
+    const last = t.shape?.[t.shape.length - 1];
+    for (const [what, v] of [['γ', site.gamma], ['β', site.beta]] as const) {
+      const d = v.constant!.dims;
+      if (d.length !== 1) return { ok: false, reason: `${what} '${v.name}' has shape [${d.join(',')}]; LayerNormalization needs it 1-D over the normalized axis` };
+      if (typeof last === 'number' && d[0] !== last) return { ok: false, reason: `${what} '${v.name}' has ${d[0]} values; the normalized axis has ${last}` };
+    }
     return { ok: true };
   },
   rewrite(site) {

@@ -1,8 +1,10 @@
 // MatMul(A, B) + C  →  Gemm(A, B, C) when A and B are 2-D (Gemm's operands are matrices) and C is a
-// constant that broadcasts to the [M, N] output: Gemm computes alpha·A·B + beta·C with alpha = beta = 1.
+// tensor that broadcasts one-way to the [M, N] output: Gemm computes alpha·A·B + beta·C, here with
+// alpha = beta = 1, so the result is A·B + C exactly as before (same products, same sums).
 import type { Node } from '../../ir/graph';
 import { Node as IRNode } from '../../ir/graph';
-import { removeNode } from '../graph-edit';
+import { otherReaders, removeNode } from '../graph-edit';
+import { DataType, dataTypeName } from '../../ir/data-type';
 import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
 
 interface MatMulAddSite extends Site {
@@ -14,17 +16,24 @@ interface MatMulAddSite extends Site {
 function check(site: MatMulAddSite, ctx: RuleContext): CheckResult {
   const { matmul, add, bias } = site;
   const out = matmul.outputs[0]!;
-  if (out.uses.length !== 1 || out.isGraphOutput()) return { ok: false, reason: `MatMul output '${out.name}' has ${out.uses.length} readers; the Add cannot be merged` };
+  if (out.uses.length !== 1 || out.isGraphOutput()) {
+    const readers = otherReaders(out, []);
+    return { ok: false, reason: `MatMul output '${out.name}' feeds ${readers.length} consumers (${readers.join(', ')}); the Add cannot be merged into a Gemm` };
+  }
   const a = ctx.shapes.shapeOf(matmul.inputs[0]!);
   const b = ctx.shapes.shapeOf(matmul.inputs[1]!);
   if (!a || a.length !== 2) return { ok: false, reason: `MatMul input '${matmul.inputs[0]!.name}' has rank ${a?.length ?? 'unknown'}; Gemm needs 2-D operands` };
   if (!b || b.length !== 2) return { ok: false, reason: `MatMul input '${matmul.inputs[1]!.name}' has rank ${b?.length ?? 'unknown'}; Gemm needs 2-D operands` };
+  const t = ctx.shapes.typeOf(matmul.inputs[0]!);
+  const elem = t?.kind === 'tensor' ? t.elemType : undefined;
+  if (elem !== DataType.FLOAT && elem !== DataType.DOUBLE) return { ok: false, reason: `MatMul '${matmul.displayName}' works on ${elem === undefined ? 'an unknown type' : dataTypeName(elem)}; ONNX Runtime's Gemm takes float or double` };
   const c = add.inputs[bias]!;
-  if (!c.constant) return { ok: false, reason: `the Add's other operand '${c.name}' is not a constant` };
-  const cs = c.constant.dims;
+  const cs = c.constant?.dims ?? ctx.shapes.shapeOf(c);
+  if (!cs) return { ok: false, reason: `the shape of the Add's other operand '${c.name}' is unknown` };
   const n = b[1];
-  const okShape = cs.length === 0 || (cs.length === 1 && (cs[0] === n || cs[0] === 1)) || (cs.length === 2 && (cs[0] === 1 || cs[0] === a[0]) && (cs[1] === 1 || cs[1] === n));
-  if (!okShape) return { ok: false, reason: `bias '${c.name}' of shape [${cs.join(',')}] does not broadcast to [M, N] as Gemm's C must` };
+  const eq = (x: unknown, y: unknown): boolean => x !== null && x !== undefined && x === y; // unknown dims never match
+  const okShape = cs.length === 0 || (cs.length === 1 && (eq(cs[0], n) || cs[0] === 1)) || (cs.length === 2 && (cs[0] === 1 || eq(cs[0], a[0])) && (cs[1] === 1 || eq(cs[1], n)));
+  if (!okShape) return { ok: false, reason: `Add operand '${c.name}' of shape [${cs.join(',')}] does not broadcast to the [M, N] = [${a[0]},${n}] output as Gemm's C must` };
   return { ok: true };
 }
 
