@@ -52,7 +52,9 @@ test('listSites reports every site with its check; applyAt applies one; shapes a
   assert.equal(applyAt(sites[0]!.rule, sites[0]!.site, ctx).ok, true);
   assert.equal(m.graph.nodes.some((n) => n.opType === 'BatchNormalization'), false);
   listSites([rule('fuse-transpose-pair')], ctx);
-  assert.equal(ctx.inferences, 1, 'Transpose merging reads shapes: inferred once');
+  assert.equal(ctx.inferences, 0, 'Transposes with a perm attribute need no shapes either');
+  listSites([rule('fuse-constant-fold'), rule('fuse-constant-fold')], ctx);
+  assert.equal(ctx.inferences, 1, 'constant folding reads shapes: inferred once, then reused');
 });
 
 test('only= limits a pass to sites involving the named nodes (the conv or the BN both select the fold)', () => {

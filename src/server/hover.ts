@@ -1,0 +1,46 @@
+// Hover on a node: its op, shapes, MACs, FLOPs, params, bytes, intensity, and which rewrites apply
+// there or why not. Model strings are shown inside code spans, never as markup.
+import type { Hover, MarkupContent } from 'vscode-languageserver';
+import { formatType } from '../core/ir/shape';
+import { RULES, listSites } from '../core/passes';
+import type { DocumentState } from './documents';
+import { nodeAt, valueAt } from './documents';
+import type { Position } from '../core/onnx/text/ranges';
+
+const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
+
+function si(n: number | null): string {
+  if (n === null) return '?';
+  const a = Math.abs(n);
+  return a >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : a >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : a >= 1e3 ? `${(n / 1e3).toFixed(2)} k` : String(n);
+}
+
+export function hover(state: DocumentState, p: Position): Hover | null {
+  const at = nodeAt(state, p);
+  const a = state.analysis;
+  if (!at || !a) {
+    const v = valueAt(state, p);
+    if (!v) return null;
+    const t = a?.shapes.typeOf(v.value) ?? v.value.type;
+    return { contents: { kind: 'markdown', value: `${code(v.value.name)}: ${code(formatType(t))}` }, range: v.range };
+  }
+  const n = at.node;
+  const c = a.cost.nodes.find((x) => x.node === n);
+  const lines = [`**${code(n.domain ? `${n.domain}.${n.opType}` : n.opType)}** ${code(n.displayName)}`, ''];
+  for (const v of n.inputs) if (v) lines.push(`- in ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
+  for (const v of n.outputs) if (v) lines.push(`- out ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
+  if (c) {
+    lines.push('', `MACs ${si(c.macs)} · FLOPs ${si(c.flops)} · params ${si(c.params)} · weights ${si(c.weightBytes)} B · activations ${si(c.activationBytes)} B` +
+      (c.intensity !== null ? ` · intensity ${c.intensity.toFixed(2)} FLOP/B` : ''));
+    if (!c.known) lines.push(`_${c.note ?? 'not costed'}_`);
+    else if (c.macs === null) lines.push('_shapes not concrete: symbolic dims are unbound_');
+  }
+  const ctx = { model: state.parse.model!, shapes: a.shapes };
+  const sites = listSites(RULES, ctx).filter((s) => s.site.anchor === n || s.site.nodes.includes(n));
+  if (sites.length) {
+    lines.push('');
+    for (const s of sites) lines.push(s.check.ok ? `✓ ${s.rule.title}` : `✗ ${s.rule.title}: ${s.check.reason}`);
+  }
+  const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n') };
+  return { contents, range: at.range };
+}

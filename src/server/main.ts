@@ -1,0 +1,74 @@
+// The LayerLens language server (stdio or IPC): wiring only; each feature lives in its own file.
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { printModel } from '../core/onnx/text/printer';
+import { loadModelFile } from '../node/model-file';
+import { ModelSummaryRequest, TextViewRequest, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { diagnostics } from './diagnostics';
+import { forget, stateOf } from './documents';
+import { hover } from './hover';
+import { definition, references, symbols } from './navigation';
+import { fileURLToPath } from 'node:url';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const pending = new Map<string, NodeJS.Timeout>();
+
+connection.onInitialize(() => ({
+  capabilities: {
+    textDocumentSync: TextDocumentSyncKind.Incremental,
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    documentSymbolProvider: true,
+  },
+  serverInfo: { name: 'layerlens', version: '0.1.0' },
+}));
+
+/** Re-analysis is debounced: typing does not re-run it on every keystroke. */
+documents.onDidChangeContent((e) => {
+  clearTimeout(pending.get(e.document.uri));
+  pending.set(
+    e.document.uri,
+    setTimeout(() => {
+      pending.delete(e.document.uri);
+      const doc = documents.get(e.document.uri);
+      if (doc) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics(stateOf(doc)) });
+    }, 150),
+  );
+});
+documents.onDidClose((e) => {
+  forget(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+const withDoc = <T>(uri: string, f: (doc: TextDocument) => T, fallback: T): T => {
+  const doc = documents.get(uri);
+  return doc ? f(doc) : fallback;
+};
+
+connection.onHover((p) => withDoc(p.textDocument.uri, (d) => hover(stateOf(d), p.position), null));
+connection.onDefinition((p) => withDoc(p.textDocument.uri, (d) => definition(stateOf(d), d.uri, p.position), []));
+connection.onReferences((p) => withDoc(p.textDocument.uri, (d) => references(stateOf(d), d.uri, p.position), []));
+connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (d) => symbols(stateOf(d)), []));
+
+connection.onRequest(TextViewRequest, (p: TextViewParams): TextViewResult => {
+  const { model } = loadModelFile(fileURLToPath(p.uri));
+  return { text: printModel(model).text };
+});
+
+connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams): ModelSummaryResult | null =>
+  withDoc(
+    p.uri,
+    (d) => {
+      const a = stateOf(d).analysis;
+      if (!a) return null;
+      const r = a.report;
+      return { nodes: r.model.nodeCount, macs: r.totals.macs, flops: r.totals.flops, params: r.totals.params, totalsIncomplete: r.totalsIncomplete };
+    },
+    null,
+  ),
+);
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,90 @@
+// The built language server as a real process, spoken to over stdio with a real JSON-RPC client
+// (vscode-jsonrpc): diagnostics, hover, definition, references, symbols and the text view request.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Hover, Location, PublishDiagnosticsParams, DocumentSymbol } from 'vscode-languageserver-protocol';
+import { ROOT, SAMPLE } from '../support/models';
+
+let conn: MessageConnection;
+let child: ReturnType<typeof spawn>;
+const diagnostics = new Map<string, PublishDiagnosticsParams>();
+const waiters: (() => void)[] = [];
+
+before(async () => {
+  child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    diagnostics.set(p.uri, p);
+    waiters.splice(0).forEach((w) => w());
+  });
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  await conn.sendNotification('initialized', {});
+});
+
+after(() => {
+  conn.dispose();
+  child.kill();
+});
+
+async function open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+  const got = new Promise<void>((r) => waiters.push(r));
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'onnxtxt', version: 1, text } });
+  await Promise.race([got, new Promise((_, rej) => setTimeout(() => rej(new Error('no diagnostics within 10 s')), 10_000))]);
+  return diagnostics.get(uri)!;
+}
+
+test('text view of a binary model, then hover, definition, references, symbols on it', async () => {
+  const { text } = (await conn.sendRequest('layerlens/textView', { uri: pathToFileURL(SAMPLE).href })) as { text: string };
+  assert.match(text, /= Conv </);
+  const uri = 'layerlens:/samples/tiny-cnn.onnx.onnxtxt';
+  const d = await open(uri, text);
+  assert.ok(d.diagnostics.some((x) => /BatchNormalization/.test(x.message) && x.code === 'fuse-conv-batchnorm'), JSON.stringify(d.diagnostics.slice(0, 3)));
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('["/features/block2/conv"]'));
+  const hover = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 10 } })) as Hover;
+  const value = (hover.contents as { value: string }).value;
+  assert.match(value, /`Conv`/);
+  assert.match(value, /float\[batch,32,16,16\]/);
+  assert.match(value, /Fold BatchNormalization into the preceding Conv/);
+  // Definition of an input name used on that line: the output of pool1.
+  const use = lines[line]!.indexOf('"/features/pool1_out"');
+  const defs = (await conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line, character: use + 2 } })) as Location[];
+  assert.equal(defs.length, 1);
+  assert.ok(lines[defs[0]!.range.start.line]!.includes('["/features/pool1"]'));
+  const refs = (await conn.sendRequest('textDocument/references', { textDocument: { uri }, position: { line, character: use + 2 }, context: { includeDeclaration: false } })) as Location[];
+  assert.equal(refs.length, 1);
+  const syms = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+  assert.deepEqual(syms.map((s) => s.name), ['features', 'head']);
+  const summary = (await conn.sendRequest('layerlens/modelSummary', { uri })) as { params: number; nodes: number };
+  assert.equal(summary.nodes, 15);
+  assert.equal(summary.params, 24_682);
+});
+
+test('a hand-written design: parse errors with exact ranges, costs before weights exist', async () => {
+  const bad = `<ir_version: 8, opset_import: ["" : 17]>
+design (float[1,3,32,32] x) => (float[1,8,32,32] y)
+   <float[8,3,3,3] w>
+{
+   y = Conv <kernel_shape = [3, 3], pads = [1, 1, 1, 1]> (x, w
+}`;
+  const d = await open('file:///tmp/design.onnxtxt', bad);
+  const err = d.diagnostics.find((x) => x.severity === 1)!;
+  assert.ok(err, 'a parse error');
+  assert.equal(err.range.start.line, 5);
+  const good = bad.replace('(x, w\n', '(x, w)\n');
+  const d2 = await open('file:///tmp/design2.onnxtxt', good);
+  assert.equal(d2.diagnostics.filter((x) => x.severity === 1).length, 0);
+  const summary = (await conn.sendRequest('layerlens/modelSummary', { uri: 'file:///tmp/design2.onnxtxt' })) as { macs: number };
+  assert.equal(summary.macs, 8 * 32 * 32 * 3 * 9);
+});
+
+test('a text view request for a file that vanished answers with an error, and the server lives on', async () => {
+  await assert.rejects(conn.sendRequest('layerlens/textView', { uri: pathToFileURL('/tmp/no/such/model.onnx').href }), /ENOENT|cannot read/);
+  const { text } = (await conn.sendRequest('layerlens/textView', { uri: pathToFileURL(SAMPLE).href })) as { text: string };
+  assert.ok(text.length > 100);
+});
