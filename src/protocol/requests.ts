@@ -24,3 +24,38 @@ export interface ModelSummaryResult {
   params: number;
   totalsIncomplete: boolean;
 }
+
+/**
+ * The text view of `file:///a/b/model.onnx` is the document `layerlens:/a/b/model.onnx.onnxtxt`
+ * (read-only, produced by the server through TextViewRequest).
+ */
+export function textViewUriFor(fileUri: string): string {
+  return `layerlens:${fileUri.replace(/^file:\/\//, '')}.onnxtxt`;
+}
+
+/** The model file behind a text view URI, or null for other documents. */
+export function modelUriOf(uri: string): string | null {
+  return uri.startsWith('layerlens:') && uri.endsWith('.onnxtxt') ? `file://${uri.slice('layerlens:'.length, -'.onnxtxt'.length)}` : null;
+}
+
+/** Command of the quick fixes: apply one rule at one node of a model file, verified before writing. */
+export const ApplyFixCommand = 'layerlens.applyFix' as const;
+export interface ApplyFixArgs {
+  /** file: URI of the .onnx model. */
+  modelUri: string;
+  ruleId: string;
+  /** Node the fix applies at (its display name); omitted = everywhere the rule applies. */
+  anchor?: string;
+  /** Where to write: a new file beside the original (default) or in place with a .bak. */
+  write?: 'new-file' | 'in-place';
+  /** Symbolic dims to bind for verification, by name; any left unbound is taken as 1. */
+  dims?: Record<string, number>;
+}
+export interface ApplyFixResult {
+  written: string | null;
+  applied: number;
+  passed: boolean;
+  failures: string[];
+  before: { fileBytes: number; params: number; macs: number; medianMs: number } | null;
+  after: { fileBytes: number; params: number; macs: number; medianMs: number } | null;
+}

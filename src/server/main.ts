@@ -1,9 +1,10 @@
 // The LayerLens language server (stdio or IPC): wiring only; each feature lives in its own file.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { printModel } from '../core/onnx/text/printer';
 import { loadModelFile } from '../node/model-file';
-import { ModelSummaryRequest, TextViewRequest, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { ApplyFixCommand, ModelSummaryRequest, TextViewRequest, type ApplyFixArgs, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { applyFix, codeActions } from './code-actions';
 import { diagnostics } from './diagnostics';
 import { forget, stateOf } from './documents';
 import { hover } from './hover';
@@ -21,6 +22,8 @@ connection.onInitialize(() => ({
     definitionProvider: true,
     referencesProvider: true,
     documentSymbolProvider: true,
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+    executeCommandProvider: { commands: [ApplyFixCommand] },
   },
   serverInfo: { name: 'layerlens', version: '0.1.0' },
 }));
@@ -51,6 +54,12 @@ connection.onHover((p) => withDoc(p.textDocument.uri, (d) => hover(stateOf(d), p
 connection.onDefinition((p) => withDoc(p.textDocument.uri, (d) => definition(stateOf(d), d.uri, p.position), []));
 connection.onReferences((p) => withDoc(p.textDocument.uri, (d) => references(stateOf(d), d.uri, p.position), []));
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (d) => symbols(stateOf(d)), []));
+
+connection.onCodeAction((p) => withDoc(p.textDocument.uri, (d) => codeActions(stateOf(d), d.uri, p.range), []));
+connection.onExecuteCommand(async (p) => {
+  if (p.command !== ApplyFixCommand) return null;
+  return applyFix((p.arguments ?? [])[0] as ApplyFixArgs);
+});
 
 connection.onRequest(TextViewRequest, (p: TextViewParams): TextViewResult => {
   const { model } = loadModelFile(fileURLToPath(p.uri));

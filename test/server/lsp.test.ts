@@ -2,11 +2,15 @@
 // (vscode-jsonrpc): diagnostics, hover, definition, references, symbols and the text view request.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Hover, Location, PublishDiagnosticsParams, DocumentSymbol } from 'vscode-languageserver-protocol';
+import type { CodeAction, DocumentSymbol, Hover, Location, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { readModel } from '../../src/core/onnx/reader';
+import { textViewUriFor, type ApplyFixResult } from '../../src/protocol/requests';
 import { ROOT, SAMPLE } from '../support/models';
 
 let conn: MessageConnection;
@@ -87,4 +91,31 @@ test('a text view request for a file that vanished answers with an error, and th
   await assert.rejects(conn.sendRequest('layerlens/textView', { uri: pathToFileURL('/tmp/no/such/model.onnx').href }), /ENOENT|cannot read/);
   const { text } = (await conn.sendRequest('layerlens/textView', { uri: pathToFileURL(SAMPLE).href })) as { text: string };
   assert.ok(text.length > 100);
+});
+
+test('quick fix on the text view: verified in ORT, written beside the original, original untouched', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'll-lsp-'));
+  const model = join(dir, 'tiny.onnx');
+  copyFileSync(SAMPLE, model);
+  const before = readFileSync(model);
+  const fileUri = pathToFileURL(model).href;
+  const { text } = (await conn.sendRequest('layerlens/textView', { uri: fileUri })) as { text: string };
+  const uri = textViewUriFor(fileUri);
+  await open(uri, text);
+  const line = text.split('\n').findIndex((l) => l.includes('["/features/block2/bn"]'));
+  const actions = (await conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line, character: 0 }, end: { line, character: 5 } },
+    context: { diagnostics: [] },
+  })) as CodeAction[];
+  const fix = actions.find((a) => a.kind === 'quickfix' && /Fold BatchNormalization/.test(a.title))!;
+  assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+  const result = (await conn.sendRequest('workspace/executeCommand', { command: fix.command!.command, arguments: fix.command!.arguments })) as ApplyFixResult;
+  assert.equal(result.passed, true, result.failures.join('; '));
+  assert.equal(result.applied, 1);
+  assert.ok(result.written && existsSync(result.written));
+  assert.deepEqual(readFileSync(model), before, 'the original is untouched');
+  const written = readModel(readFileSync(result.written!));
+  assert.equal(written.graph.nodes.filter((n) => n.opType === 'BatchNormalization').length, 2, 'one of three folded');
+  assert.ok(result.after!.params < result.before!.params);
 });
