@@ -16,13 +16,15 @@ const TYPES: Partial<Record<number, [ort.Tensor.Type, new (b: ArrayBuffer, o: nu
   [DataType.FLOAT16]: ['float16', Uint16Array],
 };
 
+/** Outputs in graph-output order, each as its dims and its bytes. */
 async function outputs(bytes: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<string[]> {
   const s = await ort.InferenceSession.create(bytes);
   try {
     const out = await s.run(feeds);
-    return Object.keys(out).sort().map((k) => {
+    return s.outputNames.map((k) => {
       const d = out[k]!.data as ArrayBufferView | string[];
-      return Array.isArray(d) ? d.join('\u0000') : Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+      const data = Array.isArray(d) ? d.join('\u0000') : Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+      return `${out[k]!.dims.join('x')}:${data}`;
     });
   } finally {
     await s.release();
@@ -66,6 +68,13 @@ async function main(): Promise<void> {
       before = await outputs(bytes, feeds);
     } catch {
       say('ort-rejects');
+      continue;
+    }
+    // ORT itself must get the test's expected output shapes, or it is no oracle for this case
+    // (onnxruntime-node 1.30 returns uninitialised memory for Compress with a bool condition).
+    const expected = c.outputs.map((t) => t.dims.map(Number).join('x'));
+    if (expected.length === before.length && before.some((b, k) => b.slice(0, b.indexOf(':')) !== expected[k])) {
+      say('ort-wrong');
       continue;
     }
     const after = await outputs(writeModel(m), makeFeeds()!);

@@ -80,7 +80,7 @@ test('libonnx-testdata: every model round-trips; saved models run in ORT with id
   console.log(
     `round trip: ${read} read, ${same} identical after save+load; ORT ran ${count('identical') + count('differs') + count('nondeterministic')} ` +
       `(${count('identical')} identical outputs, ${count('nondeterministic')} whose original differs from itself, ${differs.length} differ), ` +
-      `${count('ort-rejects')} rejected by ORT, ${crashed.length} crash ORT itself (${crashed.join(', ')})`,
+      `${count('ort-rejects')} rejected by ORT, ${count('ort-wrong')} where ORT's own output shape is not the test's, ${crashed.length} crash ORT itself (${crashed.join(', ')})`,
   );
   assert.equal(same, read, `not identical after round trip: ${diffs.join(', ')}`);
   assert.deepEqual(differs, []);
