@@ -127,15 +127,35 @@ test('CLI optimize --fuse: verified, written atomically, the input untouched', (
   assert.deepEqual(readFileSync(`${src}.bak`), before);
 });
 
-test('real models: ppocr-cls and ppocr-rec fused, verified in ORT', () => {
-  for (const [file, input] of [['ppocr-cls.onnx', 'x=1x3x48x192'], ['ppocr-rec.onnx', 'x=1x3x48x320']] as const) {
+test('real models fused and verified in ORT: every foldable Conv+BN pair folded, MACs and params not increased', () => {
+  const cases: [string, string[]][] = [
+    ['ppocr-cls.onnx', ['--input', 'x=1x3x48x192']],
+    ['ppocr-rec.onnx', ['--input', 'x=1x3x48x320']],
+    ['hello-deepa.onnx', []],
+    ['silero-vad-legacy.onnx', ['--dim', 'batch=1', '--dim', 'sequence=512']],
+  ];
+  for (const [file, bind] of cases) {
+    const original = readModel(readFileSync(realModelPath(file)));
+    const pairs = original.graph.nodes.filter((n) => n.opType === 'BatchNormalization' && ['Conv', 'ConvTranspose'].includes(n.inputs[0]?.producer?.opType ?? '')).length;
     const out = join(mkdtempSync(join(tmpdir(), 'll-opt-')), 'out.onnx');
-    const r = runCli(['optimize', realModelPath(file), '-o', out, '--fuse', '--input', input, '--json'], { timeoutMs: 300_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const j = JSON.parse(r.stdout) as { applied: unknown[]; verification: { passed: boolean; before: { macs: number }; after: { macs: number } } };
-    assert.ok(j.applied.length >= (file === 'ppocr-cls.onnx' ? 35 : 1), `${file}: ${j.applied.length} rewrites`);
-    assert.equal(j.verification.passed, true);
-    assert.ok(j.verification.after.macs <= j.verification.before.macs);
+    const r = runCli(['optimize', realModelPath(file), '-o', out, '--fuse', ...bind, '--json'], { timeoutMs: 300_000 });
+    assert.equal(r.status, 0, `${file}: ${r.stderr}`);
+    const j = JSON.parse(r.stdout) as { applied: { rule: string }[]; refused: { rule: string }[]; verification: { passed: boolean; outputs: { maxRelError: number }[]; before: { macs: number; params: number }; after: { macs: number; params: number } } };
+    const folded = j.applied.filter((a) => a.rule === 'fuse-conv-batchnorm').length;
+    const refusedBn = j.refused.filter((x) => x.rule === 'fuse-conv-batchnorm').length;
+    assert.equal(folded + refusedBn, pairs, `${file}: every Conv+BN pair is folded or refused with a reason`);
+    const result = readModel(readFileSync(out));
+    assert.equal(result.graph.nodes.filter((n) => n.opType === 'BatchNormalization').length, refusedBn, `${file}: no foldable BatchNormalization left`);
+    assert.equal(j.verification.passed, true, file);
+    for (const o of j.verification.outputs) assert.ok(o.maxRelError < 1e-4, `${file}: max rel error ${o.maxRelError}`);
+    assert.ok(j.verification.after.macs <= j.verification.before.macs, `${file}: MACs`);
+    assert.ok(j.verification.after.params <= j.verification.before.params, `${file}: params`);
+    assert.ok(result.graph.nodes.length <= original.graph.nodes.length, `${file}: nodes`);
+    if (file === 'ppocr-cls.onnx') {
+      assert.equal(pairs, 35);
+      assert.equal(folded, 35);
+      assert.ok(result.graph.nodes.length < 300, `ppocr-cls: ${original.graph.nodes.length} -> ${result.graph.nodes.length} nodes (the weight Constants are now initializers)`);
+    }
   }
 });
 
