@@ -8,6 +8,7 @@ import { applyFix, codeActions } from './code-actions';
 import { diagnostics } from './diagnostics';
 import { forget, stateOf } from './documents';
 import { hover } from './hover';
+import { codeLenses, inlayHints } from './inlay-hints';
 import { definition, references, symbols } from './navigation';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +25,8 @@ connection.onInitialize(() => ({
     documentSymbolProvider: true,
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
     executeCommandProvider: { commands: [ApplyFixCommand] },
+    inlayHintProvider: true,
+    codeLensProvider: { resolveProvider: false },
   },
   serverInfo: { name: 'layerlens', version: '0.1.0' },
 }));
@@ -55,6 +58,8 @@ connection.onDefinition((p) => withDoc(p.textDocument.uri, (d) => definition(sta
 connection.onReferences((p) => withDoc(p.textDocument.uri, (d) => references(stateOf(d), d.uri, p.position), []));
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (d) => symbols(stateOf(d)), []));
 
+connection.languages.inlayHint.on((p) => withDoc(p.textDocument.uri, (d) => inlayHints(stateOf(d), p.range), []));
+connection.onCodeLens((p) => withDoc(p.textDocument.uri, (d) => codeLenses(stateOf(d), d.uri), []));
 connection.onCodeAction((p) => withDoc(p.textDocument.uri, (d) => codeActions(stateOf(d), d.uri, p.range), []));
 connection.onExecuteCommand(async (p) => {
   if (p.command !== ApplyFixCommand) return null;

@@ -119,3 +119,21 @@ test('quick fix on the text view: verified in ORT, written beside the original, 
   assert.equal(written.graph.nodes.filter((n) => n.opType === 'BatchNormalization').length, 2, 'one of three folded');
   assert.ok(result.after!.params < result.before!.params);
 });
+
+test('inlay hints give output shapes and MACs; a code lens gives the totals and a Profile command', async () => {
+  const text = `<ir_version: 8, opset_import: ["" : 17]>
+design (float[1,3,32,32] x) => (float[1,8,32,32] y)
+   <float[8,3,3,3] w>
+{
+   y = Conv <kernel_shape = [3, 3], pads = [1, 1, 1, 1]> (x, w)
+}`;
+  const uri = 'file:///tmp/hints.onnxtxt';
+  await open(uri, text);
+  const hints = (await conn.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } })) as { label: string; position: { line: number } }[];
+  assert.equal(hints.length, 1);
+  assert.equal(hints[0]!.position.line, 4);
+  assert.equal(hints[0]!.label.trim(), `[1,8,32,32] · ${((8 * 32 * 32 * 27) / 1000).toFixed(1)}k MACs`);
+  const lenses = (await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { command: { title: string; command: string } }[];
+  assert.match(lenses[0]!.command.title, /^1 nodes · 221\.2k MACs/);
+  assert.equal(lenses[1]!.command.command, 'layerlens.profileModel');
+});
