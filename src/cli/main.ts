@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
+import { registerCompile } from './commands/compile';
 import { exitWithError } from './errors';
 
 const program = new Command();
@@ -20,5 +21,6 @@ program
 registerAnalyze(program);
 registerProfile(program);
 registerOptimize(program);
+registerCompile(program);
 
 program.parseAsync(process.argv).catch(exitWithError);
