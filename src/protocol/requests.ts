@@ -59,3 +59,24 @@ export interface ApplyFixResult {
   before: { fileBytes: number; params: number; macs: number; medianMs: number } | null;
   after: { fileBytes: number; params: number; macs: number; medianMs: number } | null;
 }
+
+/** Profile a model file in ONNX Runtime (work-done progress and cancellation supported). */
+export const ProfileRequest = 'layerlens/profile' as const;
+export interface ProfileParams {
+  /** file: URI of the .onnx model. */
+  uri: string;
+  mode?: 'deployed' | 'per-node';
+  runs?: number;
+  /** Symbolic dims by name; any not given is taken as 1. */
+  dims?: Record<string, number>;
+  workDoneToken?: string | number;
+}
+export interface ProfileResult {
+  mode: 'deployed' | 'per-node';
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  coverage: number;
+  /** Slowest nodes first. */
+  nodes: { name: string; opType: string; medianUs: number; share: number; verdict: string }[];
+}

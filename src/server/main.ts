@@ -3,11 +3,12 @@ import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, Text
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { printModel } from '../core/onnx/text/printer';
 import { loadModelFile } from '../node/model-file';
-import { ApplyFixCommand, ModelSummaryRequest, TextViewRequest, type ApplyFixArgs, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { ApplyFixCommand, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
 import { applyFix, codeActions } from './code-actions';
 import { diagnostics } from './diagnostics';
 import { forget, stateOf } from './documents';
 import { hover } from './hover';
+import { profile } from './profile';
 import { codeLenses, inlayHints } from './inlay-hints';
 import { definition, references, symbols } from './navigation';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,11 @@ connection.onCodeAction((p) => withDoc(p.textDocument.uri, (d) => codeActions(st
 connection.onExecuteCommand(async (p) => {
   if (p.command !== ApplyFixCommand) return null;
   return applyFix((p.arguments ?? [])[0] as ApplyFixArgs);
+});
+
+connection.onRequest(ProfileRequest, async (p: ProfileParams, token) => {
+  const progress = await connection.window.attachWorkDoneProgress(p.workDoneToken);
+  return profile(p, token, progress);
 });
 
 connection.onRequest(TextViewRequest, (p: TextViewParams): TextViewResult => {

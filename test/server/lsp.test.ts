@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { CodeAction, DocumentSymbol, Hover, Location, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { readModel } from '../../src/core/onnx/reader';
 import { textViewUriFor, type ApplyFixResult } from '../../src/protocol/requests';
@@ -136,4 +136,27 @@ design (float[1,3,32,32] x) => (float[1,8,32,32] y)
   const lenses = (await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { command: { title: string; command: string } }[];
   assert.match(lenses[0]!.command.title, /^1 nodes · 221\.2k MACs/);
   assert.equal(lenses[1]!.command.command, 'layerlens.profileModel');
+});
+
+test('profile request: work-done progress, a result attributed to the nodes, and cancellation', async () => {
+  const uri = pathToFileURL(SAMPLE).href;
+  const progress: { kind: string; message?: string }[] = [];
+  const sub = conn.onNotification('$/progress', (p: { token: string; value: { kind: string; message?: string } }) => {
+    if (p.token === 'prof-1') progress.push(p.value);
+  });
+  const r = (await conn.sendRequest('layerlens/profile', { uri, runs: 3, workDoneToken: 'prof-1' })) as { medianMs: number; coverage: number; nodes: { name: string }[] };
+  sub.dispose();
+  assert.ok(r.medianMs > 0);
+  assert.ok(r.coverage > 0.999);
+  assert.ok(r.nodes.some((n) => n.name === '/features/block2/conv'));
+  assert.equal(progress[0]?.kind, 'begin');
+  assert.equal(progress[progress.length - 1]?.kind, 'end');
+  assert.ok(progress.some((p) => p.kind === 'report' && /timed run/.test(p.message ?? '')));
+  const source = new CancellationTokenSource();
+  const pending = conn.sendRequest('layerlens/profile', { uri, runs: 100000 }, source.token);
+  setTimeout(() => source.cancel(), 1500);
+  await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
+  // The server lives on.
+  const again = (await conn.sendRequest('layerlens/profile', { uri, runs: 2 })) as { medianMs: number };
+  assert.ok(again.medianMs > 0);
 });
