@@ -80,3 +80,21 @@ export interface ProfileResult {
   /** Slowest nodes first. */
   nodes: { name: string; opType: string; medianUs: number; share: number; verdict: string }[];
 }
+
+/** The view model of an open document's main graph, for the graph view. */
+export const GraphViewRequest = 'layerlens/graphView' as const;
+export interface GraphViewParams {
+  uri: string;
+}
+// The result is ViewModel (src/core/view/view-model.ts): plain data, re-declared by the webview.
+
+/** What can be done at one node: every rewrite rule matching there, with its check result. */
+export const ListFixesRequest = 'layerlens/listFixes' as const;
+export interface ListFixesParams {
+  uri: string;
+  /** Node display name. */
+  node: string;
+}
+export interface ListFixesResult {
+  fixes: { ruleId: string; title: string; ok: boolean; reason?: string }[];
+}

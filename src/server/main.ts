@@ -2,8 +2,10 @@
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { printModel } from '../core/onnx/text/printer';
+import { RULES, listSites } from '../core/passes';
+import { buildViewModel } from '../core/view/view-model';
 import { loadModelFile } from '../node/model-file';
-import { ApplyFixCommand, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { ApplyFixCommand, GraphViewRequest, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
 import { applyFix, codeActions } from './code-actions';
 import { diagnostics } from './diagnostics';
 import { forget, stateOf } from './documents';
@@ -71,6 +73,34 @@ connection.onRequest(ProfileRequest, async (p: ProfileParams, token) => {
   const progress = await connection.window.attachWorkDoneProgress(p.workDoneToken);
   return profile(p, token, progress);
 });
+
+connection.onRequest(GraphViewRequest, (p: GraphViewParams) =>
+  withDoc(
+    p.uri,
+    (d) => {
+      const st = stateOf(d);
+      return st.analysis && st.parse.model ? buildViewModel(st.parse.model.graph, st.analysis) : null;
+    },
+    null,
+  ),
+);
+
+connection.onRequest(ListFixesRequest, (p: ListFixesParams): ListFixesResult =>
+  withDoc(
+    p.uri,
+    (d) => {
+      const st = stateOf(d);
+      if (!st.analysis || !st.parse.model) return { fixes: [] };
+      const sites = listSites(RULES, { model: st.parse.model, shapes: st.analysis.shapes });
+      return {
+        fixes: sites
+          .filter((s) => s.site.nodes.some((n) => n.displayName === p.node))
+          .map((s) => ({ ruleId: s.rule.id, title: s.rule.title, ok: s.check.ok, ...(s.check.ok ? {} : { reason: s.check.reason }) })),
+      };
+    },
+    { fixes: [] },
+  ),
+);
 
 connection.onRequest(TextViewRequest, (p: TextViewParams): TextViewResult => {
   const { model } = loadModelFile(fileURLToPath(p.uri));

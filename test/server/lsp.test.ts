@@ -160,3 +160,23 @@ test('profile request: work-done progress, a result attributed to the nodes, and
   const again = (await conn.sendRequest('layerlens/profile', { uri, runs: 2 })) as { medianMs: number };
   assert.ok(again.medianMs > 0);
 });
+
+test('graph view model (groups by name scope, edges with shapes) and fixes listed per node', async () => {
+  const uri = 'layerlens:/samples/tiny-cnn.onnx.onnxtxt'; // opened by the first test
+  const vm = (await conn.sendRequest('layerlens/graphView', { uri })) as {
+    nodes: { id: number; name: string; group: string | null; macs: number | null }[];
+    edges: { from: number; to: number; shape: string }[];
+    groups: { id: string; parent: string | null; nodeCount: number }[];
+  };
+  assert.equal(vm.nodes.length, 15);
+  const block2 = vm.groups.find((g) => g.id === '/features/block2')!;
+  assert.equal(block2.parent, '/features');
+  assert.equal(block2.nodeCount, 3);
+  assert.equal(vm.groups.find((g) => g.id === '/features')!.nodeCount, 11);
+  const conv2 = vm.nodes.find((n) => n.name === '/features/block2/conv')!;
+  assert.equal(conv2.group, '/features/block2');
+  const into = vm.edges.find((e) => e.to === conv2.id)!;
+  assert.equal(into.shape, '[batch,16,16,16]');
+  const fixes = (await conn.sendRequest('layerlens/listFixes', { uri, node: '/features/block2/bn' })) as { fixes: { ruleId: string; ok: boolean; reason?: string }[] };
+  assert.ok(fixes.fixes.some((f) => f.ruleId === 'fuse-conv-batchnorm' && f.ok));
+});
