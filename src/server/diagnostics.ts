@@ -23,6 +23,19 @@ export function diagnostics(state: DocumentState): Diagnostic[] {
   for (const c of a.cost.nodes) {
     if (!c.known) out.push({ range: rangeOf(c.node), message: `${c.node.opType}: unknown op, not costed (not counted as 0)`, severity: DiagnosticSeverity.Information, source: 'layerlens' });
   }
+  // Big float weights read by MatMul/Gemm: what int8 would save.
+  for (const c of a.cost.nodes) {
+    if ((c.node.opType === 'MatMul' || c.node.opType === 'Gemm') && c.params >= 1_000_000 && c.weightBytes >= 4 * c.params) {
+      const saved = c.weightBytes - c.params;
+      out.push({
+        range: rangeOf(c.node),
+        message: `${c.node.opType} holds ${(c.params / 1e6).toFixed(1)} M fp32 weights: int8 would save ${(saved / 1e6).toFixed(1)} MB (quantize-int8-dynamic)`,
+        severity: DiagnosticSeverity.Hint,
+        source: 'layerlens',
+        code: 'quantize-int8-dynamic',
+      });
+    }
+  }
   const ctx = { model: state.parse.model, shapes: a.shapes };
   for (const s of listSites(rulesOf('fuse-all'), ctx)) {
     if (s.check.ok) out.push({ range: rangeOf(s.site.anchor), message: `${s.rule.title} (${s.rule.id})`, severity: DiagnosticSeverity.Hint, source: 'layerlens', code: s.rule.id });

@@ -6,6 +6,7 @@ import { RULES, listSites } from '../core/passes';
 import type { DocumentState } from './documents';
 import { nodeAt, valueAt } from './documents';
 import type { Position } from '../core/onnx/text/ranges';
+import type { ProfileResult } from '../protocol/requests';
 
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
 
@@ -15,7 +16,7 @@ function si(n: number | null): string {
   return a >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : a >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : a >= 1e3 ? `${(n / 1e3).toFixed(2)} k` : String(n);
 }
 
-export function hover(state: DocumentState, p: Position): Hover | null {
+export function hover(state: DocumentState, p: Position, measured?: ProfileResult): Hover | null {
   const at = nodeAt(state, p);
   const a = state.analysis;
   if (!at || !a) {
@@ -34,6 +35,10 @@ export function hover(state: DocumentState, p: Position): Hover | null {
       (c.intensity !== null ? ` · intensity ${c.intensity.toFixed(2)} FLOP/B` : ''));
     if (!c.known) lines.push(`_${c.note ?? 'not costed'}_`);
     else if (c.macs === null) lines.push('_shapes not concrete: symbolic dims are unbound_');
+  }
+  const m = measured?.nodes.find((x) => x.name === n.displayName);
+  if (m) {
+    lines.push(`measured (${measured!.mode}): ${m.medianUs.toFixed(1)} µs, ${(100 * m.share).toFixed(1)} % of the model, ${m.verdict}`);
   }
   const ctx = { model: state.parse.model!, shapes: a.shapes };
   const sites = listSites(RULES, ctx).filter((s) => s.site.anchor === n || s.site.nodes.includes(n));

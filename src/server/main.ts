@@ -5,12 +5,13 @@ import { printModel } from '../core/onnx/text/printer';
 import { RULES, listSites } from '../core/passes';
 import { buildViewModel } from '../core/view/view-model';
 import { loadModelFile } from '../node/model-file';
-import { ApplyFixCommand, GraphViewRequest, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { ApplyFixCommand, GraphViewRequest, modelUriOf, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
 import { applyFix, codeActions } from './code-actions';
 import { diagnostics } from './diagnostics';
 import { forget, stateOf } from './documents';
 import { hover } from './hover';
 import { profile } from './profile';
+import { profileOf } from './profiles';
 import { codeLenses, inlayHints } from './inlay-hints';
 import { definition, references, symbols } from './navigation';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +57,7 @@ const withDoc = <T>(uri: string, f: (doc: TextDocument) => T, fallback: T): T =>
   return doc ? f(doc) : fallback;
 };
 
-connection.onHover((p) => withDoc(p.textDocument.uri, (d) => hover(stateOf(d), p.position), null));
+connection.onHover((p) => withDoc(p.textDocument.uri, (d) => hover(stateOf(d), p.position, profileOf(modelUriOf(d.uri))), null));
 connection.onDefinition((p) => withDoc(p.textDocument.uri, (d) => definition(stateOf(d), d.uri, p.position), []));
 connection.onReferences((p) => withDoc(p.textDocument.uri, (d) => references(stateOf(d), d.uri, p.position), []));
 connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (d) => symbols(stateOf(d)), []));

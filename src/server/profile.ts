@@ -5,6 +5,7 @@ import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProg
 import { loadModelFile } from '../node/model-file';
 import { profileModel } from '../node/profile-model';
 import type { ProfileParams, ProfileResult } from '../protocol/requests';
+import { rememberProfile } from './profiles';
 
 export async function profile(p: ProfileParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<ProfileResult> {
   const path = fileURLToPath(p.uri);
@@ -26,6 +27,8 @@ export async function profile(p: ProfileParams, token: CancellationToken, progre
       .sort((a, b) => b[1].medianUs - a[1].medianUs)
       .slice(0, 50)
       .map(([n, x]) => ({ name: n.displayName, opType: n.opType, medianUs: x.medianUs, share: x.share, verdict: x.verdict }));
+    const all = [...r.nodes].map(([n, x]) => ({ name: n.displayName, opType: n.opType, medianUs: x.medianUs, share: x.share, verdict: x.verdict }));
+    rememberProfile(p.uri, { mode: r.attribution.mode, medianMs: r.latency!.medianMs, p10Ms: r.latency!.p10Ms, p90Ms: r.latency!.p90Ms, coverage: r.attribution.coverage, nodes: all });
     return { mode: r.attribution.mode, medianMs: r.latency!.medianMs, p10Ms: r.latency!.p10Ms, p90Ms: r.latency!.p90Ms, coverage: r.attribution.coverage, nodes };
   } catch (e) {
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'profiling was cancelled');

@@ -180,3 +180,24 @@ test('graph view model (groups by name scope, edges with shapes) and fixes liste
   const fixes = (await conn.sendRequest('layerlens/listFixes', { uri, node: '/features/block2/bn' })) as { fixes: { ruleId: string; ok: boolean; reason?: string }[] };
   assert.ok(fixes.fixes.some((f) => f.ruleId === 'fuse-conv-batchnorm' && f.ok));
 });
+
+test('after a profile, hovers on the model text view show measured latency; big MatMuls get an int8 hint', async () => {
+  const fileUri = pathToFileURL(SAMPLE).href;
+  await conn.sendRequest('layerlens/profile', { uri: fileUri, runs: 3 });
+  const { text } = (await conn.sendRequest('layerlens/textView', { uri: fileUri })) as { text: string };
+  const uri = textViewUriFor(fileUri);
+  await open(uri, text);
+  const line = text.split('\n').findIndex((l) => l.includes('["/features/block2/conv"]'));
+  const h = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 10 } })) as Hover;
+  assert.match((h.contents as { value: string }).value, /measured \(deployed\): [\d.]+ µs, [\d.]+ % of the model, (compute|memory)-bound/);
+  const design = `<ir_version: 8, opset_import: ["" : 17]>
+big (float[1,1024] x) => (float[1,1024] y)
+   <float[1024,1024] w>
+{
+   y = MatMul (x, w)
+}`;
+  const d = await open('file:///tmp/big.onnxtxt', design);
+  const hint = d.diagnostics.find((x) => x.code === 'quantize-int8-dynamic');
+  assert.ok(hint, JSON.stringify(d.diagnostics));
+  assert.match(hint.message, /MatMul holds 1\.0 M fp32 weights: int8 would save 3\.1 MB/);
+});
