@@ -50,6 +50,8 @@ export interface ApplyFixArgs {
   write?: 'new-file' | 'in-place';
   /** Symbolic dims to bind for verification, by name; any left unbound is taken as 1. */
   dims?: Record<string, number>;
+  /** Options of rules that take them (e.g. `{ ratio: 0.5 }` for prune-channel). */
+  options?: Record<string, unknown>;
 }
 export interface ApplyFixResult {
   written: string | null;

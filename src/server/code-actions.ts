@@ -6,7 +6,7 @@ import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, type CodeAction, type Range } from 'vscode-languageserver';
-import { RULES, listSites, runPass } from '../core/passes';
+import { RULES, createRule, isRegistered, listSites, runPass } from '../core/passes';
 import { loadModelFile } from '../node/model-file';
 import { saveModel } from '../node/model-save';
 import { verifyRewrite } from '../node/verify';
@@ -33,12 +33,23 @@ export function codeActions(state: DocumentState, uri: string, range: Range): Co
     const args: ApplyFixArgs = { modelUri, ruleId: rule.id };
     out.push({ title: `${rule.title}: everywhere`, kind: CodeActionKind.SourceFixAll, command: { title: rule.title, command: ApplyFixCommand, arguments: [args] } });
   }
+  // Whole-model quantization and pruning (each verified before it is written, like the fixes).
+  const whole: [string, string, ApplyFixArgs['options']?][] = [
+    ['Quantize model: int8 dynamic (MatMul/Gemm weights)', 'quantize-int8-dynamic'],
+    ['Quantize model: int4 weight-only (MatMulNBits, block 32)', 'quantize-int4-weight', { blockSize: 32, symmetric: true }],
+    ['Quantize model: float16', 'quantize-fp16-compute'],
+    ['Prune model: 50 % of Conv channels', 'prune-channel', { ratio: 0.5 }],
+  ];
+  for (const [title, ruleId, options] of whole) {
+    const args: ApplyFixArgs = { modelUri, ruleId, ...(options ? { options } : {}) };
+    out.push({ title, kind: `${CodeActionKind.Source}.layerlens`, command: { title, command: ApplyFixCommand, arguments: [args] } });
+  }
   return out;
 }
 
 export async function applyFix(args: ApplyFixArgs): Promise<ApplyFixResult> {
   const path = fileURLToPath(args.modelUri);
-  const rule = RULES.find((r) => r.id === args.ruleId);
+  const rule = isRegistered(args.ruleId) ? createRule(args.ruleId, args.options) : RULES.find((r) => r.id === args.ruleId);
   if (!rule) throw new Error(`no rule '${args.ruleId}'`);
   const original = loadModelFile(path);
   const work = loadModelFile(path).model;

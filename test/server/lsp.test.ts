@@ -201,3 +201,24 @@ big (float[1,1024] x) => (float[1,1024] y)
   assert.ok(hint, JSON.stringify(d.diagnostics));
   assert.match(hint.message, /MatMul holds 1\.0 M fp32 weights: int8 would save 3\.1 MB/);
 });
+
+test('source actions quantize or prune the whole model, verified and written beside it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'll-lsp-'));
+  const model = join(dir, 'tiny.onnx');
+  copyFileSync(SAMPLE, model);
+  const fileUri = pathToFileURL(model).href;
+  const { text } = (await conn.sendRequest('layerlens/textView', { uri: fileUri })) as { text: string };
+  const uri = textViewUriFor(fileUri);
+  await open(uri, text);
+  const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } })) as CodeAction[];
+  const prune = actions.find((a) => /Prune model: 50 %/.test(a.title))!;
+  assert.ok(prune, actions.map((a) => a.title).join(' | '));
+  const r = (await conn.sendRequest('workspace/executeCommand', { command: prune.command!.command, arguments: prune.command!.arguments })) as ApplyFixResult;
+  assert.equal(r.applied, 3);
+  assert.ok(r.written && existsSync(r.written));
+  assert.ok(r.after!.macs < 0.6 * r.before!.macs, `MACs ${r.before!.macs} -> ${r.after!.macs}`);
+  const fp16 = actions.find((a) => /Quantize model: float16/.test(a.title))!;
+  const q = (await conn.sendRequest('workspace/executeCommand', { command: fp16.command!.command, arguments: fp16.command!.arguments })) as ApplyFixResult;
+  assert.equal(q.passed, true, q.failures.join('; '));
+  assert.ok(q.after!.fileBytes < 0.6 * q.before!.fileBytes);
+});
