@@ -1,10 +1,8 @@
 // The LayerLens language server (stdio or IPC): wiring only; each feature lives in its own file.
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { printModel } from '../core/onnx/text/printer';
 import { RULES, listSites } from '../core/passes';
 import { buildViewModel } from '../core/view/view-model';
-import { loadModelFile } from '../node/model-file';
 import { ApplyFixCommand, GraphViewRequest, modelUriOf, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
 import { applyFix, codeActions } from './code-actions';
 import { diagnostics } from './diagnostics';
@@ -12,6 +10,7 @@ import { forget, stateOf } from './documents';
 import { hover } from './hover';
 import { profile } from './profile';
 import { profileOf } from './profiles';
+import { textView } from './text-view';
 import { codeLenses, inlayHints } from './inlay-hints';
 import { definition, references, symbols } from './navigation';
 import { fileURLToPath } from 'node:url';
@@ -103,10 +102,7 @@ connection.onRequest(ListFixesRequest, (p: ListFixesParams): ListFixesResult =>
   ),
 );
 
-connection.onRequest(TextViewRequest, (p: TextViewParams): TextViewResult => {
-  const { model } = loadModelFile(fileURLToPath(p.uri));
-  return { text: printModel(model).text };
-});
+connection.onRequest(TextViewRequest, async (p: TextViewParams): Promise<TextViewResult> => ({ text: await textView(fileURLToPath(p.uri)) }));
 
 connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams): ModelSummaryResult | null =>
   withDoc(
