@@ -100,3 +100,44 @@ export interface ListFixesParams {
 export interface ListFixesResult {
   fixes: { ruleId: string; title: string; ok: boolean; reason?: string }[];
 }
+
+/** Everything about one node, for the graph view's side panel. */
+export const NodeDetailsRequest = 'layerlens/nodeDetails' as const;
+export interface NodeDetailsParams {
+  uri: string;
+  node: string;
+}
+export interface NodeDetailsResult {
+  name: string;
+  opType: string;
+  domain: string;
+  attributes: { name: string; value: string }[];
+  inputs: { name: string; type: string }[];
+  outputs: { name: string; type: string }[];
+  macs: number | null;
+  flops: number | null;
+  params: number;
+  weightBytes: number;
+  activationBytes: number | null;
+  intensity: number | null;
+  fixes: { ruleId: string; title: string; ok: boolean; reason?: string }[];
+}
+
+/** Server -> client: a model file changed on disk; views of it should be refreshed. */
+export const ModelChangedNotification = 'layerlens/modelChanged' as const;
+export interface ModelChangedParams {
+  uri: string;
+}
+
+/** Command: compile an .onnxtxt file to .onnx beside it, filling declared weights. */
+export const CompileCommand = 'layerlens.compile' as const;
+export interface CompileArgs {
+  /** file: URI of the .onnxtxt file. */
+  uri: string;
+  init?: 'zeros' | 'normal' | 'xavier';
+  seed?: number;
+}
+export interface CompileResult {
+  written: string;
+  filled: number;
+}

@@ -3,8 +3,10 @@ import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, Text
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RULES, listSites } from '../core/passes';
 import { buildViewModel } from '../core/view/view-model';
-import { ApplyFixCommand, GraphViewRequest, modelUriOf, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { ApplyFixCommand, CompileCommand, GraphViewRequest, ModelChangedNotification, NodeDetailsRequest, modelUriOf, type CompileArgs, type NodeDetailsParams, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
 import { applyFix, codeActions } from './code-actions';
+import { compile } from './compile';
+import { nodeDetails } from './details';
 import { diagnostics } from './diagnostics';
 import { forget, stateOf } from './documents';
 import { hover } from './hover';
@@ -27,7 +29,7 @@ connection.onInitialize(() => ({
     referencesProvider: true,
     documentSymbolProvider: true,
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
-    executeCommandProvider: { commands: [ApplyFixCommand] },
+    executeCommandProvider: { commands: [ApplyFixCommand, CompileCommand] },
     inlayHintProvider: true,
     codeLensProvider: { resolveProvider: false },
   },
@@ -65,8 +67,16 @@ connection.languages.inlayHint.on((p) => withDoc(p.textDocument.uri, (d) => inla
 connection.onCodeLens((p) => withDoc(p.textDocument.uri, (d) => codeLenses(stateOf(d), d.uri), []));
 connection.onCodeAction((p) => withDoc(p.textDocument.uri, (d) => codeActions(stateOf(d), d.uri, p.range), []));
 connection.onExecuteCommand(async (p) => {
-  if (p.command !== ApplyFixCommand) return null;
-  return applyFix((p.arguments ?? [])[0] as ApplyFixArgs);
+  if (p.command === ApplyFixCommand) return applyFix((p.arguments ?? [])[0] as ApplyFixArgs);
+  if (p.command === CompileCommand) return compile((p.arguments ?? [])[0] as CompileArgs);
+  return null;
+});
+
+connection.onRequest(NodeDetailsRequest, (p: NodeDetailsParams) => withDoc(p.uri, (d) => nodeDetails(stateOf(d), p.node), null));
+
+/** A watched .onnx changed: tell the client, which refreshes its text and graph views. */
+connection.onDidChangeWatchedFiles((p) => {
+  for (const c of p.changes) if (c.uri.endsWith('.onnx')) void connection.sendNotification(ModelChangedNotification, { uri: c.uri });
 });
 
 connection.onRequest(ProfileRequest, async (p: ProfileParams, token) => {

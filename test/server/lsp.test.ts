@@ -1,13 +1,13 @@
 // The built language server as a real process, spoken to over stdio with a real JSON-RPC client
 // (vscode-jsonrpc): diagnostics, hover, definition, references, symbols and the text view request.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { CodeAction, DocumentSymbol, Hover, Location, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { readModel } from '../../src/core/onnx/reader';
 import { textViewUriFor, type ApplyFixResult } from '../../src/protocol/requests';
@@ -221,4 +221,36 @@ test('source actions quantize or prune the whole model, verified and written bes
   const q = (await conn.sendRequest('workspace/executeCommand', { command: fp16.command!.command, arguments: fp16.command!.arguments })) as ApplyFixResult;
   assert.equal(q.passed, true, q.failures.join('; '));
   assert.ok(q.after!.fileBytes < 0.6 * q.before!.fileBytes);
+});
+
+test('node details, the compile command, and model-changed notifications', async () => {
+  const uri = 'layerlens:/samples/tiny-cnn.onnx.onnxtxt'; // opened by the first test
+  const d = (await conn.sendRequest('layerlens/nodeDetails', { uri, node: '/features/block1/conv' })) as { opType: string; attributes: { name: string; value: string }[]; outputs: { type: string }[]; params: number; fixes: { ruleId: string }[] };
+  assert.equal(d.opType, 'Conv');
+  assert.deepEqual(d.attributes.find((a) => a.name === 'kernel_shape'), { name: 'kernel_shape', value: '[3, 3]' });
+  assert.equal(d.outputs[0]!.type, 'float[batch,16,32,32]');
+  assert.equal(d.params, 16 * 3 * 9 + 16);
+  assert.ok(d.fixes.some((f) => f.ruleId === 'fuse-conv-batchnorm'));
+
+  const dir = mkdtempSync(join(tmpdir(), 'll-lsp-'));
+  const design = join(dir, 'net.onnxtxt');
+  writeFileSync(design, `<ir_version: 8, opset_import: ["" : 17]>\nnet (float[1,4] x) => (float[1,2] y)\n   <float[4,2] w>\n{\n   y = MatMul (x, w)\n}\n`);
+  const c = (await conn.sendRequest('workspace/executeCommand', { command: 'layerlens.compile', arguments: [{ uri: pathToFileURL(design).href, init: 'normal' }] })) as { written: string; filled: number };
+  assert.equal(c.filled, 1);
+  assert.equal(readModel(readFileSync(c.written)).graph.initializers[0]!.dims.join('x'), '4x2');
+
+  const changed = new Promise<{ uri: string }>((resolve) => conn.onNotification('layerlens/modelChanged', resolve));
+  const modelUri = pathToFileURL(c.written).href;
+  await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: modelUri, type: 2 }] });
+  assert.equal((await changed).uri, modelUri);
+});
+
+test('the server also speaks over node IPC', async () => {
+  const ipc = fork(join(ROOT, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const c2 = createMessageConnection(new IPCMessageReader(ipc), new IPCMessageWriter(ipc));
+  c2.listen();
+  const init = (await c2.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { serverInfo: { name: string } };
+  assert.equal(init.serverInfo.name, 'layerlens');
+  c2.dispose();
+  ipc.kill();
 });
