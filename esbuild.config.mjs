@@ -16,5 +16,5 @@ await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   // The ONNX Runtime worker runs in its own process (src/node/ort-runtime.ts forks it).
   build({ ...common, entryPoints: { 'profile-worker': 'src/node/profile-worker.ts' }, outdir: 'dist' }),
-  build({ ...common, entryPoints: { server: 'src/server/main.ts', 'text-view-worker': 'src/server/text-view-worker.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { server: 'src/server/main.ts', 'text-view-worker': 'src/server/text-view-worker.ts', 'jobs-worker': 'src/server/jobs-worker.ts' }, outdir: 'dist' }),
 ]);

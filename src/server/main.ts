@@ -4,7 +4,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RULES, listSites } from '../core/passes';
 import { buildViewModel } from '../core/view/view-model';
 import { ApplyFixCommand, CompileCommand, GraphViewRequest, ModelChangedNotification, NodeDetailsRequest, modelUriOf, type CompileArgs, type NodeDetailsParams, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
-import { applyFix, codeActions } from './code-actions';
+import { codeActions } from './code-actions';
+import { runJob } from './jobs';
 import { compile } from './compile';
 import { nodeDetails } from './details';
 import { diagnostics } from './diagnostics';
@@ -67,7 +68,7 @@ connection.languages.inlayHint.on((p) => withDoc(p.textDocument.uri, (d) => inla
 connection.onCodeLens((p) => withDoc(p.textDocument.uri, (d) => codeLenses(stateOf(d), d.uri), []));
 connection.onCodeAction((p) => withDoc(p.textDocument.uri, (d) => codeActions(stateOf(d), d.uri, p.range), []));
 connection.onExecuteCommand(async (p) => {
-  if (p.command === ApplyFixCommand) return applyFix((p.arguments ?? [])[0] as ApplyFixArgs);
+  if (p.command === ApplyFixCommand) return runJob('applyFix', (p.arguments ?? [])[0] as ApplyFixArgs);
   if (p.command === CompileCommand) return compile((p.arguments ?? [])[0] as CompileArgs);
   return null;
 });

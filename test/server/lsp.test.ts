@@ -254,3 +254,19 @@ test('the server also speaks over node IPC', async () => {
   c2.dispose();
   ipc.kill();
 });
+
+test('while a long profile runs, the server keeps answering (the work is off its main thread)', async () => {
+  const source = new CancellationTokenSource();
+  let profileDone = false;
+  const long = conn.sendRequest('layerlens/profile', { uri: pathToFileURL(SAMPLE).href, runs: 100000 }, source.token).then(
+    () => (profileDone = true),
+    () => (profileDone = true),
+  );
+  await new Promise((r) => setTimeout(r, 800));
+  const uri = 'layerlens:/samples/tiny-cnn.onnx.onnxtxt';
+  const vm = (await conn.sendRequest('layerlens/graphView', { uri })) as { nodes: unknown[] };
+  assert.equal(vm.nodes.length, 15);
+  assert.equal(profileDone, false, 'answered while the profile was still running');
+  source.cancel();
+  await long;
+});
