@@ -5,6 +5,16 @@ import { RULES, listSites } from '../core/passes';
 import type { NodeDetailsResult } from '../protocol/requests';
 import type { DocumentState } from './documents';
 
+/** Every rule matching at the node named `name`, with its check result (listFixes, node details). */
+export function fixesAt(state: DocumentState, name: string): NodeDetailsResult['fixes'] {
+  const a = state.analysis;
+  const model = state.parse.model;
+  if (!a || !model) return [];
+  return listSites(RULES, { model, shapes: a.shapes })
+    .filter((s) => s.site.nodes.some((n) => n.displayName === name))
+    .map((s) => ({ ruleId: s.rule.id, title: s.rule.title, ok: s.check.ok, ...(s.check.ok ? {} : { reason: s.check.reason }) }));
+}
+
 export function nodeDetails(state: DocumentState, name: string): NodeDetailsResult | null {
   const a = state.analysis;
   const model = state.parse.model;
@@ -12,7 +22,6 @@ export function nodeDetails(state: DocumentState, name: string): NodeDetailsResu
   const n = [...model.graph.allNodes()].find((x) => x.displayName === name);
   if (!n) return null;
   const c = a.cost.nodes.find((x) => x.node === n);
-  const sites = listSites(RULES, { model, shapes: a.shapes }).filter((s) => s.site.nodes.includes(n));
   return {
     name: n.displayName,
     opType: n.opType,
@@ -26,6 +35,6 @@ export function nodeDetails(state: DocumentState, name: string): NodeDetailsResu
     weightBytes: c?.weightBytes ?? 0,
     activationBytes: c?.activationBytes ?? null,
     intensity: c?.intensity ?? null,
-    fixes: sites.map((s) => ({ ruleId: s.rule.id, title: s.rule.title, ok: s.check.ok, ...(s.check.ok ? {} : { reason: s.check.reason }) })),
+    fixes: fixesAt(state, name),
   };
 }

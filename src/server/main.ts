@@ -1,13 +1,12 @@
 // The LayerLens language server (stdio or IPC): wiring only; each feature lives in its own file.
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { RULES, listSites } from '../core/passes';
 import { buildViewModel } from '../core/view/view-model';
 import { ApplyFixCommand, CompileCommand, GraphViewRequest, ModelChangedNotification, NodeDetailsRequest, modelUriOf, type CompileArgs, type NodeDetailsParams, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
 import { codeActions } from './code-actions';
 import { runJob } from './jobs';
 import { compile } from './compile';
-import { nodeDetails } from './details';
+import { fixesAt, nodeDetails } from './details';
 import { diagnostics } from './diagnostics';
 import { forget, stateOf } from './documents';
 import { hover } from './hover';
@@ -96,22 +95,7 @@ connection.onRequest(GraphViewRequest, (p: GraphViewParams) =>
   ),
 );
 
-connection.onRequest(ListFixesRequest, (p: ListFixesParams): ListFixesResult =>
-  withDoc(
-    p.uri,
-    (d) => {
-      const st = stateOf(d);
-      if (!st.analysis || !st.parse.model) return { fixes: [] };
-      const sites = listSites(RULES, { model: st.parse.model, shapes: st.analysis.shapes });
-      return {
-        fixes: sites
-          .filter((s) => s.site.nodes.some((n) => n.displayName === p.node))
-          .map((s) => ({ ruleId: s.rule.id, title: s.rule.title, ok: s.check.ok, ...(s.check.ok ? {} : { reason: s.check.reason }) })),
-      };
-    },
-    { fixes: [] },
-  ),
-);
+connection.onRequest(ListFixesRequest, (p: ListFixesParams): ListFixesResult => withDoc(p.uri, (d) => ({ fixes: fixesAt(stateOf(d), p.node) }), { fixes: [] }));
 
 connection.onRequest(TextViewRequest, async (p: TextViewParams): Promise<TextViewResult> => ({ text: await textView(fileURLToPath(p.uri)) }));
 
