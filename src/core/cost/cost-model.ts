@@ -1,197 +1,275 @@
-// Costs every node of a model (main graph, control-flow bodies, function bodies) and folds them into
-// per-op-type and model totals. Rules (docs/cost-model.md):
-//  - params: elements of the distinct constant tensors nodes read (initializers and Constant-node
-//    outputs alike) that are weights: float tensors of any width, and integer tensors read by
-//    quantized ops (QLinear*, *Integer, DequantizeLinear, MatMulNBits...). Other integer, bool and
-//    string constants hold shapes, axes and indices, and are not parameters;
-//  - control flow: If counts its more expensive branch (an upper bound), Loop its body times a
-//    constant trip count (else once, with a warning), Scan its body times the scan length.
-import { DataType, isFloatType, storageBytes } from '../ir/data-type';
+// Costs every node of a model (main graph, If/Loop/Scan bodies, model-local function bodies) and folds
+// the figures into per-op-type and model totals. Definitions: docs/cost-model.md. In short:
+//  - a node's MACs/FLOPs come from its op family's cost function (registry.ts); an op without one is
+//    unknown (null, listed in unknownOps), a node whose shapes are not concrete is null with a note;
+//  - params: the constant weight tensors a node reads (weights.ts); the model total counts each
+//    distinct tensor once, wherever it is read;
+//  - control flow: every body node is costed and listed; the totals add `runs` × each node's figures,
+//    where runs follows the rule of control-flow.ts (If: the branch a constant condition selects, else
+//    the larger one; Loop: × constant trip count, else once; Scan: × scan length);
+//  - a call of a model-local function costs what its body costs (body nodes have runs 0).
+import { storageBytes } from '../ir/data-type';
 import type { Graph, Node, Value } from '../ir/graph';
-import type { Model } from '../ir/model';
-import { isConcrete } from '../ir/shape';
+import type { FunctionDef, Model } from '../ir/model';
+import { formatShape, isConcrete } from '../ir/shape';
 import type { Tensor } from '../ir/tensor';
 import type { ShapeInference } from '../shape/types';
-import { CostContext, numel } from './context';
+import { CostContext, type MissingShape, numel, opKey } from './context';
+import { assignRuns, type RunIssue } from './control-flow';
 import { costFunction } from './registry';
 import type { CostReport, CostTotals, NodeCost, OpTypeCost, UnknownCostOp } from './types';
+import { type Weight, weightOf } from './weights';
 
-/** Ops that read quantized integer weights, biases or zero points. */
-const QUANTIZED_OPS = /^(QLinear\w+|\w+Integer|DequantizeLinear|MatMulNBits|DynamicQuantizeMatMul|QGemm|QAttention|MatMulIntegerToFloat|GatherBlockQuantized)$/;
+/** Why a known node has null MACs/FLOPs. */
+type NullReason =
+  | { kind: 'shape'; missing: MissingShape }
+  | { kind: 'misfit' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'function' };
 
-/** The constant tensor behind input `v` of `consumer`, when it is a weight (see the params rule above). */
-export function weightTensor(v: Value | null, consumer: Node): Tensor | null {
-  const t = v?.constant ?? v?.sparseInitializer?.values ?? null;
-  if (!t) return null;
-  if (isFloatType(t.dataType)) return t;
-  if (t.dataType === DataType.INT64 || t.dataType === DataType.BOOL || t.dataType === DataType.STRING) return null;
-  return QUANTIZED_OPS.test(consumer.opType) ? t : null;
+interface Work {
+  cost: NodeCost;
+  /** Registry key of the op (`domain:OpType`), for byOp and unknownOps. */
+  key: string;
+  weights: Weight[];
+  nullReason?: NullReason;
 }
 
 function valueBytes(v: Value, shapes: ShapeInference): number | null {
   const t = shapes.typeOf(v);
-  if (!t || t.kind !== 'tensor' || !isConcrete(t.shape)) return null;
+  if (!t || (t.kind !== 'tensor' && t.kind !== 'sparse_tensor') || !isConcrete(t.shape)) return null;
   return storageBytes(t.elemType, numel(t.shape)) ?? null;
 }
 
-function sparseParams(v: Value | null): number | null {
-  return v?.sparseInitializer ? numel(v.sparseInitializer.dims) : null;
+function slotName(node: Node, v: Value): string {
+  const i = node.inputs.indexOf(v);
+  return i >= 0 ? `input '${v.name}'` : `output '${v.name}'`;
 }
 
-function costNode(node: Node, graphPath: string, shapes: ShapeInference): NodeCost {
-  const fn = costFunction(node.domain, node.opType);
+function shapeNote(node: Node, m: MissingShape): string {
+  if (!m.shape) return `shapes not concrete: the shape of ${slotName(node, m.value)} is unknown to shape inference`;
+  const symbols = m.shape.filter((d) => typeof d === 'string');
+  return (
+    `shapes not concrete: ${slotName(node, m.value)} is ${formatShape(m.shape)}` +
+    (symbols.length ? ` (symbolic ${symbols.join(', ')})` : ' (unknown dims)')
+  );
+}
+
+function costNode(node: Node, graphPath: string, shapes: ShapeInference, fn: FunctionDef | undefined): Work {
+  // Weights (each tensor once per node) and the bytes the node moves. Inputs are few: arrays beat sets.
+  const weights: Weight[] = [];
+  let inBytes: number | null = 0;
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const v = inputs[i];
+    if (!v || inputs.indexOf(v) !== i) continue;
+    const w = weightOf(node, i);
+    if (w) {
+      if (!weights.some((o) => o.tensor === w.tensor)) weights.push(w);
+      continue;
+    }
+    if (inBytes === null) continue;
+    const b = valueBytes(v, shapes);
+    inBytes = b === null ? null : inBytes + b;
+  }
   let params = 0;
   let weightBytes = 0;
-  let inBytes: number | null = 0;
-  const seen = new Set<Tensor>();
-  for (const v of node.inputs) {
-    if (!v) continue;
-    const w = weightTensor(v, node);
-    if (w) {
-      if (!seen.has(w)) {
-        seen.add(w);
-        params += sparseParams(v) ?? w.elementCount;
-        weightBytes += w.byteLength;
-      }
-    } else if (!v.constant) {
+  for (const w of weights) {
+    params += w.elements;
+    weightBytes += w.bytes;
+  }
+  let activationBytes: number | null = 0;
+  if (!(node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx'))) {
+    for (const v of node.outputs) {
+      if (!v) continue;
       const b = valueBytes(v, shapes);
-      inBytes = inBytes === null || b === null ? null : inBytes + b;
+      activationBytes = activationBytes === null || b === null ? null : activationBytes + b;
     }
   }
-  let outBytes: number | null = 0;
-  for (const v of node.outputs) {
-    if (!v) continue;
-    const b = valueBytes(v, shapes);
-    outBytes = outBytes === null || b === null ? null : outBytes + b;
+  const cost: NodeCost = {
+    node,
+    name: node.displayName,
+    opType: node.opType,
+    domain: node.domain,
+    graphPath,
+    macs: null,
+    flops: null,
+    params,
+    weightBytes,
+    activationBytes,
+    intensity: null,
+    known: true,
+    runs: 0,
+  };
+  const key = opKey(node.domain, node.opType);
+  const work: Work = { cost, key, weights };
+  const costFn = costFunction(key);
+  if (!costFn) {
+    if (fn) {
+      work.nullReason = { kind: 'function' }; // resolved once the function bodies are costed
+      return work;
+    }
+    cost.known = false;
+    cost.note = `no cost function for ${node.domain ? `${node.domain}.` : ''}${node.opType}: its MACs and FLOPs are unknown`;
+    return work;
   }
-  const base = { node, name: node.displayName, graphPath, params, weightBytes, activationBytes: outBytes };
-  if (!fn) {
-    return { ...base, macs: null, flops: null, intensity: null, known: false, note: `no cost function for ${node.domain ? node.domain + '.' : ''}${node.opType}` };
-  }
-  let cost: { macs: number; flops: number } | null;
+  const ctx = new CostContext(node, shapes);
+  let r: ReturnType<typeof costFn>;
   try {
-    cost = fn(new CostContext(node, shapes));
+    r = costFn(ctx);
   } catch (e) {
-    cost = null;
-    return { ...base, macs: null, flops: null, intensity: null, known: true, note: `cost failed: ${(e as Error).message}` };
+    work.nullReason = { kind: 'failed', message: (e as Error).message };
+    cost.note = `cost function failed: ${(e as Error).message}`;
+    return work;
   }
-  if (!cost) {
-    return { ...base, macs: null, flops: null, intensity: null, known: true, note: 'shapes not concrete' };
+  if (!r) {
+    const m = ctx.missing;
+    if (m) {
+      work.nullReason = { kind: 'shape', missing: m };
+      cost.note = shapeNote(node, m);
+    } else {
+      const ins = node.inputs.map((v) => (v ? formatShape(shapes.shapeOf(v)) : '-')).join(', ');
+      work.nullReason = { kind: 'misfit' };
+      cost.note = `not computable: the inferred input shapes (${ins}) or the attributes do not fit the op`;
+    }
+    return work;
   }
-  const moved = inBytes === null || outBytes === null ? null : weightBytes + inBytes + outBytes;
-  return { ...base, ...cost, intensity: moved ? cost.flops / moved : null, known: true };
+  cost.macs = r.macs;
+  cost.flops = r.flops;
+  setIntensity(cost, inBytes);
+  return work;
+}
+
+function setIntensity(cost: NodeCost, inBytes: number | null): void {
+  if (cost.flops === null || inBytes === null || cost.activationBytes === null) return;
+  const moved = cost.weightBytes + inBytes + cost.activationBytes;
+  cost.intensity = moved > 0 ? cost.flops / moved : null;
+}
+
+function joinPath(parent: string, child: string): string {
+  return parent ? `${parent}/${child}` : child;
 }
 
 export function costModel(model: Model, shapes: ShapeInference): CostReport {
-  const nodes: NodeCost[] = [];
-  const byNode = new Map<Node, NodeCost>();
+  const works: Work[] = [];
+  const start = new Map<Graph, number>();
+  const fnOf = (n: Node): FunctionDef | undefined =>
+    model.functions.length ? model.findFunction(n.domain, n.opType, n.overload) : undefined;
+
+  // 1. Cost every node: a graph's own nodes in file order, then its bodies depth first.
   const visit = (g: Graph, path: string): void => {
+    start.set(g, works.length);
+    for (const n of g.nodes) works.push(costNode(n, path, shapes, fnOf(n)));
     for (const n of g.nodes) {
-      const c = costNode(n, path, shapes);
-      nodes.push(c);
-      byNode.set(n, c);
+      for (const a of n.attributes) {
+        if (a.kind === 'graph') visit(a.value, joinPath(path, `${n.displayName}/${a.name}`));
+        else if (a.kind === 'graphs') a.value.forEach((sub, k) => visit(sub, joinPath(path, `${n.displayName}/${a.name}[${k}]`)));
+      }
     }
-    for (const n of g.nodes) for (const sub of n.subgraphs()) visit(sub, sub.path);
   };
   visit(model.graph, '');
-  for (const f of model.functions) visit(f.body, `fn:${f.domain}.${f.name}`);
+  for (const f of model.functions) visit(f.body, `fn:${f.domain ? `${f.domain}.` : ''}${f.name}`);
 
-  const warnings: string[] = [];
-  const totals = graphTotals(model.graph, byNode, shapes, warnings);
+  // 2. Runs of every node (control-flow rule) and the cost of function calls.
+  const issues: RunIssue[] = [];
+  assignRuns(model, works, start, shapes, issues);
+  const counted = issues.filter((i) => (i.node.cost.runs ?? 0) > 0);
 
-  // Params and weight bytes: each distinct tensor once, across the whole model.
-  const distinct = new Map<Tensor, number>();
-  for (const c of nodes) {
-    for (const v of c.node.inputs) {
-      const w = weightTensor(v, c.node);
-      if (w && !distinct.has(w)) distinct.set(w, sparseParams(v) ?? w.elementCount);
-    }
-  }
-  totals.params = 0;
-  totals.weightBytes = 0;
-  for (const [t, n] of distinct) {
-    totals.params += n;
-    totals.weightBytes += t.byteLength;
-  }
-
-  const ops = new Map<string, OpTypeCost>();
+  // 3. Totals and per-op-type sums.
+  const totals: CostTotals = { macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0 };
+  let incomplete = counted.some((i) => i.incomplete);
+  const allWeights = new Set<Tensor>();
+  const ops = new Map<string, OpTypeCost & { tensors: Set<Tensor> }>();
   const unknown = new Map<string, UnknownCostOp>();
-  for (const c of nodes) {
-    const key = `${c.node.domain}:${c.node.opType}`;
-    const o = ops.get(key) ?? { opType: c.node.opType, domain: c.node.domain, count: 0, macs: 0, flops: 0, params: 0 };
+  for (const w of works) {
+    const c = w.cost;
+    const k = c.runs ?? 0;
+    if (k > 0) {
+      totals.macs += (c.macs ?? 0) * k;
+      totals.flops += (c.flops ?? 0) * k;
+      totals.activationBytes += (c.activationBytes ?? 0) * k;
+      if (c.macs === null || c.flops === null) incomplete = true;
+    }
+    for (const wt of w.weights) {
+      if (allWeights.has(wt.tensor)) continue;
+      allWeights.add(wt.tensor);
+      totals.params += wt.elements;
+      totals.weightBytes += wt.bytes;
+    }
+    const key = w.key;
+    let o = ops.get(key);
+    if (!o) {
+      o = { opType: c.opType, domain: c.domain, count: 0, macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0, tensors: new Set() };
+      ops.set(key, o);
+    }
     o.count++;
-    o.macs += c.macs ?? 0;
-    o.flops += c.flops ?? 0;
-    o.params += c.params;
-    ops.set(key, o);
+    o.macs += (c.macs ?? 0) * k;
+    o.flops += (c.flops ?? 0) * k;
+    o.activationBytes += (c.activationBytes ?? 0) * k;
+    for (const wt of w.weights) {
+      if (o.tensors.has(wt.tensor)) continue;
+      o.tensors.add(wt.tensor);
+      o.params += wt.elements;
+      o.weightBytes += wt.bytes;
+    }
     if (!c.known) {
-      const u = unknown.get(key) ?? { domain: c.node.domain, opType: c.node.opType, count: 0, nodes: [] };
+      const u = unknown.get(key) ?? { domain: c.domain, opType: c.opType, count: 0, nodes: [] };
       u.count++;
-      u.nodes.push(c.graphPath ? `${c.graphPath}/${c.name}` : c.name);
+      u.nodes.push(joinPath(c.graphPath, c.name));
       unknown.set(key, u);
     }
   }
-  const symbolic = nodes.filter((c) => c.known && c.macs === null && c.note === 'shapes not concrete');
-  if (symbolic.length > 0) {
-    const dims = symbolicDims(symbolic, shapes);
-    warnings.unshift(
-      `${symbolic.length} node(s) could not be costed because their shapes are not concrete` +
-        (dims.length ? ` (symbolic dims: ${dims.join(', ')}): bind them with --input NAME=AxBx... or --dim NAME=VALUE` : ''),
-    );
-  }
-  return { nodes, totals, byOp: [...ops.values()], unknownOps: [...unknown.values()], warnings };
-}
+  const byOp: OpTypeCost[] = [...ops.values()].map(({ tensors: _t, ...o }) => o);
+  const unknownOps = [...unknown.values()];
 
-function symbolicDims(costs: NodeCost[], shapes: ShapeInference): string[] {
-  const out = new Set<string>();
-  for (const c of costs) {
-    for (const v of [...c.node.inputs, ...c.node.outputs]) {
-      if (!v) continue;
-      for (const d of shapes.shapeOf(v) ?? []) if (typeof d === 'string' && !d.startsWith('unk__')) out.add(d);
-    }
-  }
-  return [...out].slice(0, 10);
-}
-
-/** Totals of a graph: its nodes' own costs plus their bodies by the control-flow rule. */
-function graphTotals(g: Graph, byNode: Map<Node, NodeCost>, shapes: ShapeInference, warnings: string[]): CostTotals {
-  const t: CostTotals = { macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0 };
-  const add = (o: { macs: number; flops: number; activationBytes: number }, k = 1): void => {
-    t.macs += o.macs * k;
-    t.flops += o.flops * k;
-    t.activationBytes += o.activationBytes * k;
+  return {
+    nodes: works.map((w) => w.cost),
+    totals,
+    totalsIncomplete: incomplete,
+    byOp,
+    unknownOps,
+    warnings: warningsFor(model, works, unknownOps, counted, shapes),
   };
-  for (const n of g.nodes) {
-    const c = byNode.get(n)!;
-    add({ macs: c.macs ?? 0, flops: c.flops ?? 0, activationBytes: c.activationBytes ?? 0 });
-    const subs = n.subgraphs();
-    if (subs.length === 0) continue;
-    const bodies = subs.map((s) => graphTotals(s, byNode, shapes, warnings));
-    if (n.opType === 'If') {
-      add(bodies.reduce((a, b) => (b.macs > a.macs || (b.macs === a.macs && b.flops > a.flops) ? b : a)));
-    } else if (n.opType === 'Loop') {
-      const m = n.inputs[0]?.constant;
-      const trips = m ? Number(m.toNumbers()[0]) : undefined;
-      if (trips === undefined || !Number.isFinite(trips) || trips > 1e9) {
-        warnings.push(`Loop ${n.displayName}: trip count unknown, its body is counted once`);
-        add(bodies[0]!);
-      } else {
-        add(bodies[0]!, trips);
-      }
-    } else if (n.opType === 'Scan') {
-      const m = n.attrInt('num_scan_inputs', 0);
-      const first = n.inputs[n.inputs.length - m];
-      const axis = n.attrInts('scan_input_axes')?.[0] ?? 0;
-      const s = first ? shapes.shapeOf(first) : null;
-      const len = s?.[axis < 0 ? axis + s.length : axis];
-      if (typeof len === 'number') add(bodies[0]!, len);
-      else {
-        warnings.push(`Scan ${n.displayName}: scan length unknown, its body is counted once`);
-        add(bodies[0]!);
-      }
+}
+
+function warningsFor(model: Model, works: Work[], unknownOps: UnknownCostOp[], issues: RunIssue[], shapes: ShapeInference): string[] {
+  const warnings: string[] = [];
+  const notConcrete = works.filter((w) => w.nullReason?.kind === 'shape' && (w.cost.runs ?? 0) > 0);
+  if (notConcrete.length > 0) {
+    const unbound: string[] = [];
+    const symbols = new Set<string>();
+    let example = '';
+    for (const v of model.graph.inputs) {
+      if (v.initializer) continue;
+      const s = shapes.shapeOf(v);
+      if (!s || isConcrete(s)) continue;
+      unbound.push(`${v.name}: ${formatShape(s)}`);
+      example ||= `${v.name}=${s.map((d) => (typeof d === 'number' ? d : 'N')).join('x')}`;
+      for (const d of s) if (typeof d === 'string' && !d.startsWith('unk__')) symbols.add(d);
+    }
+    const examples = notConcrete
+      .slice(0, 3)
+      .map((w) => `${w.cost.opType} '${joinPath(w.cost.graphPath, w.cost.name)}'`)
+      .join(', ');
+    const head = `${notConcrete.length} node(s) have shapes that are not concrete, so their MACs and FLOPs are reported as null (unknown), not 0 (e.g. ${examples})`;
+    if (unbound.length > 0) {
+      const dimHint = symbols.size ? ` or name a dim with --dim ${[...symbols][0]}=N (symbolic dims: ${[...symbols].join(', ')})` : '';
+      warnings.push(`${head}: model inputs have unbound dims (${unbound.join('; ')}); bind them with --input ${example || 'NAME=1x3x224x224'}${dimHint}`);
     } else {
-      for (const b of bodies) add(b);
+      warnings.push(`${head}: shape inference could not determine these shapes from the model`);
     }
   }
-  return t;
+  if (unknownOps.length > 0) {
+    const n = unknownOps.reduce((s, u) => s + u.count, 0);
+    const list = unknownOps.map((u) => `${u.domain ? `${u.domain}.` : ''}${u.opType} ×${u.count}`).join(', ');
+    warnings.push(`${n} node(s) have no cost function (${list}): they are listed under unknownOps and the totals leave them out`);
+  }
+  const misfit = works.filter((w) => w.nullReason?.kind === 'misfit' && (w.cost.runs ?? 0) > 0);
+  if (misfit.length > 0) {
+    const list = misfit.slice(0, 3).map((w) => `${w.cost.node} (${w.cost.note})`).join('; ');
+    warnings.push(`${misfit.length} node(s) could not be costed because their inferred shapes or attributes do not fit the op: ${list}`);
+  }
+  for (const w of works) if (w.nullReason?.kind === 'failed') warnings.push(`${w.cost.node}: cost function failed: ${w.nullReason.message}`);
+  for (const i of issues) warnings.push(i.message);
+  return warnings;
 }

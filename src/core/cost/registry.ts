@@ -1,13 +1,17 @@
-// Cost-function registry: key `OpType` for the ONNX domain, `domain:OpType` for others.
-import type { CostFn } from './context';
+// Cost-function registry, one register() per op family file. Key: `OpType` for the ONNX domain,
+// `domain:OpType` for others (see opKey). An op missing here is reported as unknown, never as 0.
+import { type CostFn, opKey } from './context';
+import { register as attention } from './attention';
+import { register as conv } from './conv';
 import { register as elementwise } from './elementwise';
-import { register as products } from './products';
+import { register as matmul } from './matmul';
+import { register as recurrent } from './recurrent';
+import { register as reduce } from './reduce';
 
 export const COST_FUNCTIONS = new Map<string, CostFn>();
-elementwise(COST_FUNCTIONS);
-products(COST_FUNCTIONS);
+for (const register of [elementwise, reduce, conv, matmul, attention, recurrent]) register(COST_FUNCTIONS);
 
-export function costFunction(domain: string, opType: string): CostFn | undefined {
-  const key = domain === '' || domain === 'ai.onnx' ? opType : `${domain}:${opType}`;
-  return COST_FUNCTIONS.get(key) ?? (domain === 'com.microsoft' ? COST_FUNCTIONS.get(opType) : undefined);
+/** The cost function of an op, by registry key (opKey) or by domain and op type. */
+export function costFunction(keyOrDomain: string, opType?: string): CostFn | undefined {
+  return COST_FUNCTIONS.get(opType === undefined ? keyOrDomain : opKey(keyOrDomain, opType));
 }
