@@ -89,7 +89,7 @@ connection.onRequest(GraphViewRequest, (p: GraphViewParams) =>
     p.uri,
     (d) => {
       const st = stateOf(d);
-      return st.analysis && st.parse.model ? buildViewModel(st.parse.model.graph, st.analysis) : null;
+      return st.analysis && st.parse.model ? buildViewModel(st.parse.model, st.analysis) : null;
     },
     null,
   ),

@@ -164,11 +164,12 @@ test('profile request: work-done progress, a result attributed to the nodes, and
 test('graph view model (groups by name scope, edges with shapes) and fixes listed per node', async () => {
   const uri = 'layerlens:/samples/tiny-cnn.onnx.onnxtxt'; // opened by the first test
   const vm = (await conn.sendRequest('layerlens/graphView', { uri })) as {
-    nodes: { id: number; name: string; group: string | null; macs: number | null }[];
+    nodes: { id: number; kind: string; name: string; group: string | null; macs: number | null }[];
     edges: { from: number; to: number; shape: string }[];
     groups: { id: string; parent: string | null; nodeCount: number }[];
   };
-  assert.equal(vm.nodes.length, 15);
+  assert.equal(vm.nodes.filter((n) => n.kind === 'op').length, 15);
+  assert.deepEqual(vm.nodes.filter((n) => n.kind !== 'op').map((n) => `${n.kind} ${n.name}`), ['input image', 'output probs']);
   const block2 = vm.groups.find((g) => g.id === '/features/block2')!;
   assert.equal(block2.parent, '/features');
   assert.equal(block2.nodeCount, 3);
@@ -264,8 +265,8 @@ test('while a long profile runs, the server keeps answering (the work is off its
   );
   await new Promise((r) => setTimeout(r, 800));
   const uri = 'layerlens:/samples/tiny-cnn.onnx.onnxtxt';
-  const vm = (await conn.sendRequest('layerlens/graphView', { uri })) as { nodes: unknown[] };
-  assert.equal(vm.nodes.length, 15);
+  const vm = (await conn.sendRequest('layerlens/graphView', { uri })) as { nodes: { kind: string }[] };
+  assert.equal(vm.nodes.filter((n) => n.kind === 'op').length, 15);
   assert.equal(profileDone, false, 'answered while the profile was still running');
   source.cancel();
   await long;
