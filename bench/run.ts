@@ -42,3 +42,4 @@ for (const s of subjects) {
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'profile.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'optimize.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'lsp.ts')], { stdio: 'inherit' });
+execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'graph-view.ts')], { stdio: 'inherit' });

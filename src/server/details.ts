@@ -1,25 +1,33 @@
-// Node details for the graph view's side panel, the same facts as the hover as data.
+// Node details for the graph view's side panel, the same facts as the hover as data; shared by open
+// documents (main thread) and model files (model worker, which passes its cached rule sites).
+import type { Analysis } from '../core/analysis/analyze';
 import { formatAttribute } from '../core/ir/attribute';
+import type { Node } from '../core/ir/graph';
+import type { Model } from '../core/ir/model';
 import { formatType } from '../core/ir/shape';
-import { RULES, listSites } from '../core/passes';
+import { RULES, listSites, type SiteCheck } from '../core/passes';
 import type { NodeDetailsResult } from '../protocol/requests';
 import type { DocumentState } from './documents';
 
-/** Every rule matching at the node named `name`, with its check result (listFixes, node details). */
-export function fixesAt(state: DocumentState, name: string): NodeDetailsResult['fixes'] {
-  const a = state.analysis;
-  const model = state.parse.model;
-  if (!a || !model) return [];
-  return listSites(RULES, { model, shapes: a.shapes })
+/** Every rule matching at the node named `name`, with its check result, from listed sites. */
+export function fixesIn(sites: readonly SiteCheck[], name: string): NodeDetailsResult['fixes'] {
+  return sites
     .filter((s) => s.site.nodes.some((n) => n.displayName === name))
     .map((s) => ({ ruleId: s.rule.id, title: s.rule.title, ok: s.check.ok, ...(s.check.ok ? {} : { reason: s.check.reason }) }));
 }
 
-export function nodeDetails(state: DocumentState, name: string): NodeDetailsResult | null {
-  const a = state.analysis;
-  const model = state.parse.model;
-  if (!a || !model) return null;
-  const n = [...model.graph.allNodes()].find((x) => x.displayName === name);
+/** The node named `name`: main graph first, then If/Loop/Scan bodies, then function bodies. */
+export function findNode(model: Model, name: string): Node | undefined {
+  return (
+    model.graph.nodes.find((x) => x.displayName === name) ??
+    [...model.graph.allNodes()].find((x) => x.displayName === name) ??
+    model.functions.flatMap((f) => [...f.body.allNodes()]).find((x) => x.displayName === name)
+  );
+}
+
+/** Details of one node of an analysed model (without weight statistics); null when no node has that name. */
+export function describeNode(model: Model, a: Analysis, name: string, sites: readonly SiteCheck[]): NodeDetailsResult | null {
+  const n = findNode(model, name);
   if (!n) return null;
   const c = a.cost.nodes.find((x) => x.node === n);
   return {
@@ -35,6 +43,22 @@ export function nodeDetails(state: DocumentState, name: string): NodeDetailsResu
     weightBytes: c?.weightBytes ?? 0,
     activationBytes: c?.activationBytes ?? null,
     intensity: c?.intensity ?? null,
-    fixes: fixesAt(state, name),
+    fixes: fixesIn(sites, name),
   };
+}
+
+/** Every rule matching at the node named `name` of an open document (listFixes, node details). */
+export function fixesAt(state: DocumentState, name: string): NodeDetailsResult['fixes'] {
+  const a = state.analysis;
+  const model = state.parse.model;
+  if (!a || !model) return [];
+  return fixesIn(listSites(RULES, { model, shapes: a.shapes }), name);
+}
+
+export function nodeDetails(state: DocumentState, name: string): NodeDetailsResult | null {
+  const a = state.analysis;
+  const model = state.parse.model;
+  if (!a || !model) return null;
+  if (!findNode(model, name)) return null;
+  return describeNode(model, a, name, listSites(RULES, { model, shapes: a.shapes }));
 }

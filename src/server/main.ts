@@ -1,10 +1,40 @@
 // The LayerLens language server (stdio or IPC): wiring only; each feature lives in its own file.
-import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildViewModel } from '../core/view/view-model';
-import { ApplyFixCommand, CompileCommand, GraphViewRequest, ModelChangedNotification, NodeDetailsRequest, modelUriOf, type CompileArgs, type NodeDetailsParams, ListFixesRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest, type ApplyFixArgs, type GraphViewParams, type ListFixesParams, type ListFixesResult, type ProfileParams, type ModelSummaryParams, type ModelSummaryResult, type TextViewParams, type TextViewResult } from '../protocol/requests';
+import { buildViewModel, type ViewModel } from '../core/view/view-model';
+import {
+  ApplyFixCommand,
+  CommitFixCommand,
+  CompileCommand,
+  DiscardFixCommand,
+  GraphViewRequest,
+  ListFixesRequest,
+  ModelChangedNotification,
+  ModelSummaryRequest,
+  NodeDetailsRequest,
+  ProfileRequest,
+  TextViewRequest,
+  modelUriOf,
+  type ApplyFixArgs,
+  type ApplyFixResult,
+  type CommitFixArgs,
+  type CommitFixResult,
+  type CompileArgs,
+  type DiscardFixArgs,
+  type GraphViewParams,
+  type ListFixesParams,
+  type ListFixesResult,
+  type ModelSummaryParams,
+  type ModelSummaryResult,
+  type NodeDetailsParams,
+  type ProfileParams,
+  type TextViewParams,
+  type TextViewResult,
+} from '../protocol/requests';
 import { codeActions } from './code-actions';
+import { modelError } from './errors';
 import { runJob } from './jobs';
+import { askModel, invalidateModel, isModelFileUri } from './model-files';
 import { compile } from './compile';
 import { fixesAt, nodeDetails } from './details';
 import { diagnostics } from './diagnostics';
@@ -13,11 +43,12 @@ import { hover } from './hover';
 import { profile } from './profile';
 import { profileOf } from './profiles';
 import { textView } from './text-view';
+import { RawJson, serverConnection } from './transport';
 import { codeLenses, inlayHints } from './inlay-hints';
 import { definition, references, symbols } from './navigation';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = serverConnection();
 const documents = new TextDocuments(TextDocument);
 const pending = new Map<string, NodeJS.Timeout>();
 
@@ -29,7 +60,7 @@ connection.onInitialize(() => ({
     referencesProvider: true,
     documentSymbolProvider: true,
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
-    executeCommandProvider: { commands: [ApplyFixCommand, CompileCommand] },
+    executeCommandProvider: { commands: [ApplyFixCommand, CommitFixCommand, DiscardFixCommand, CompileCommand] },
     inlayHintProvider: true,
     codeLensProvider: { resolveProvider: false },
   },
@@ -66,17 +97,53 @@ connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (d) => symbols(st
 connection.languages.inlayHint.on((p) => withDoc(p.textDocument.uri, (d) => inlayHints(stateOf(d), p.range), []));
 connection.onCodeLens((p) => withDoc(p.textDocument.uri, (d) => codeLenses(stateOf(d), d.uri), []));
 connection.onCodeAction((p) => withDoc(p.textDocument.uri, (d) => codeActions(stateOf(d), d.uri, p.range), []));
+
+/** The server wrote a model file: forget what the model worker holds about it; tell the client when it replaced a model in place. */
+function wrote(path: string, inPlace: boolean): void {
+  invalidateModel(path);
+  if (inPlace) void connection.sendNotification(ModelChangedNotification, { uri: pathToFileURL(path).href });
+}
+
 connection.onExecuteCommand(async (p) => {
-  if (p.command === ApplyFixCommand) return runJob('applyFix', (p.arguments ?? [])[0] as ApplyFixArgs);
-  if (p.command === CompileCommand) return compile((p.arguments ?? [])[0] as CompileArgs);
+  const arg = (p.arguments ?? [])[0];
+  try {
+    switch (p.command) {
+      case ApplyFixCommand: {
+        const r = await runJob<ApplyFixResult>('applyFix', arg as ApplyFixArgs);
+        if (r.written) wrote(r.written, (arg as ApplyFixArgs).write === 'in-place');
+        return r;
+      }
+      case CommitFixCommand: {
+        const r = await runJob<CommitFixResult>('commitFix', arg as CommitFixArgs);
+        wrote(r.written, (arg as CommitFixArgs).write === 'in-place');
+        return r;
+      }
+      case DiscardFixCommand:
+        return await runJob('discardFix', arg as DiscardFixArgs);
+      case CompileCommand: {
+        const r = compile(arg as CompileArgs);
+        invalidateModel(r.written);
+        return r;
+      }
+    }
+  } catch (e) {
+    throw modelError(e);
+  }
   return null;
 });
 
-connection.onRequest(NodeDetailsRequest, (p: NodeDetailsParams) => withDoc(p.uri, (d) => nodeDetails(stateOf(d), p.node), null));
+// A `file:` .onnx URI is answered by the model worker (model-files.ts); other URIs by open documents.
+connection.onRequest(NodeDetailsRequest, (p: NodeDetailsParams, token) =>
+  isModelFileUri(p.uri) ? askModel('nodeDetails', p.uri, p.dims, { node: p.node }, token) : withDoc(p.uri, (d) => nodeDetails(stateOf(d), p.node), null),
+);
 
-/** A watched .onnx changed: tell the client, which refreshes its text and graph views. */
+/** A watched .onnx changed: drop what the model worker holds of it and tell the client, which refreshes its views. */
 connection.onDidChangeWatchedFiles((p) => {
-  for (const c of p.changes) if (c.uri.endsWith('.onnx')) void connection.sendNotification(ModelChangedNotification, { uri: c.uri });
+  for (const c of p.changes) {
+    if (!c.uri.endsWith('.onnx')) continue;
+    if (c.uri.startsWith('file:')) invalidateModel(c.uri);
+    void connection.sendNotification(ModelChangedNotification, { uri: c.uri });
+  }
 });
 
 connection.onRequest(ProfileRequest, async (p: ProfileParams, token) => {
@@ -84,8 +151,8 @@ connection.onRequest(ProfileRequest, async (p: ProfileParams, token) => {
   return profile(p, token, progress);
 });
 
-connection.onRequest(GraphViewRequest, (p: GraphViewParams) =>
-  withDoc(
+connection.onRequest<ViewModel | RawJson | null, unknown>(GraphViewRequest, (p: GraphViewParams, token): Promise<RawJson> | ViewModel | null =>
+  isModelFileUri(p.uri) ? askModel('graphView', p.uri, p.dims, {}, token).then((json) => new RawJson(json)) : withDoc(
     p.uri,
     (d) => {
       const st = stateOf(d);
@@ -95,12 +162,14 @@ connection.onRequest(GraphViewRequest, (p: GraphViewParams) =>
   ),
 );
 
-connection.onRequest(ListFixesRequest, (p: ListFixesParams): ListFixesResult => withDoc(p.uri, (d) => ({ fixes: fixesAt(stateOf(d), p.node) }), { fixes: [] }));
+connection.onRequest(ListFixesRequest, (p: ListFixesParams, token): ListFixesResult | Promise<ListFixesResult> =>
+  isModelFileUri(p.uri) ? askModel('listFixes', p.uri, p.dims, { node: p.node }, token) : withDoc(p.uri, (d) => ({ fixes: fixesAt(stateOf(d), p.node) }), { fixes: [] }),
+);
 
 connection.onRequest(TextViewRequest, async (p: TextViewParams): Promise<TextViewResult> => ({ text: await textView(fileURLToPath(p.uri)) }));
 
-connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams): ModelSummaryResult | null =>
-  withDoc(
+connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams, token): ModelSummaryResult | null | Promise<ModelSummaryResult> =>
+  isModelFileUri(p.uri) ? askModel('modelSummary', p.uri, p.dims, {}, token) : withDoc(
     p.uri,
     (d) => {
       const a = stateOf(d).analysis;
