@@ -4,6 +4,7 @@ import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
+import { registerExport } from './commands/export';
 import { exitWithError } from './errors';
 
 const program = new Command();
@@ -22,5 +23,6 @@ registerAnalyze(program);
 registerProfile(program);
 registerOptimize(program);
 registerCompile(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch(exitWithError);
