@@ -24,6 +24,11 @@ export interface ViewNode {
   kind: 'op' | 'input' | 'output';
   /** The node's display name (ONNX Runtime's name for unnamed nodes), or the value's name. */
   name: string;
+  /**
+   * The node's name as stored in the file, only when it differs from `name` ('' for an unnamed
+   * node, shown under ONNX Runtime's `<OpType>_<k>`): tools that read the file key nodes by it.
+   */
+  storedName?: string;
   /** `Conv`, `com.microsoft.FusedMatMul`; for inputs/outputs the tensor type. */
   opType: string;
   /** Id of the innermost name-scope group, or null at top level. */
@@ -84,11 +89,19 @@ export interface ViewGraph {
 
 export interface ViewModel extends ViewGraph {
   /** Model-local functions, each body as a graph. */
-  functions: { name: string; domain: string; graph: ViewGraph }[];
+  functions: { name: string; domain: string; overload: string; graph: ViewGraph }[];
   totals: { macs: number; flops: number; params: number; weightBytes: number; activationBytes: number };
   /** True when some node's figures are unknown: totals are then lower bounds. */
   totalsIncomplete: boolean;
-  info: { producer: string; irVersion: number; opsets: Record<string, number>; graphName: string; nodeCount: number };
+  info: {
+    producer: string;
+    irVersion: number;
+    opsets: Record<string, number>;
+    graphName: string;
+    nodeCount: number;
+    /** Symbolic dims of the graph inputs that the analysis had no size for (their costs are unknown). */
+    unboundDims: string[];
+  };
 }
 
 /** Scopes of a node name: '/a/b/Conv' -> ['/a', '/a/b']. */
@@ -137,6 +150,7 @@ function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<N
       id,
       kind: 'op',
       name: n.displayName,
+      ...(n.name !== n.displayName ? { storedName: n.name } : {}),
       opType: n.domain ? `${n.domain}.${n.opType}` : n.opType,
       group: scopes[scopes.length - 1] ?? null,
       inputs: n.inputs.flatMap((v) => (v ? [tensor(analysis, v)] : [])),
@@ -172,14 +186,24 @@ function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<N
   return { nodes, edges, groups: [...groups.values()] };
 }
 
+/** Symbolic dims of the main graph's inputs whose inferred shapes are still symbolic. */
+function unboundDims(model: Model, analysis: Analysis): string[] {
+  const out = new Set<string>();
+  for (const v of model.graph.inputs) {
+    if (v.initializer) continue;
+    for (const d of analysis.shapes.shapeOf(v) ?? []) if (typeof d === 'string') out.add(d);
+  }
+  return [...out];
+}
+
 export function buildViewModel(model: Model, analysis: Analysis): ViewModel {
   const costs = new Map(analysis.cost.nodes.map((c) => [c.node, c]));
   const r = analysis.report;
   return {
     ...buildGraph(model, model.graph, analysis, costs),
-    functions: model.functions.map((f) => ({ name: f.name, domain: f.domain, graph: buildGraph(model, f.body, analysis, costs) })),
+    functions: model.functions.map((f) => ({ name: f.name, domain: f.domain, overload: f.overload, graph: buildGraph(model, f.body, analysis, costs) })),
     totals: { ...r.totals },
     totalsIncomplete: r.totalsIncomplete,
-    info: { producer: r.model.producer, irVersion: r.model.irVersion, opsets: r.model.opsets, graphName: r.model.graphName, nodeCount: r.model.nodeCount },
+    info: { producer: r.model.producer, irVersion: r.model.irVersion, opsets: r.model.opsets, graphName: r.model.graphName, nodeCount: r.model.nodeCount, unboundDims: unboundDims(model, analysis) },
   };
 }
