@@ -14,6 +14,21 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: "Only src/extension may import 'vscode'." }] }],
     },
   },
+  // The extension is the one place that speaks to VS Code.
+  { files: ['src/extension/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
+  // The webview runs in a browser: no Node built-ins, no 'vscode', only type imports from below.
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview talks to the extension by messages only.' }, ...nodeBuiltins.map((name) => ({ name, message: 'The webview runs in a browser.' }))],
+          patterns: [{ group: ['node:*'], message: 'The webview runs in a browser.' }, { group: ['**/node/*', '**/server/*', '**/extension/*', '**/cli/*'], message: 'The webview gets data by messages, not by importing host code.' }],
+        },
+      ],
+    },
+  },
   {
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],

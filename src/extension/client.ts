@@ -1,0 +1,44 @@
+// The language client: starts dist/server.js (over stdio) when first needed, and is the only way the
+// extension reaches models: graph views, details, fixes and profiles are server requests.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ModelChangedNotification, type ModelChangedParams } from '../protocol/requests';
+
+let client: LanguageClient | null = null;
+let starting: Promise<LanguageClient> | null = null;
+const changeListeners = new Set<(uri: string) => void>();
+
+/** Called with the file: URI of a model whose file changed on disk. */
+export function onModelChanged(f: (uri: string) => void): vscode.Disposable {
+  changeListeners.add(f);
+  return new vscode.Disposable(() => changeListeners.delete(f));
+}
+
+export function server(context: vscode.ExtensionContext): Promise<LanguageClient> {
+  starting ??= (async () => {
+    const module = context.asAbsolutePath('dist/server.js');
+    // stdio: the server writes large graph views into its responses without re-serialising them
+    // (src/server/transport.ts).
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.stdio },
+      debug: { module, transport: TransportKind.stdio },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ language: 'onnxtxt' }],
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx') },
+      outputChannelName: 'LayerLens',
+    };
+    const c = new LanguageClient('layerlens', 'LayerLens', serverOptions, clientOptions);
+    await c.start();
+    c.onNotification(ModelChangedNotification, (p: ModelChangedParams) => changeListeners.forEach((f) => f(p.uri)));
+    client = c;
+    return c;
+  })();
+  return starting;
+}
+
+export async function stopServer(): Promise<void> {
+  await client?.stop();
+  client = null;
+  starting = null;
+}

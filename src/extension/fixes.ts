@@ -1,0 +1,123 @@
+// Verified fixes from the editor: the server runs the rule, verifies the result against the original
+// in ONNX Runtime and keeps the candidate (write: 'preview'); the user sees error, size, MACs and
+// latency before → after and chooses where it goes: a new file beside the model, or in place keeping
+// model.onnx.bak (undo restores it). Nothing is written unless verification passed.
+import * as vscode from 'vscode';
+import { ExecuteCommandRequest } from 'vscode-languageclient/node';
+import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommitFixResult } from '../protocol/requests';
+import { OPTIMIZATIONS, type Optimization } from '../protocol/optimizations';
+import { server } from './client';
+import { fileName } from './model-uri';
+import { settings } from './settings';
+
+export type WriteMode = 'new-file' | 'in-place';
+
+async function execute<T>(context: vscode.ExtensionContext, command: string, args: unknown): Promise<T> {
+  const c = await server(context);
+  return c.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] }) as Promise<T>;
+}
+
+/** Runs and verifies a rule on the model; the candidate stays on disk until committed or discarded. */
+export async function previewFix(context: vscode.ExtensionContext, uri: vscode.Uri, ruleId: string, anchor?: string, options?: Record<string, unknown>): Promise<ApplyFixResult> {
+  const args: ApplyFixArgs = { modelUri: uri.toString(), ruleId, write: 'preview', dims: settings(uri).dims, ...(anchor ? { anchor } : {}), ...(options ? { options } : {}) };
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `LayerLens: verifying ${ruleId}${anchor ? ` at ${anchor}` : ''} in ONNX Runtime` },
+    () => execute<ApplyFixResult>(context, ApplyFixCommand, args),
+  );
+}
+
+let lastInPlace: { target: string; backup: string } | null = null;
+
+export async function commitFix(context: vscode.ExtensionContext, uri: vscode.Uri, ruleId: string, candidate: string, write: WriteMode): Promise<CommitFixResult> {
+  const r = await execute<CommitFixResult>(context, CommitFixCommand, { candidate, modelUri: uri.toString(), ruleId, write });
+  if (write === 'in-place' && r.backup) lastInPlace = { target: r.written, backup: r.backup };
+  return r;
+}
+
+export async function discardFix(context: vscode.ExtensionContext, candidate: string): Promise<void> {
+  await execute(context, DiscardFixCommand, { candidate });
+}
+
+/** Undo of the last in-place fix: the .bak goes back over the model (a rename, atomic). */
+export async function undoLastFix(): Promise<void> {
+  if (!lastInPlace) {
+    void vscode.window.showInformationMessage('LayerLens: no in-place fix to undo in this session.');
+    return;
+  }
+  const { target, backup } = lastInPlace;
+  await vscode.workspace.fs.rename(vscode.Uri.file(backup), vscode.Uri.file(target), { overwrite: true });
+  lastInPlace = null;
+  void vscode.window.showInformationMessage(`LayerLens: restored ${target.slice(target.lastIndexOf('/') + 1)} from its backup.`);
+}
+
+const fmtBytes = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} B`);
+const fmtNum = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+
+/** One line per figure, before → after, as shown to the user before they choose. */
+export function describeVerification(r: ApplyFixResult): string[] {
+  const lines: string[] = [];
+  if (r.before && r.after) {
+    lines.push(`size ${fmtBytes(r.before.fileBytes)} → ${fmtBytes(r.after.fileBytes)}`);
+    lines.push(`MACs ${fmtNum(r.before.macs)} → ${fmtNum(r.after.macs)}`);
+    lines.push(`params ${fmtNum(r.before.params)} → ${fmtNum(r.after.params)}`);
+    lines.push(`latency ${r.before.medianMs.toFixed(3)} ms → ${r.after.medianMs.toFixed(3)} ms (median, same run)`);
+  }
+  for (const o of r.outputs ?? []) lines.push(`output ${o.name}: max abs error ${o.maxAbsError === null ? '∞' : o.maxAbsError.toExponential(2)}, cosine ${o.cosine.toFixed(6)}`);
+  return lines;
+}
+
+async function chooseWrite(uri: vscode.Uri, summary: string): Promise<WriteMode | undefined> {
+  const mode = settings(uri).writeMode;
+  if (mode !== 'ask') return mode;
+  const newFile = 'Write new file';
+  const inPlace = 'Replace (keep .bak)';
+  const pick = await vscode.window.showInformationMessage(summary, { modal: true }, newFile, inPlace);
+  return pick === newFile ? 'new-file' : pick === inPlace ? 'in-place' : undefined;
+}
+
+/** The whole flow from a command: preview, show the figures, write where the user chose. */
+export async function runFixFlow(context: vscode.ExtensionContext, uri: vscode.Uri, ruleId: string, title: string, anchor?: string, options?: Record<string, unknown>): Promise<string | null> {
+  let r: ApplyFixResult;
+  try {
+    r = await previewFix(context, uri, ruleId, anchor, options);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`LayerLens: ${title} could not be verified: ${(e as Error).message}`);
+    return null;
+  }
+  if (!r.passed || !r.candidate) {
+    const why = r.applied === 0 ? `nothing to do: ${r.failures.join('; ') || 'the rule does not apply'}` : `verification failed: ${r.failures.join('; ')}`;
+    void vscode.window.showWarningMessage(`LayerLens: ${title} on ${fileName(uri)}: ${why}. Nothing was written.`);
+    return null;
+  }
+  const summary = `${title} (${r.applied} place${r.applied === 1 ? '' : 's'}), verified in ONNX Runtime:\n${describeVerification(r).join('\n')}`;
+  const write = await chooseWrite(uri, summary);
+  if (!write) {
+    await discardFix(context, r.candidate);
+    return null;
+  }
+  return finishCommit(context, uri, ruleId, r.candidate, write);
+}
+
+export async function finishCommit(context: vscode.ExtensionContext, uri: vscode.Uri, ruleId: string, candidate: string, write: WriteMode): Promise<string> {
+  const done = await commitFix(context, uri, ruleId, candidate, write);
+  const open = 'Open';
+  const undo = 'Undo';
+  void vscode.window.showInformationMessage(`LayerLens: wrote ${done.written.slice(done.written.lastIndexOf('/') + 1)}${done.backup ? ' (original kept as .bak)' : ''}.`, ...(write === 'in-place' ? [undo] : [open])).then((pick) => {
+    if (pick === open) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(done.written), 'layerlens.graph');
+    if (pick === undo) void undoLastFix();
+  });
+  return done.written;
+}
+
+/** "Optimize Model…": pick one whole-model optimization, then the fix flow. */
+export async function optimizeModel(context: vscode.ExtensionContext, uri: vscode.Uri): Promise<string | null> {
+  type Item = vscode.QuickPickItem & { o?: Optimization };
+  const items: Item[] = [];
+  for (const family of ['fuse', 'quantize', 'prune'] as const) {
+    items.push({ label: family === 'fuse' ? 'Fuse (exact rewrites)' : family === 'quantize' ? 'Quantize' : 'Prune', kind: vscode.QuickPickItemKind.Separator });
+    for (const o of OPTIMIZATIONS.filter((x) => x.family === family)) items.push({ label: o.label, detail: o.detail, o });
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: `Optimize ${fileName(uri)}`, placeHolder: 'Each result is verified in ONNX Runtime before it is written' });
+  if (!pick?.o) return null;
+  return runFixFlow(context, uri, pick.o.ruleId, pick.o.label, undefined, pick.o.options);
+}

@@ -1,0 +1,237 @@
+// The graph editor: a read-only custom editor for *.onnx. The model is loaded, analysed and turned into
+// a view model by the language server (in its worker thread), never in the extension host; the
+// webview lays it out lazily and renders it. This file relays messages between the two.
+import * as vscode from 'vscode';
+import type { ViewModel } from '../core/view/view-model';
+import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest, type GraphViewParams, type ListFixesResult, type NodeDetailsResult } from '../protocol/requests';
+import type { FromWebview, ToWebview } from '../protocol/webview';
+import { onModelChanged, server } from './client';
+import { discardFix, finishCommit, previewFix } from './fixes';
+import { onProfile, profileOf } from './models';
+import { fileName } from './model-uri';
+import { cancelProfile, profileModel } from './profile';
+import { bindDims, settings } from './settings';
+import { totalsOf, type ModelStatusBar } from './status-bar';
+import { openAsText, revealNode, textViewUri } from './text-view';
+import { exportFrom } from './export';
+import { webviewRoots } from './webview-html';
+
+class ModelDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri) {}
+  dispose(): void {}
+}
+
+const panels = new Set<GraphPanel>();
+
+const activePanel = (): GraphPanel | undefined => [...panels].find((p) => p.panel.active);
+
+/** The model of the focused graph editor, if any. */
+export function activeGraphModel(): vscode.Uri | undefined {
+  return activePanel()?.uri;
+}
+
+export function graphPanelsOf(uri: vscode.Uri): GraphPanel[] {
+  return [...panels].filter((p) => p.uri.toString() === uri.toString());
+}
+
+/** The server's error for a model it cannot load, split into the typed name and the message. */
+function typedError(e: unknown): { name: string; message: string } {
+  const data = (e as { data?: { name?: string; message?: string } }).data;
+  if (data?.name && data.message) return { name: data.name, message: data.message };
+  const m = (e as Error).message ?? String(e);
+  const k = m.match(/^(\w+Error): ([\s\S]*)$/);
+  return k ? { name: k[1]!, message: k[2]! } : { name: 'Error', message: m };
+}
+
+export class GraphPanel {
+  view: ViewModel | null = null;
+  private ready = false;
+  private queue: ToWebview[] = [];
+  private candidate: { ruleId: string; path: string } | null = null;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly uri: vscode.Uri,
+    readonly panel: vscode.WebviewPanel,
+    private readonly status: ModelStatusBar,
+  ) {
+    panels.add(this);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)),
+      panel.onDidChangeViewState(() => this.focusChanged()),
+      panel.onDidDispose(() => this.dispose()),
+      onProfile((e) => {
+        if (e.uri !== uri.toString()) return;
+        this.post({ type: 'profile', result: e.profile });
+        this.showStatus();
+      }),
+      onModelChanged((u) => u === uri.toString() && void this.load()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('layerlens.dims', uri)) void this.load();
+        if (e.affectsConfiguration('layerlens.graph.colorMetric', uri)) this.post({ type: 'colorMetric', metric: settings(uri).colorMetric });
+      }),
+    );
+    this.focusChanged();
+    void this.load();
+  }
+
+  /** Messages wait until the webview has said it is ready. */
+  post(m: ToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(m);
+    else this.queue.push(m);
+  }
+
+  private focusChanged(): void {
+    if (this.panel.active) this.showStatus();
+    else if (!activePanel()) this.status.hide();
+  }
+
+  private showStatus(): void {
+    if (this.view && this.panel.active) this.status.show(fileName(this.uri), totalsOf(this.view), profileOf(this.uri));
+  }
+
+  async load(): Promise<void> {
+    const name = fileName(this.uri);
+    this.post({ type: 'loading', fileName: name, stage: 'reading and analysing the model' });
+    try {
+      const c = await server(this.context);
+      const params: GraphViewParams = { uri: this.uri.toString(), dims: settings(this.uri).dims };
+      const view = await c.sendRequest<ViewModel | null>(GraphViewRequest, params);
+      if (!view) throw new Error('the language server returned no graph for this file');
+      this.view = view;
+      this.post({ type: 'model', fileName: name, view, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
+      this.showStatus();
+    } catch (e) {
+      const err = typedError(e);
+      this.view = null;
+      this.post({ type: 'error', fileName: name, ...err, hint: 'The file may be truncated, not an ONNX model, or refer to external data outside its folder. "Open as Text" shows what can be read.' });
+    }
+  }
+
+  private async onMessage(m: FromWebview): Promise<void> {
+    const c = await server(this.context);
+    const uri = this.uri.toString();
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
+        return;
+      case 'nodeDetails': {
+        const details = await c.sendRequest<NodeDetailsResult | null>(NodeDetailsRequest, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => null);
+        return this.post({ type: 'details', requestId: m.requestId, details });
+      }
+      case 'listFixes': {
+        const r = await c.sendRequest<ListFixesResult>(ListFixesRequest, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => ({ fixes: [] }));
+        return this.post({ type: 'fixes', requestId: m.requestId, node: m.node, fixes: r.fixes });
+      }
+      case 'profile':
+        await profileModel(this.context, this.uri, (state, message) => this.post({ type: 'profileState', state, ...(message ? { message } : {}) }));
+        return;
+      case 'cancelProfile':
+        return cancelProfile(this.uri);
+      case 'previewFix':
+        return this.preview(m.ruleId, m.node);
+      case 'commitFix':
+        return this.commit(m.write);
+      case 'discardFix':
+        if (this.candidate) await discardFix(this.context, this.candidate.path);
+        this.post({ type: 'fixState', state: 'discarded', ruleId: this.candidate?.ruleId ?? '' });
+        this.candidate = null;
+        return;
+      case 'reveal':
+        if (m.onlyIfOpen && !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === textViewUri(this.uri).toString())) return;
+        await revealNode(this.uri, m.node, m.onlyIfOpen ? { preserveFocus: true } : {});
+        return;
+      case 'openAsText':
+        await openAsText(this.uri);
+        return;
+      case 'export':
+        await exportFrom(this.context, this, m.format);
+        return;
+      case 'colorMetric':
+        return;
+      case 'bindDims':
+        await bindDims(this.uri, m.names);
+        return;
+      case 'image':
+        return this.imageWaiters.get(m.requestId)?.(m.data);
+      case 'log':
+        if (m.level === 'error') console.error(`[layerlens webview] ${m.message}`);
+        return;
+    }
+  }
+
+  private readonly imageWaiters = new Map<number, (data: string) => void>();
+  private nextImage = 1;
+
+  /** Asks the webview to render the graph as it is shown (SVG text, or PNG as base64). */
+  renderImage(format: 'svg' | 'png'): Promise<string> {
+    const requestId = this.nextImage++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.imageWaiters.delete(requestId);
+        reject(new Error('the graph view did not render the image within 30 s'));
+      }, 30_000);
+      this.imageWaiters.set(requestId, (d) => {
+        clearTimeout(timer);
+        this.imageWaiters.delete(requestId);
+        resolve(d);
+      });
+      this.post({ type: 'renderImage', requestId, format });
+    });
+  }
+
+  private async preview(ruleId: string, node?: string): Promise<void> {
+    if (this.candidate) await discardFix(this.context, this.candidate.path).catch(() => undefined);
+    this.candidate = null;
+    this.post({ type: 'fixState', state: 'verifying', ruleId, ...(node ? { node } : {}) });
+    try {
+      const result = await previewFix(this.context, this.uri, ruleId, node);
+      if (result.passed && result.candidate) this.candidate = { ruleId, path: result.candidate };
+      const title = ruleId;
+      this.post({ type: 'fixState', state: result.passed ? 'preview' : 'failed', ruleId, ...(node ? { node } : {}), preview: { ruleId, title, ...(node ? { node } : {}), result }, ...(result.passed ? {} : { message: result.failures.join('; ') || 'the rule did not apply' }) });
+    } catch (e) {
+      this.post({ type: 'fixState', state: 'failed', ruleId, ...(node ? { node } : {}), message: (e as Error).message });
+    }
+  }
+
+  private async commit(write: 'new-file' | 'in-place'): Promise<void> {
+    const cand = this.candidate;
+    if (!cand) return;
+    this.candidate = null;
+    try {
+      const written = await finishCommit(this.context, this.uri, cand.ruleId, cand.path, write);
+      this.post({ type: 'fixState', state: 'applied', ruleId: cand.ruleId, written });
+    } catch (e) {
+      this.post({ type: 'fixState', state: 'failed', ruleId: cand.ruleId, message: (e as Error).message });
+    }
+  }
+
+  dispose(): void {
+    if (this.candidate) void discardFix(this.context, this.candidate.path).catch(() => undefined);
+    panels.delete(this);
+    if (!activePanel()) this.status.hide();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+export class GraphEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
+  static readonly viewType = 'layerlens.graph';
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly status: ModelStatusBar,
+    private readonly html: (webview: vscode.Webview, title: string) => string,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): ModelDocument {
+    return new ModelDocument(uri);
+  }
+
+  resolveCustomEditor(doc: ModelDocument, panel: vscode.WebviewPanel): void {
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.context) };
+    panel.webview.html = this.html(panel.webview, `LayerLens: ${fileName(doc.uri)}`);
+    new GraphPanel(this.context, doc.uri, panel, this.status);
+  }
+}

@@ -1,0 +1,24 @@
+// Which model a command is about: an Explorer/editor-title URI argument, a URI string (code lens),
+// a text view, or the active graph editor.
+import * as vscode from 'vscode';
+import { modelUriOf } from '../protocol/requests';
+import { activeGraphModel } from './graph-editor';
+
+/** The file: URI of the .onnx model a command was invoked on, or undefined. */
+export function targetModel(arg?: unknown): vscode.Uri | undefined {
+  const fromString = (s: string): vscode.Uri | undefined => {
+    const m = modelUriOf(s);
+    if (m) return vscode.Uri.parse(m);
+    return s.endsWith('.onnx') ? vscode.Uri.parse(s) : undefined;
+  };
+  if (arg instanceof vscode.Uri) return arg.scheme === 'layerlens' ? fromString(arg.toString()) : arg.path.endsWith('.onnx') ? arg : undefined;
+  if (typeof arg === 'string') return fromString(arg);
+  const active = activeGraphModel();
+  if (active) return active;
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc ? fromString(doc.uri.toString()) : undefined;
+}
+
+export function fileName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}

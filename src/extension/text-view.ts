@@ -1,0 +1,88 @@
+// The model's text view: a read-only document `layerlens:/path/model.onnx.onnxtxt` whose text the
+// server prints (in a worker thread) from the binary model. The language server gives it hovers,
+// diagnostics and quick fixes. A node chosen in the graph is revealed here, and the node under the
+// cursor here is highlighted in the graph.
+import * as vscode from 'vscode';
+import { TextViewRequest, modelUriOf, textViewUriFor, type TextViewResult } from '../protocol/requests';
+import { server } from './client';
+
+export class TextViewProvider implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const model = modelUriOf(uri.toString());
+    if (!model) throw new Error(`not a LayerLens text view: ${uri.toString()}`);
+    const c = await server(this.context);
+    const r = await c.sendRequest<TextViewResult>(TextViewRequest, { uri: model });
+    return r.text;
+  }
+
+  /** The model file changed on disk: its open text view is produced again. */
+  refresh(modelUri: string): void {
+    this.changed.fire(vscode.Uri.parse(textViewUriFor(modelUri)));
+  }
+}
+
+export function textViewUri(model: vscode.Uri): vscode.Uri {
+  return vscode.Uri.parse(textViewUriFor(model.toString()));
+}
+
+export async function openAsText(model: vscode.Uri, opts: { preserveFocus?: boolean } = {}): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(textViewUri(model));
+  if (doc.languageId !== 'onnxtxt') await vscode.languages.setTextDocumentLanguage(doc, 'onnxtxt');
+  const open = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+  return vscode.window.showTextDocument(doc, { viewColumn: open?.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false, preview: true });
+}
+
+/** Walks the document symbols (name scopes → nodes) to the node whose display name is `name`. */
+function findSymbol(symbols: vscode.DocumentSymbol[], name: string): vscode.DocumentSymbol | undefined {
+  const parts = name.split('/').filter(Boolean);
+  let level = symbols;
+  for (let i = 0; i < parts.length; i++) {
+    const last = i === parts.length - 1;
+    const s = level.find((x) => x.name === parts[i] && (last ? x.kind === vscode.SymbolKind.Function : x.kind === vscode.SymbolKind.Namespace));
+    if (!s) return undefined;
+    if (last) return s;
+    level = s.children;
+  }
+  return undefined;
+}
+
+/**
+ * The node at a position as its scope path `features/block2/conv` (the display name without empty
+ * segments: symbols do not keep a leading '/'); the graph matches it the same way.
+ */
+export function nodeAtPosition(symbols: vscode.DocumentSymbol[], p: vscode.Position): string | undefined {
+  const path: string[] = [];
+  let level = symbols;
+  for (;;) {
+    const s = level.find((x) => x.range.contains(p));
+    if (!s) return undefined;
+    path.push(s.name);
+    if (s.kind === vscode.SymbolKind.Function) return path.join('/');
+    level = s.children;
+  }
+}
+
+export async function symbolsOf(doc: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
+  return (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri)) ?? [];
+}
+
+/** Opens the text view beside the graph and selects the node's statement. */
+export async function revealNode(model: vscode.Uri, node: string, opts: { preserveFocus?: boolean } = {}): Promise<boolean> {
+  const editor = await openAsText(model, opts);
+  // The server answers once it has parsed the view: retry briefly while it does.
+  for (let i = 0; i < 40; i++) {
+    const s = findSymbol(await symbolsOf(editor.document), node);
+    if (s) {
+      editor.selection = new vscode.Selection(s.selectionRange.start, s.selectionRange.start);
+      editor.revealRange(s.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}

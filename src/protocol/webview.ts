@@ -1,0 +1,68 @@
+// Messages between the extension host and the graph view's webview: two discriminated unions, one
+// per direction. Everything on the wire is plain data; model strings are data, never markup.
+import type { ViewModel } from '../core/view/view-model';
+import type { ApplyFixResult, NodeDetailsResult, ProfileResult } from './requests';
+
+/** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time). */
+export type ColorMetric = 'none' | 'macs' | 'flops' | 'params' | 'bytes' | 'latency' | 'share' | 'intensity';
+export const COLOR_METRICS: readonly ColorMetric[] = ['none', 'macs', 'flops', 'params', 'bytes', 'latency', 'share', 'intensity'];
+
+export interface Fix {
+  ruleId: string;
+  title: string;
+  ok: boolean;
+  reason?: string;
+}
+
+/** The verification of a fix before it is written, shown to the user who then decides. */
+export interface FixPreview {
+  ruleId: string;
+  title: string;
+  /** The node it applies at; omitted = everywhere. */
+  node?: string;
+  result: ApplyFixResult;
+}
+
+export type ToWebview =
+  | { type: 'loading'; fileName: string; stage: string }
+  | { type: 'model'; fileName: string; view: ViewModel; colorMetric: ColorMetric; profile: ProfileResult | null; dims: Record<string, number> }
+  | { type: 'error'; fileName: string; name: string; message: string; hint: string }
+  | { type: 'profileState'; state: 'running' | 'done' | 'cancelled' | 'failed'; message?: string }
+  | { type: 'profile'; result: ProfileResult }
+  | { type: 'details'; requestId: number; details: NodeDetailsResult | null }
+  | { type: 'fixes'; requestId: number; node: string; fixes: Fix[] }
+  | { type: 'fixState'; state: 'verifying' | 'preview' | 'failed' | 'applied' | 'discarded'; ruleId: string; node?: string; preview?: FixPreview; message?: string; written?: string }
+  | { type: 'highlight'; node: string }
+  | { type: 'colorMetric'; metric: ColorMetric }
+  | { type: 'renderImage'; requestId: number; format: 'svg' | 'png' };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'nodeDetails'; requestId: number; node: string }
+  | { type: 'listFixes'; requestId: number; node: string }
+  | { type: 'profile' }
+  | { type: 'cancelProfile' }
+  | { type: 'previewFix'; ruleId: string; node?: string }
+  | { type: 'commitFix'; write: 'new-file' | 'in-place' }
+  | { type: 'discardFix' }
+  | { type: 'reveal'; node: string; /** Reveal only if the model's text view is already visible (a click, not an explicit request). */ onlyIfOpen?: boolean }
+  | { type: 'openAsText' }
+  | { type: 'bindDims'; names: string[] }
+  | { type: 'export'; format: ExportFormat }
+  | { type: 'colorMetric'; metric: ColorMetric }
+  | { type: 'image'; requestId: number; format: 'svg' | 'png'; /** SVG text, or a PNG as base64. */ data: string }
+  | { type: 'log'; level: 'info' | 'error'; message: string };
+
+export type ExportFormat = 'svg' | 'png' | 'csv' | 'json' | 'model-explorer' | 'netron';
+
+/** One side of the compare view. */
+export interface CompareSide {
+  fileName: string;
+  path: string;
+  view: ViewModel | null;
+  profile: ProfileResult | null;
+  /** Why the model could not be loaded. */
+  error: string | null;
+}
+
+export type CompareToWebview = { type: 'compare'; left: CompareSide; right: CompareSide };

@@ -1,0 +1,48 @@
+// The facts shown for a node on hover and in the side panel: the same as the language server's
+// hover (op, tensor types, MACs, FLOPs, params, bytes, intensity, measured latency, which rewrites
+// apply there or why not), as DOM text.
+import type { ViewNode } from '../src/core/view/view-model';
+import type { Fix } from '../src/protocol/webview';
+import { h } from './dom';
+import { bytes, micros, percent, siu } from './format';
+import type { Latency } from './heat';
+
+export function costLines(n: ViewNode, lat: Latency): HTMLElement[] {
+  const rows: [string, string][] = [
+    ['MACs', siu(n.macs, 'MACs')],
+    ['FLOPs', siu(n.flops, 'FLOPs')],
+    ['params', siu(n.params, 'params')],
+    ['weights', bytes(n.weightBytes)],
+    ['activations', bytes(n.activationBytes)],
+    ['intensity', n.intensity === null ? '?' : `${n.intensity.toFixed(2)} FLOP/B`],
+  ];
+  const m = lat.get(n.name);
+  if (m) rows.push(['measured', `${micros(m.medianUs)} · ${percent(m.share)} of the model · ${m.verdict}`]);
+  if (n.runs !== 1) rows.push(['runs', n.runs === 0 ? 'not in the totals (uncounted branch or function body)' : `× ${n.runs} in the totals`]);
+  const out: HTMLElement[] = [h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))];
+  if (!n.known) out.push(h('p', { class: 'note' }, n.note ?? 'no cost function for this op: not costed'));
+  else if (n.macs === null) out.push(h('p', { class: 'note' }, n.note ?? 'shapes not concrete: symbolic dims are unbound'));
+  else if (n.note) out.push(h('p', { class: 'note' }, n.note));
+  return out;
+}
+
+export function tensorList(n: ViewNode): HTMLElement {
+  const li = (dir: string, t: { name: string; type: string; weight?: boolean }) => h('li', {}, h('span', { class: 'dir' }, dir), ' ', h('code', {}, t.name), ': ', h('code', {}, t.type), t.weight ? h('span', { class: 'tag' }, ' weight') : null);
+  return h('ul', { class: 'tensors' }, ...n.inputs.map((t) => li('in', t)), ...n.outputs.map((t) => li('out', t)));
+}
+
+export function fixList(fixes: Fix[]): HTMLElement {
+  if (fixes.length === 0) return h('p', { class: 'note' }, 'No rewrite rule matches here.');
+  return h('ul', { class: 'fixes' }, ...fixes.map((f) => h('li', { class: f.ok ? 'ok' : 'refused' }, f.ok ? '✓ ' : '✗ ', f.title, f.ok ? null : h('span', { class: 'reason' }, `: ${f.reason ?? ''}`))));
+}
+
+export function hoverCard(n: ViewNode, lat: Latency, fixes: Fix[] | null): HTMLElement {
+  return h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'card-title' }, h('strong', {}, n.opType), ' ', h('code', {}, n.name)),
+    tensorList(n),
+    ...costLines(n, lat),
+    fixes === null ? h('p', { class: 'note' }, 'checking rewrite rules…') : fixList(fixes),
+  );
+}
