@@ -9,11 +9,21 @@ import { RULES, listSites, type SiteCheck } from '../core/passes';
 import type { NodeDetailsResult } from '../protocol/requests';
 import type { DocumentState } from './documents';
 
-/** Every rule matching at the node named `name`, with its check result, from listed sites. */
+/**
+ * Every rule matching at the node named `name`, once per rule (a rule can match a node at several
+ * sites, e.g. one per weight): it applies there if any of its sites passes its check; otherwise the
+ * first refusal says why.
+ */
 export function fixesIn(sites: readonly SiteCheck[], name: string): NodeDetailsResult['fixes'] {
-  return sites
-    .filter((s) => s.site.nodes.some((n) => n.displayName === name))
-    .map((s) => ({ ruleId: s.rule.id, title: s.rule.title, ok: s.check.ok, ...(s.check.ok ? {} : { reason: s.check.reason }) }));
+  const byRule = new Map<string, NodeDetailsResult['fixes'][number]>();
+  for (const s of sites) {
+    if (!s.site.nodes.some((n) => n.displayName === name)) continue;
+    const seen = byRule.get(s.rule.id);
+    if (seen?.ok) continue;
+    if (s.check.ok) byRule.set(s.rule.id, { ruleId: s.rule.id, title: s.rule.title, ok: true });
+    else if (!seen) byRule.set(s.rule.id, { ruleId: s.rule.id, title: s.rule.title, ok: false, reason: s.check.reason });
+  }
+  return [...byRule.values()];
 }
 
 /** The node named `name`: main graph first, then If/Loop/Scan bodies, then function bodies. */

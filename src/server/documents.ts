@@ -15,6 +15,18 @@ export interface DocumentState {
 }
 
 const cache = new Map<string, DocumentState>();
+/** Sizes of symbolic dims (the client's `layerlens.dims` setting): open documents are analysed with them. */
+let dims: Record<string, number> = {};
+
+/** New dim sizes: every document is analysed again on its next use. Returns whether they changed. */
+export function setDims(next: Record<string, number>): boolean {
+  const clean: Record<string, number> = {};
+  for (const [k, v] of Object.entries(next ?? {})) if (Number.isSafeInteger(v) && v > 0) clean[k] = v;
+  if (JSON.stringify(clean) === JSON.stringify(dims)) return false;
+  dims = clean;
+  cache.clear();
+  return true;
+}
 
 export function stateOf(doc: TextDocument): DocumentState {
   const hit = cache.get(doc.uri);
@@ -24,7 +36,7 @@ export function stateOf(doc: TextDocument): DocumentState {
   let analysisError: string | null = null;
   if (parse.model) {
     try {
-      analysis = analyzeModel(parse.model);
+      analysis = analyzeModel(parse.model, { bindings: { dims } });
     } catch (e) {
       analysisError = `${(e as LayerLensError).name ?? 'Error'}: ${(e as Error).message}`;
     }

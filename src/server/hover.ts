@@ -7,6 +7,7 @@ import type { DocumentState } from './documents';
 import { nodeAt, valueAt } from './documents';
 import type { Position } from '../core/onnx/text/ranges';
 import type { ProfileResult } from '../protocol/requests';
+import { fixesIn } from './details';
 
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
 
@@ -40,11 +41,10 @@ export function hover(state: DocumentState, p: Position, measured?: ProfileResul
   if (m) {
     lines.push(`measured (${measured!.mode}): ${m.medianUs.toFixed(1)} µs, ${(100 * m.share).toFixed(1)} % of the model, ${m.verdict}`);
   }
-  const ctx = { model: state.parse.model!, shapes: a.shapes };
-  const sites = listSites(RULES, ctx).filter((s) => s.site.anchor === n || s.site.nodes.includes(n));
-  if (sites.length) {
+  const fixes = fixesIn(listSites(RULES, { model: state.parse.model!, shapes: a.shapes }), n.displayName);
+  if (fixes.length) {
     lines.push('');
-    for (const s of sites) lines.push(s.check.ok ? `✓ ${s.rule.title}` : `✗ ${s.rule.title}: ${s.check.reason}`);
+    for (const f of fixes) lines.push(f.ok ? `✓ ${f.title}` : `✗ ${f.title}: ${f.reason}`);
   }
   const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n') };
   return { contents, range: at.range };

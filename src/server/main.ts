@@ -38,7 +38,7 @@ import { askModel, invalidateModel, isModelFileUri } from './model-files';
 import { compile } from './compile';
 import { fixesAt, nodeDetails } from './details';
 import { diagnostics } from './diagnostics';
-import { forget, stateOf } from './documents';
+import { forget, setDims, stateOf } from './documents';
 import { hover } from './hover';
 import { profile } from './profile';
 import { profileOf } from './profiles';
@@ -66,6 +66,13 @@ connection.onInitialize(() => ({
   },
   serverInfo: { name: 'layerlens', version: '0.1.0' },
 }));
+
+/** The client's settings (synchronize.configurationSection 'layerlens'): dim sizes for open documents. */
+connection.onDidChangeConfiguration((p) => {
+  const s = (p.settings as { layerlens?: { dims?: Record<string, number> } } | null)?.layerlens;
+  if (!setDims(s?.dims ?? {})) return;
+  for (const doc of documents.all()) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics(stateOf(doc)) });
+});
 
 /** Re-analysis is debounced: typing does not re-run it on every keystroke. */
 documents.onDidChangeContent((e) => {
