@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   // The extension is the one place that speaks to VS Code.
-  { files: ['src/extension/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['src/extension/**/*.ts', 'test/vscode/suite/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   // The webview runs in a browser: no Node built-ins, no 'vscode', only type imports from below.
   {
     files: ['webview/**/*.ts'],

@@ -56,6 +56,10 @@ class GraphApp {
   private matchIndex = -1;
   private fixState: Extract<ToWebview, { type: 'fixState' }> | null = null;
   private selectedDetails: NodeDetailsResult | null = null;
+  /** The latest model message's rendering (an image request waits for it). */
+  private modelShown: Promise<void> = Promise.resolve();
+  /** The user moved the view since the model was shown. */
+  private viewMoved = false;
 
   // DOM, built once the model arrives.
   private svg!: SVGSVGElement;
@@ -78,6 +82,7 @@ class GraphApp {
   constructor() {
     window.addEventListener('message', (e: MessageEvent<ToWebview>) => void this.onMessage(e.data));
     window.addEventListener('error', (e) => post({ type: 'log', level: 'error', message: String(e.message) }));
+    window.addEventListener('unhandledrejection', (e) => post({ type: 'log', level: 'error', message: String((e.reason as Error)?.message ?? e.reason) }));
     this.showLoading('', 'starting');
     post({ type: 'ready' });
   }
@@ -97,7 +102,8 @@ class GraphApp {
       case 'error':
         return this.showError(m.fileName, m.name, m.message, m.hint);
       case 'model':
-        return this.showModel(m.fileName, m.view, m.colorMetric, m.profile);
+        this.modelShown = this.showModel(m.fileName, m.view, m.colorMetric, m.profile);
+        return this.modelShown;
       case 'details':
       case 'fixes':
         this.pending.get(m.requestId)?.(m);
@@ -243,7 +249,13 @@ class GraphApp {
       }
       if (e.key === 'Escape') this.closeMenu();
     });
-    new ResizeObserver(() => this.minimap.draw()).observe(this.graphPane);
+    new ResizeObserver(() => {
+      // Until the user pans or zooms, the first view follows the pane's size (e.g. a text view opened beside).
+      if (!this.viewMoved) this.initialView();
+      this.minimap.draw();
+    }).observe(this.graphPane);
+    this.svg.addEventListener('wheel', () => (this.viewMoved = true), { passive: true });
+    this.svg.addEventListener('pointerup', () => this.viewport.suppressClick && (this.viewMoved = true));
   }
 
   // ---- model, layout, rendering ------------------------------------------------------------------
@@ -254,6 +266,7 @@ class GraphApp {
     this.metric = metric;
     // Nothing of the previous model's scene or search survives (their keys belong to its tree).
     this.scene = null;
+    this.viewMoved = false;
     this.highlighted = new Set();
     this.matches = [];
     this.fixState = null;
@@ -345,6 +358,7 @@ class GraphApp {
     this.viewport.k = 0.9;
     this.viewport.x = width / 2 - (first.x + first.width / 2) * 0.9;
     this.viewport.y = 24 - first.y * 0.9;
+    this.viewport.applyNow();
   }
 
   private fitAll(): void {
@@ -451,14 +465,15 @@ class GraphApp {
       this.tooltip.style.left = `${Math.min(x - r.left + 14, r.width - 340)}px`;
       this.tooltip.style.top = `${Math.min(y - r.top + 14, r.height - this.tooltip.offsetHeight - 8)}px`;
     };
+    this.tooltip.dataset.key = key;
     if (it.kind === 'node' && it.node?.kind === 'op') {
       const n = it.node;
       place(hoverCard(n, this.lat, this.fixCache.get(n.name) ?? null));
       if (!this.fixCache.has(n.name)) {
         const fixes = await this.fixesOf(n.name);
+        // Still hovering the same node: the card gets the rewrites that apply there.
         if (!this.tooltip.hidden && this.tooltip.dataset.key === key) place(hoverCard(n, this.lat, fixes));
       }
-      this.tooltip.dataset.key = key;
       return;
     }
     const agg = this.heat?.value(key);
@@ -468,7 +483,6 @@ class GraphApp {
     if (it.kind !== 'node') lines.push(h('p', {}, `${count} nodes`));
     if (it.group) lines.push(h('p', {}, `${it.group.incomplete ? '≥' : ''}${siu(it.group.macs, 'MACs')} · ${siu(it.group.flops, 'FLOPs')} · ${siu(it.group.params, 'params')}`));
     if (agg && this.heat && this.metric !== 'macs') lines.push(h('p', {}, `${METRIC_LABELS[this.metric]}: ${agg.incomplete ? '≥' : ''}${agg.value.toPrecision(4)}`));
-    this.tooltip.dataset.key = key;
     place(h('div', { class: 'card' }, ...lines));
   }
 
@@ -661,12 +675,19 @@ class GraphApp {
 
   // ---- export ------------------------------------------------------------------------------------
 
+  /** Renders the scene as shown; always answers (with `error` when there is nothing to render). */
   private async renderImage(requestId: number, format: 'svg' | 'png'): Promise<void> {
-    if (!this.scene) return;
-    const bg = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim() || '#ffffff';
-    const text = sceneSvg(this.svg, this.layer, this.scene.width, this.scene.height, bg);
-    const data = format === 'svg' ? text : await svgToPng(text, this.scene.width + 32, this.scene.height + 32);
-    post({ type: 'image', requestId, format, data });
+    try {
+      await this.modelShown;
+      await this.relayoutChain;
+      if (!this.scene) throw new Error('no graph is shown');
+      const bg = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim() || '#ffffff';
+      const text = sceneSvg(this.svg, this.layer, this.scene.width, this.scene.height, bg);
+      const data = format === 'svg' ? text : await svgToPng(text, this.scene.width + 32, this.scene.height + 32);
+      post({ type: 'image', requestId, format, data });
+    } catch (e) {
+      post({ type: 'image', requestId, format, data: '', error: (e as Error).message });
+    }
   }
 }
 

@@ -2,11 +2,20 @@
 // extension reaches models: graph views, details, fixes and profiles are server requests.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ModelChangedNotification, type ModelChangedParams } from '../protocol/requests';
+import { ApplyFixCommand, ModelChangedNotification, type ApplyFixArgs, type ModelChangedParams } from '../protocol/requests';
 
 let client: LanguageClient | null = null;
 let starting: Promise<LanguageClient> | null = null;
 const changeListeners = new Set<(uri: string) => void>();
+let applyFixFlow: ((args: ApplyFixArgs) => Promise<unknown>) | null = null;
+
+/**
+ * Quick fixes of the text view name the server's applyFix command; with this set, they go through the
+ * editor's flow instead (verify, show the figures, let the user choose where to write).
+ */
+export function routeApplyFix(flow: (args: ApplyFixArgs) => Promise<unknown>): void {
+  applyFixFlow = flow;
+}
 
 /** Called with the file: URI of a model whose file changed on disk. */
 export function onModelChanged(f: (uri: string) => void): vscode.Disposable {
@@ -25,8 +34,16 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'onnxtxt' }],
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx') },
+      // configurationSection: the server analyses open text views with the user's `layerlens.dims`.
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'layerlens' },
       outputChannelName: 'LayerLens',
+      middleware: {
+        executeCommand: (command, args, next) => {
+          const a = args[0] as ApplyFixArgs | undefined;
+          if (command === ApplyFixCommand && applyFixFlow && a && a.write !== 'preview') return applyFixFlow(a);
+          return next(command, args);
+        },
+      },
     };
     const c = new LanguageClient('layerlens', 'LayerLens', serverOptions, clientOptions);
     await c.start();

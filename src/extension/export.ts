@@ -46,7 +46,9 @@ export async function exportBytes(panel: GraphPanel, format: ExportFormat): Prom
   return new TextEncoder().encode(exportMetrics(format, panel.view, profileOf(panel.uri)));
 }
 
+/** Exports to `target`, or where the user picks; a scripted call (with a target) gets errors thrown. */
 export async function exportFrom(_context: vscode.ExtensionContext, panel: GraphPanel, format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | null> {
+  const scripted = target !== undefined;
   const s = SUFFIX[format];
   const base = panel.uri.path.replace(/\.onnx$/, '');
   target ??= await vscode.window.showSaveDialog({ defaultUri: panel.uri.with({ path: `${base}.${s.ext}` }), filters: { [s.filter]: [s.ext.split('.').pop()!] } });
@@ -58,6 +60,7 @@ export async function exportFrom(_context: vscode.ExtensionContext, panel: Graph
     void vscode.window.showInformationMessage(`LayerLens: exported ${target.path.slice(target.path.lastIndexOf('/') + 1)}.`);
     return target;
   } catch (e) {
+    if (scripted) throw e;
     void vscode.window.showErrorMessage(`LayerLens: export failed: ${(e as Error).message}`);
     return null;
   }

@@ -2,10 +2,11 @@
 // language server starts on first use (a model or text view opened, a command run).
 import * as vscode from 'vscode';
 import { ModelSummaryRequest, modelUriOf, type ModelSummaryResult } from '../protocol/requests';
-import { onModelChanged, server, stopServer } from './client';
+import { onModelChanged, routeApplyFix, server, stopServer } from './client';
+import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { openCompare } from './compare';
 import { exportFrom, EXPORT_CHOICES } from './export';
-import { optimizeModel, undoLastFix } from './fixes';
+import { optimizeModel, runFixFlow, undoLastFix } from './fixes';
 import { GraphEditorProvider, graphPanelsOf } from './graph-editor';
 import { profileOf } from './models';
 import { fileName, targetModel } from './model-uri';
@@ -13,6 +14,7 @@ import { profileModel } from './profile';
 import { ModelStatusBar } from './status-bar';
 import { nodeAtPosition, openAsText, symbolsOf, TextViewProvider } from './text-view';
 import { webviewHtml } from './webview-html';
+import type { ExportFormat } from '../protocol/webview';
 
 async function needModel(arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = targetModel(arg);
@@ -31,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const provider = new GraphEditorProvider(context, status, html);
 
   const command = (id: string, f: (arg: unknown) => unknown) => vscode.commands.registerCommand(id, f);
+  routeApplyFix((a) => {
+    const title = OPTIMIZATIONS.find((o) => o.ruleId === a.ruleId)?.label ?? a.ruleId;
+    return runFixFlow(context, vscode.Uri.parse(a.modelUri), a.ruleId, title, a.anchor, a.options);
+  });
   context.subscriptions.push(
     status,
     vscode.window.registerCustomEditorProvider(GraphEditorProvider.viewType, provider, { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: true }),
@@ -61,18 +67,32 @@ export function activate(context: vscode.ExtensionContext): void {
       const other = await pickOtherModel(uri);
       if (other) await openCompare(context, uri, other);
     }),
-    command('layerlens.exportGraph', async (arg) => {
+    // Also scriptable (keybindings, tasks, tests): layerlens.exportGraph(modelUri, { format, target }).
+    vscode.commands.registerCommand('layerlens.exportGraph', async (arg: unknown, options?: { format?: ExportFormat; target?: vscode.Uri }) => {
       const uri = await needModel(arg);
-      if (!uri) return;
+      if (!uri) return null;
       await showGraph(uri);
-      const panel = graphPanelsOf(uri)[0];
-      const pick = await vscode.window.showQuickPick(EXPORT_CHOICES, { title: `Export ${fileName(uri)}` });
-      if (panel && pick) await exportFrom(context, panel, pick.format);
+      const panel = await until(() => graphPanelsOf(uri).find((p) => p.view));
+      const format = options?.format ?? (await vscode.window.showQuickPick(EXPORT_CHOICES, { title: `Export ${fileName(uri)}` }))?.format;
+      if (!panel) throw new Error(`LayerLens: the graph view of ${fileName(uri)} did not load`);
+      if (!format) return null;
+      return exportFrom(context, panel, format, options?.target);
     }),
     command('layerlens.undoFix', () => undoLastFix()),
+    command('layerlens.fixesAtCursor', () => fixesAtCursor()),
     vscode.window.onDidChangeTextEditorSelection((e) => followCursor(e.textEditor)),
     vscode.window.onDidChangeActiveTextEditor((e) => void textViewStatus(context, status, e)),
   );
+}
+
+/** Polls for up to 30 s (a graph view that was just opened loads its model). */
+async function until<T>(probe: () => T | undefined): Promise<T | undefined> {
+  for (let i = 0; i < 150; i++) {
+    const v = probe();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
 }
 
 async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -84,6 +104,24 @@ async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> 
   if (pick.uri) return pick.uri;
   const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] } });
   return chosen?.[0];
+}
+
+/**
+ * The text view is read-only, and VS Code offers no quick fixes (Ctrl+., the light bulb) in read-only
+ * editors: this lists the language server's code actions at the cursor in a quick pick instead, bound
+ * to the same key there. The chosen one runs through the verified fix flow.
+ */
+async function fixesAtCursor(): Promise<unknown> {
+  const e = vscode.window.activeTextEditor;
+  if (!e || e.document.languageId !== 'onnxtxt') return null;
+  const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', e.document.uri, e.selection)) ?? [];
+  const items = actions.filter((a) => a.command).map((a) => ({ label: a.title, description: a.kind?.value === 'quickfix' ? 'at this node' : 'whole model', action: a }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('LayerLens: no rewrite applies here.');
+    return null;
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: 'LayerLens: verified fixes', placeHolder: 'Each is verified in ONNX Runtime before anything is written' });
+  return pick ? vscode.commands.executeCommand(pick.action.command!.command, ...(pick.action.command!.arguments ?? [])) : null;
 }
 
 let cursorTimer: NodeJS.Timeout | undefined;

@@ -144,7 +144,7 @@ export class GraphPanel {
         await revealNode(this.uri, m.node, m.onlyIfOpen ? { preserveFocus: true } : {});
         return;
       case 'openAsText':
-        await openAsText(this.uri);
+        await openAsText(this.uri).catch(() => undefined); // the failure is shown to the user
         return;
       case 'export':
         await exportFrom(this.context, this, m.format);
@@ -155,14 +155,14 @@ export class GraphPanel {
         await bindDims(this.uri, m.names);
         return;
       case 'image':
-        return this.imageWaiters.get(m.requestId)?.(m.data);
+        return this.imageWaiters.get(m.requestId)?.(m);
       case 'log':
         if (m.level === 'error') console.error(`[layerlens webview] ${m.message}`);
         return;
     }
   }
 
-  private readonly imageWaiters = new Map<number, (data: string) => void>();
+  private readonly imageWaiters = new Map<number, (m: Extract<FromWebview, { type: 'image' }>) => void>();
   private nextImage = 1;
 
   /** Asks the webview to render the graph as it is shown (SVG text, or PNG as base64). */
@@ -173,10 +173,11 @@ export class GraphPanel {
         this.imageWaiters.delete(requestId);
         reject(new Error('the graph view did not render the image within 30 s'));
       }, 30_000);
-      this.imageWaiters.set(requestId, (d) => {
+      this.imageWaiters.set(requestId, (m) => {
         clearTimeout(timer);
         this.imageWaiters.delete(requestId);
-        resolve(d);
+        if (m.error) reject(new Error(`the graph view could not render the image: ${m.error}`));
+        else resolve(m.data);
       });
       this.post({ type: 'renderImage', requestId, format });
     });

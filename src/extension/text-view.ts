@@ -30,8 +30,16 @@ export function textViewUri(model: vscode.Uri): vscode.Uri {
   return vscode.Uri.parse(textViewUriFor(model.toString()));
 }
 
+/** Opens the text view; a model that cannot be read is reported (its typed error) and rethrown. */
 export async function openAsText(model: vscode.Uri, opts: { preserveFocus?: boolean } = {}): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(textViewUri(model));
+  let doc: vscode.TextDocument;
+  try {
+    doc = await vscode.workspace.openTextDocument(textViewUri(model));
+  } catch (e) {
+    const name = model.path.slice(model.path.lastIndexOf('/') + 1);
+    void vscode.window.showErrorMessage(`LayerLens: ${name} cannot be shown as text: ${(e as Error).message}`);
+    throw e;
+  }
   if (doc.languageId !== 'onnxtxt') await vscode.languages.setTextDocumentLanguage(doc, 'onnxtxt');
   const open = vscode.window.visibleTextEditors.find((e) => e.document === doc);
   return vscode.window.showTextDocument(doc, { viewColumn: open?.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false, preview: true });
