@@ -20,3 +20,4 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 npm ci --no-fund --no-audit --loglevel=error
 node scripts/fetch-models.mjs
+bash scripts/setup-vscode-host.sh
