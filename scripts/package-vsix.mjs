@@ -107,6 +107,9 @@ function ensureDist(force) {
   if (still.length) throw new Error(`the build did not write dist/${still.join(', dist/')}`);
 }
 
+/** The extension's README inside the VSIX: the user's guide, not the repository's developer README. */
+const PACKAGE_README = join('docs', 'extension.md');
+
 /**
  * vsce rewrites README links that are relative against the GitHub/GitLab repository of package.json;
  * for any other repository URL it refuses them. LayerLens's repository is not public yet
@@ -114,15 +117,15 @@ function ensureDist(force) {
  * turns off vsce's image checks, so they are made here: images must be https and not SVG.
  */
 function readmeOptions(manifest) {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const readme = readFileSync(join(REPO, PACKAGE_README), 'utf8');
   const images = [...readme.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)/g), ...readme.matchAll(/<img\b[^>]*\bsrc=["']([^"']+)["']/gi)].map((m) => m[1]);
   const bad = images.filter((src) => !/^https:\/\//i.test(src) || /\.svg([?#]|$)/i.test(src));
   if (bad.length || /<svg\b/i.test(readme)) {
-    throw new Error(`README.md: images must be https and not SVG (vsce's rule; relative images cannot be resolved without a GitHub/GitLab repository): ${bad.join(', ') || '<svg>'}`);
+    throw new Error(`${PACKAGE_README}: images must be https and not SVG (vsce's rule; relative images cannot be resolved without a GitHub/GitLab repository): ${bad.join(', ') || '<svg>'}`);
   }
   const repo = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
   if (!repo) throw new Error('package.json has no "repository" (vsce needs one)');
-  return /github(\.com\/|:)|gitlab(\.com\/|:)/.test(repo) ? [] : ['--no-rewrite-relative-links'];
+  return ['--readme-path', PACKAGE_README, ...(/github(\.com\/|:)|gitlab(\.com\/|:)/.test(repo) ? [] : ['--no-rewrite-relative-links'])];
 }
 
 function vsceEntry() {

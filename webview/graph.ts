@@ -420,7 +420,7 @@ class GraphApp {
   private renderPanel(): void {
     if (!this.model || !this.panel) return;
     const act: PanelActions = {
-      preview: (ruleId, node) => post({ type: 'previewFix', ruleId, node }),
+      preview: (ruleId, title, node) => post({ type: 'previewFix', ruleId, title, node }),
       commit: (write) => post({ type: 'commitFix', write }),
       discard: () => post({ type: 'discardFix' }),
       reveal: (node) => post({ type: 'reveal', node }),
@@ -518,7 +518,7 @@ class GraphApp {
     const fixes = await this.fixesOf(n.name);
     if (this.menu !== menu) return;
     const items = [
-      ...fixes.map((f) => (f.ok ? item(`Preview: ${f.title}`, () => post({ type: 'previewFix', ruleId: f.ruleId, node: n.name })) : item(f.title, null, f.reason))),
+      ...fixes.map((f) => (f.ok ? item(`Preview: ${f.title}`, () => post({ type: 'previewFix', ruleId: f.ruleId, title: f.title, node: n.name })) : item(f.title, null, f.reason))),
       ...(fixes.length ? [h('hr', {})] : []),
       item('Show Details', () => this.select(key, false)),
       item('Reveal in Text View', () => post({ type: 'reveal', node: n.name })),

@@ -10,7 +10,7 @@ import { bytes, micros, percent, si, siu } from './format';
 import type { Latency } from './heat';
 
 export interface PanelActions {
-  preview(ruleId: string, node: string): void;
+  preview(ruleId: string, title: string, node: string): void;
   commit(write: 'new-file' | 'in-place'): void;
   discard(): void;
   reveal(node: string): void;
@@ -58,7 +58,7 @@ function fixItems(fixes: Fix[], node: string, act: PanelActions): HTMLElement {
     { class: 'fixes' },
     ...fixes.map((f) => {
       const li = h('li', { class: f.ok ? 'ok' : 'refused' }, f.ok ? '✓ ' : '✗ ', f.title);
-      if (f.ok) li.append(' ', button('Preview', () => act.preview(f.ruleId, node), { 'data-rule': f.ruleId, secondary: '' }));
+      if (f.ok) li.append(' ', button('Preview', () => act.preview(f.ruleId, f.title, node), { 'data-rule': f.ruleId, secondary: '' }));
       else li.append(h('div', { class: 'reason' }, f.reason ?? ''));
       return li;
     }),

@@ -131,7 +131,7 @@ export class GraphPanel {
       case 'cancelProfile':
         return cancelProfile(this.uri);
       case 'previewFix':
-        return this.preview(m.ruleId, m.node);
+        return this.preview(m.ruleId, m.title, m.node);
       case 'commitFix':
         return this.commit(m.write);
       case 'discardFix':
@@ -183,14 +183,13 @@ export class GraphPanel {
     });
   }
 
-  private async preview(ruleId: string, node?: string): Promise<void> {
+  private async preview(ruleId: string, title: string, node?: string): Promise<void> {
     if (this.candidate) await discardFix(this.context, this.candidate.path).catch(() => undefined);
     this.candidate = null;
     this.post({ type: 'fixState', state: 'verifying', ruleId, ...(node ? { node } : {}) });
     try {
       const result = await previewFix(this.context, this.uri, ruleId, node);
       if (result.passed && result.candidate) this.candidate = { ruleId, path: result.candidate };
-      const title = ruleId;
       this.post({ type: 'fixState', state: result.passed ? 'preview' : 'failed', ruleId, ...(node ? { node } : {}), preview: { ruleId, title, ...(node ? { node } : {}), result }, ...(result.passed ? {} : { message: result.failures.join('; ') || 'the rule did not apply' }) });
     } catch (e) {
       this.post({ type: 'fixState', state: 'failed', ruleId, ...(node ? { node } : {}), message: (e as Error).message });

@@ -42,7 +42,7 @@ export type FromWebview =
   | { type: 'listFixes'; requestId: number; node: string }
   | { type: 'profile' }
   | { type: 'cancelProfile' }
-  | { type: 'previewFix'; ruleId: string; node?: string }
+  | { type: 'previewFix'; ruleId: string; /** As the rule names itself (for the figures' heading). */ title: string; node?: string }
   | { type: 'commitFix'; write: 'new-file' | 'in-place' }
   | { type: 'discardFix' }
   | { type: 'reveal'; node: string; /** Reveal only if the model's text view is already visible (a click, not an explicit request). */ onlyIfOpen?: boolean }

@@ -110,12 +110,36 @@ export function scopesOf(name: string): string[] {
   return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
 }
 
-function tensor(analysis: Analysis, v: Value): ViewTensor {
-  const t = analysis.shapes.typeOf(v) ?? v.type;
-  return { name: v.name, type: t ? formatType(t) : '?', ...(v.constant ? { weight: true } : {}) };
+/** What building the graphs of one model shares: its analysis, and each value formatted once. */
+interface Build {
+  model: Model;
+  analysis: Analysis;
+  costs: Map<Node, NodeCost>;
+  tensors: Map<Value, ViewTensor>;
+  shapes: Map<Value, string>;
 }
 
-function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<Node, NodeCost>): ViewGraph {
+function tensor(b: Build, v: Value): ViewTensor {
+  let out = b.tensors.get(v);
+  if (!out) {
+    const t = b.analysis.shapes.typeOf(v) ?? v.type;
+    out = { name: v.name, type: t ? formatType(t) : '?', ...(v.constant ? { weight: true } : {}) };
+    b.tensors.set(v, out);
+  }
+  return out;
+}
+
+function shapeText(b: Build, v: Value): string {
+  let s = b.shapes.get(v);
+  if (s === undefined) {
+    s = formatShape(b.analysis.shapes.shapeOf(v));
+    b.shapes.set(v, s);
+  }
+  return s;
+}
+
+function buildGraph(b: Build, graph: Graph): ViewGraph {
+  const { model, costs } = b;
   const groups = new Map<string, ViewGroup>();
   const nodes: ViewNode[] = [];
   const producedBy = new Map<Value, number>();
@@ -124,7 +148,7 @@ function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<N
   for (const v of graph.inputs) {
     if (v.initializer) continue;
     producedBy.set(v, nodes.length);
-    nodes.push({ id: nodes.length, kind: 'input', name: v.name, opType: tensor(analysis, v).type, group: null, inputs: [], outputs: [tensor(analysis, v)], ...empty });
+    nodes.push({ id: nodes.length, kind: 'input', name: v.name, opType: tensor(b, v).type, group: null, inputs: [], outputs: [tensor(b, v)], ...empty });
   }
   for (const n of graph.nodes) {
     const c = costs.get(n);
@@ -144,7 +168,7 @@ function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<N
     for (const v of n.outputs) if (v) producedBy.set(v, id);
     const fn = model.functions.findIndex((f) => f.domain === n.domain && f.name === n.opType && f.overload === n.overload);
     const subs = n.attributes.flatMap((a) =>
-      a.kind === 'graph' ? [{ attribute: a.name, graph: buildGraph(model, a.value, analysis, costs) }] : a.kind === 'graphs' ? a.value.map((g, i) => ({ attribute: `${a.name}[${i}]`, graph: buildGraph(model, g, analysis, costs) })) : [],
+      a.kind === 'graph' ? [{ attribute: a.name, graph: buildGraph(b, a.value) }] : a.kind === 'graphs' ? a.value.map((g, i) => ({ attribute: `${a.name}[${i}]`, graph: buildGraph(b, g) })) : [],
     );
     nodes.push({
       id,
@@ -153,8 +177,8 @@ function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<N
       ...(n.name !== n.displayName ? { storedName: n.name } : {}),
       opType: n.domain ? `${n.domain}.${n.opType}` : n.opType,
       group: scopes[scopes.length - 1] ?? null,
-      inputs: n.inputs.flatMap((v) => (v ? [tensor(analysis, v)] : [])),
-      outputs: n.outputs.flatMap((v) => (v ? [tensor(analysis, v)] : [])),
+      inputs: n.inputs.flatMap((v) => (v ? [tensor(b, v)] : [])),
+      outputs: n.outputs.flatMap((v) => (v ? [tensor(b, v)] : [])),
       macs: c?.macs ?? null,
       flops: c?.flops ?? null,
       params: c?.params ?? 0,
@@ -169,7 +193,7 @@ function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<N
     });
   }
   const edges: ViewEdge[] = [];
-  const shapeOf = (v: Value) => formatShape(analysis.shapes.shapeOf(v));
+  const shapeOf = (v: Value) => shapeText(b, v);
   graph.nodes.forEach((n, k) => {
     const to = nodes.length - graph.nodes.length + k;
     for (const v of new Set(n.inputs)) {
@@ -179,7 +203,7 @@ function buildGraph(model: Model, graph: Graph, analysis: Analysis, costs: Map<N
   });
   for (const v of graph.outputs) {
     const id = nodes.length;
-    nodes.push({ id, kind: 'output', name: v.name, opType: tensor(analysis, v).type, group: null, inputs: [tensor(analysis, v)], outputs: [], ...empty });
+    nodes.push({ id, kind: 'output', name: v.name, opType: tensor(b, v).type, group: null, inputs: [tensor(b, v)], outputs: [], ...empty });
     const from = producedBy.get(v);
     if (from !== undefined) edges.push({ from, to: id, value: v.name, shape: shapeOf(v) });
   }
@@ -197,11 +221,11 @@ function unboundDims(model: Model, analysis: Analysis): string[] {
 }
 
 export function buildViewModel(model: Model, analysis: Analysis): ViewModel {
-  const costs = new Map(analysis.cost.nodes.map((c) => [c.node, c]));
+  const b: Build = { model, analysis, costs: new Map(analysis.cost.nodes.map((c) => [c.node, c])), tensors: new Map(), shapes: new Map() };
   const r = analysis.report;
   return {
-    ...buildGraph(model, model.graph, analysis, costs),
-    functions: model.functions.map((f) => ({ name: f.name, domain: f.domain, overload: f.overload, graph: buildGraph(model, f.body, analysis, costs) })),
+    ...buildGraph(b, model.graph),
+    functions: model.functions.map((f) => ({ name: f.name, domain: f.domain, overload: f.overload, graph: buildGraph(b, f.body) })),
     totals: { ...r.totals },
     totalsIncomplete: r.totalsIncomplete,
     info: { producer: r.model.producer, irVersion: r.model.irVersion, opsets: r.model.opsets, graphName: r.model.graphName, nodeCount: r.model.nodeCount, unboundDims: unboundDims(model, analysis) },
