@@ -46,8 +46,8 @@ function render(m: CompareToWebview): void {
   const { left: L, right: R } = m;
   const app = document.getElementById('app')!;
   const side = (s: CompareSide) => h('div', {}, h('h2', {}, s.fileName), h('p', { class: 'note' }, s.path), s.error ? h('p', { class: 'error' }, s.error) : null);
-  const a = L.view;
-  const b = R.view;
+  const a = L.view === null ? null : (JSON.parse(L.view) as ViewModel);
+  const b = R.view === null ? null : (JSON.parse(R.view) as ViewModel);
   const rows: [string, number | null, number | null, (x: number | null) => string][] = [
     ['nodes', a?.info.nodeCount ?? null, b?.info.nodeCount ?? null, (x) => String(x ?? '—')],
     ['MACs', a?.totals.macs ?? null, b?.totals.macs ?? null, (x) => siu(x, 'MACs')],

@@ -102,7 +102,7 @@ class GraphApp {
       case 'error':
         return this.showError(m.fileName, m.name, m.message, m.hint);
       case 'model':
-        this.modelShown = this.showModel(m.fileName, m.view, m.colorMetric, m.profile);
+        this.modelShown = this.showModel(m.fileName, typeof m.view === 'string' ? (JSON.parse(m.view) as ViewModel) : m.view, m.colorMetric, m.profile);
         return this.modelShown;
       case 'details':
       case 'fixes':

@@ -2,8 +2,7 @@
 // and costs, and the nodes that differ, in a webview of its own. Both view models come from the
 // language server.
 import * as vscode from 'vscode';
-import type { ViewModel } from '../core/view/view-model';
-import { GraphViewRequest } from '../protocol/requests';
+import { GraphViewRequest, type GraphViewText } from '../protocol/requests';
 import type { CompareToWebview } from '../protocol/webview';
 import { server } from './client';
 import { profileOf } from './models';
@@ -27,7 +26,8 @@ export async function openCompare(context: vscode.ExtensionContext, a: vscode.Ur
   const c = await server(context);
   const load = async (u: vscode.Uri) => {
     try {
-      return { fileName: fileName(u), path: vscode.workspace.asRelativePath(u), view: await c.sendRequest<ViewModel>(GraphViewRequest, { uri: u.toString(), dims: settings(u).dims }), profile: profileOf(u), error: null };
+      const r = await c.sendRequest<GraphViewText>(GraphViewRequest, { uri: u.toString(), dims: settings(u).dims, as: 'text' });
+      return { fileName: fileName(u), path: vscode.workspace.asRelativePath(u), view: r.json, profile: profileOf(u), error: null };
     } catch (e) {
       return { fileName: fileName(u), path: vscode.workspace.asRelativePath(u), view: null, profile: null, error: (e as Error).message };
     }

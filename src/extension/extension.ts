@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const uri = await needModel(arg);
       if (!uri) return null;
       await showGraph(uri);
-      const panel = await until(() => graphPanelsOf(uri).find((p) => p.view));
+      const panel = await until(() => graphPanelsOf(uri).find((p) => p.loaded));
       const format = options?.format ?? (await vscode.window.showQuickPick(EXPORT_CHOICES, { title: `Export ${fileName(uri)}` }))?.format;
       if (!panel) throw new Error(`LayerLens: the graph view of ${fileName(uri)} did not load`);
       if (!format) return null;
@@ -95,8 +95,14 @@ async function until<T>(probe: () => T | undefined): Promise<T | undefined> {
   return undefined;
 }
 
+/** The other .onnx files beside the model (where fixes write theirs), then Browse…. */
 async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const files = (await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 200)).filter((f) => f.toString() !== uri.toString());
+  const dir = vscode.Uri.joinPath(uri, '..');
+  const entries = await vscode.workspace.fs.readDirectory(dir).then(undefined, () => [] as [string, vscode.FileType][]);
+  const files = entries
+    .filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.onnx') && !name.startsWith('.'))
+    .map(([name]) => vscode.Uri.joinPath(dir, name))
+    .filter((f) => f.toString() !== uri.toString());
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
   const items = [...files.map((f) => ({ label: fileName(f), description: vscode.workspace.asRelativePath(f), uri: f as vscode.Uri | undefined })), browse];
   const pick = await vscode.window.showQuickPick(items, { title: `Compare ${fileName(uri)} with…` });

@@ -3,7 +3,7 @@
 // webview lays it out lazily and renders it. This file relays messages between the two.
 import * as vscode from 'vscode';
 import type { ViewModel } from '../core/view/view-model';
-import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest, type GraphViewParams, type ListFixesResult, type NodeDetailsResult } from '../protocol/requests';
+import { GraphViewRequest, ListFixesRequest, ModelSummaryRequest, NodeDetailsRequest, type GraphViewParams, type GraphViewText, type ListFixesResult, type ModelSummaryResult, type NodeDetailsResult } from '../protocol/requests';
 import type { FromWebview, ToWebview } from '../protocol/webview';
 import { onModelChanged, server } from './client';
 import { discardFix, finishCommit, previewFix } from './fixes';
@@ -11,7 +11,7 @@ import { onProfile, profileOf } from './models';
 import { fileName } from './model-uri';
 import { cancelProfile, profileModel } from './profile';
 import { bindDims, settings } from './settings';
-import { totalsOf, type ModelStatusBar } from './status-bar';
+import type { ModelStatusBar, Totals } from './status-bar';
 import { openAsText, revealNode, textViewUri } from './text-view';
 import { exportFrom } from './export';
 import { webviewRoots } from './webview-html';
@@ -44,7 +44,20 @@ function typedError(e: unknown): { name: string; message: string } {
 }
 
 export class GraphPanel {
-  view: ViewModel | null = null;
+  /** The view model's JSON as the server sent it; parsed only when the extension needs it (exports). */
+  private viewJson: string | null = null;
+  private parsed: ViewModel | null = null;
+  private summary: Totals | null = null;
+
+  get view(): ViewModel | null {
+    if (!this.parsed && this.viewJson) this.parsed = JSON.parse(this.viewJson) as ViewModel;
+    return this.parsed;
+  }
+
+  /** The model is loaded (its view can be rendered or exported). */
+  get loaded(): boolean {
+    return this.viewJson !== null;
+  }
   private ready = false;
   private queue: ToWebview[] = [];
   private candidate: { ruleId: string; path: string } | null = null;
@@ -88,7 +101,7 @@ export class GraphPanel {
   }
 
   private showStatus(): void {
-    if (this.view && this.panel.active) this.status.show(fileName(this.uri), totalsOf(this.view), profileOf(this.uri));
+    if (this.summary && this.panel.active) this.status.show(fileName(this.uri), this.summary, profileOf(this.uri));
   }
 
   async load(): Promise<void> {
@@ -96,15 +109,22 @@ export class GraphPanel {
     this.post({ type: 'loading', fileName: name, stage: 'reading and analysing the model' });
     try {
       const c = await server(this.context);
-      const params: GraphViewParams = { uri: this.uri.toString(), dims: settings(this.uri).dims };
-      const view = await c.sendRequest<ViewModel | null>(GraphViewRequest, params);
-      if (!view) throw new Error('the language server returned no graph for this file');
-      this.view = view;
-      this.post({ type: 'model', fileName: name, view, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
+      // As text: the extension host hands the (possibly many-megabyte) view model to the webview
+      // without parsing or re-serialising it; the webview parses it.
+      const params: GraphViewParams = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' };
+      const r = await c.sendRequest<GraphViewText | null>(GraphViewRequest, params);
+      if (!r) throw new Error('the language server returned no graph for this file');
+      this.viewJson = r.json;
+      this.parsed = null;
+      this.post({ type: 'model', fileName: name, view: r.json, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
+      const s = await c.sendRequest<ModelSummaryResult | null>(ModelSummaryRequest, { uri: params.uri, dims: params.dims });
+      this.summary = s ? { nodes: s.nodes, macs: s.macs, flops: s.flops, params: s.params, totalsIncomplete: s.totalsIncomplete } : null;
       this.showStatus();
     } catch (e) {
       const err = typedError(e);
-      this.view = null;
+      this.viewJson = null;
+      this.parsed = null;
+      this.summary = null;
       this.post({ type: 'error', fileName: name, ...err, hint: 'The file may be truncated, not an ONNX model, or refer to external data outside its folder. "Open as Text" shows what can be read.' });
     }
   }

@@ -1,7 +1,6 @@
 // The status bar item: totals of the model in the active graph view or text view (nodes, MACs,
 // params; measured latency once profiled). Clicking it profiles the model.
 import * as vscode from 'vscode';
-import type { ViewModel } from '../core/view/view-model';
 import type { ProfileResult } from '../protocol/requests';
 
 export interface Totals {
@@ -12,10 +11,6 @@ export interface Totals {
   /** Absent where the source does not know it (a text view's summary). */
   weightBytes?: number;
   totalsIncomplete: boolean;
-}
-
-export function totalsOf(v: ViewModel): Totals {
-  return { nodes: v.info.nodeCount, ...v.totals, totalsIncomplete: v.totalsIncomplete };
 }
 
 const si = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));

@@ -186,8 +186,17 @@ export interface GraphViewParams {
   uri: string;
   /** Only for a `file:` .onnx URI. */
   dims?: DimBindings;
+  /**
+   * `text`: the result is `{ json }`, the view model as JSON text (GraphViewText), so a client that
+   * only hands it on (the extension host, to its webview) neither parses nor re-serialises megabytes.
+   * Default: the ViewModel itself.
+   */
+  as?: 'object' | 'text';
 }
 // The result is ViewModel (src/core/view/view-model.ts): plain data, imported type-only by the webview.
+export interface GraphViewText {
+  json: string;
+}
 
 /** What can be done at one node: every rewrite rule matching there, with its check result. */
 export const ListFixesRequest = 'layerlens/listFixes' as const;

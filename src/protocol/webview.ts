@@ -25,7 +25,15 @@ export interface FixPreview {
 
 export type ToWebview =
   | { type: 'loading'; fileName: string; stage: string }
-  | { type: 'model'; fileName: string; view: ViewModel; colorMetric: ColorMetric; profile: ProfileResult | null; dims: Record<string, number> }
+  | {
+      type: 'model';
+      fileName: string;
+      /** The view model, or its JSON text (what the extension host gets from the server and passes on unparsed). */
+      view: ViewModel | string;
+      colorMetric: ColorMetric;
+      profile: ProfileResult | null;
+      dims: Record<string, number>;
+    }
   | { type: 'error'; fileName: string; name: string; message: string; hint: string }
   | { type: 'profileState'; state: 'running' | 'done' | 'cancelled' | 'failed'; message?: string }
   | { type: 'profile'; result: ProfileResult }
@@ -59,7 +67,8 @@ export type ExportFormat = 'svg' | 'png' | 'csv' | 'json' | 'model-explorer' | '
 export interface CompareSide {
   fileName: string;
   path: string;
-  view: ViewModel | null;
+  /** The view model as JSON text (parsed by the webview), or null when the model could not be loaded. */
+  view: string | null;
   profile: ProfileResult | null;
   /** Why the model could not be loaded. */
   error: string | null;

