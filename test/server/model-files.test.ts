@@ -165,6 +165,10 @@ test('graph view of a real model by file URI: node count, edge shapes as ONNX Ru
   await checkEdgesAgainstOrt(SAMPLE, 'image', [1, 3, 32, 32], tiny);
   const symbolic = await graphView(uriOf(SAMPLE));
   assert.ok(symbolic.edges.some((e) => e.shape.startsWith('[batch,')));
+  // As text (what the extension asks for, to hand on unparsed): the same view model, as a JSON string.
+  const text = (await conn.sendRequest('layerlens/graphView', { uri: uriOf(SAMPLE), dims: { batch: 1 }, as: 'text' })) as { json: string };
+  assert.equal(typeof text.json, 'string');
+  assert.deepEqual(JSON.parse(text.json), tiny);
 
   // Over node IPC the same view model arrives (stdio writes the worker's JSON as it is; IPC re-serialises).
   const ipc = fork(join(ROOT, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
