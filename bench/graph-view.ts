@@ -70,6 +70,22 @@ async function main(): Promise<void> {
   console.log(`warm graph view, median of 10 (min–max): ${f(warmView)}, of which the client's JSON.parse of the response is ~${parseMs.toFixed(0)} ms`);
   console.log(`node details: first ${detailsColdMs.toFixed(0)} ms (lists every rule's sites once), then ${f(warmDetails)}; list fixes ${f(warmFixes)}; summary ${f(warmSummary)}`);
   console.log(`other dims (decoded model shared, analysis + view again) ${otherDimsMs.toFixed(0)} ms; after didChangeWatchedFiles (reload) ${reloadMs.toFixed(0)} ms`);
+
+  // The real models, cold, as the extension asks (as: 'text': the JSON is passed on unparsed).
+  const real: [string, Record<string, number>][] = [
+    ['samples/tiny-cnn.onnx', { batch: 1 }],
+    ['.cache/models/ppocr-cls.onnx', { 'p2o.DynamicDimension.0': 1, 'p2o.DynamicDimension.1': 192 }],
+    ['.cache/models/ppocr-rec.onnx', { 'p2o.DynamicDimension.0': 1, 'p2o.DynamicDimension.1': 320 }],
+    ['.cache/models/hello-deepa.onnx', {}],
+    ['.cache/models/silero-vad-v5.onnx', {}],
+    ['.cache/models/silero-vad-legacy.onnx', { batch: 1, sequence: 512 }],
+  ];
+  const cold: string[] = [];
+  for (const [f2, d2] of real) {
+    const [ms] = await timed(() => conn.sendRequest('layerlens/graphView', { uri: pathToFileURL(join(root, f2)).href, dims: d2, as: 'text' }));
+    cold.push(`${f2.split('/').pop()} ${ms.toFixed(0)} ms`);
+  }
+  console.log(`cold graph view of the real models (as the extension asks, text): ${cold.join('; ')}`);
   conn.dispose();
   child.kill();
 }
