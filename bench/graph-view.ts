@@ -4,13 +4,12 @@
 // warm = medians of 10 from the worker's cache; also node details (first one lists every rule's sites),
 // another dims binding (the decoded model is shared), and a text-document request sent during the
 // cold load (the main thread stays free).
-import { spawn } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { writeModel } from '../src/core/onnx/writer';
 import { median } from '../src/core/profile/stats';
+import { startServer } from '../test/support/server';
 import { buildLargeModel } from './large-model';
 
 async function main(): Promise<void> {
@@ -19,13 +18,9 @@ async function main(): Promise<void> {
   const file = join(root, '.cache', 'bench-graph-20k.onnx');
   const model = buildLargeModel(20000);
   writeFileSync(file, writeModel(model));
-  const child = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   let diagnosed: () => void = () => undefined;
-  conn.onNotification('textDocument/publishDiagnostics', () => diagnosed());
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-  await conn.sendNotification('initialized', {});
+  const server = await startServer({ onDiagnostics: () => diagnosed() });
+  const conn = server.conn;
   const small = 'file:///tmp/bench-small.onnxtxt';
   const opened = new Promise<void>((r) => (diagnosed = r));
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: small, languageId: 'onnxtxt', version: 1, text: '<ir_version: 8, opset_import: ["" : 17]>\nd (float[1,4] x) => (float[1,4] y)\n{\n   y = Relu (x)\n}\n' } });
@@ -86,8 +81,7 @@ async function main(): Promise<void> {
     cold.push(`${f2.split('/').pop()} ${ms.toFixed(0)} ms`);
   }
   console.log(`cold graph view of the real models (as the extension asks, text): ${cold.join('; ')}`);
-  conn.dispose();
-  child.kill();
+  server.close();
 }
 
 void main();

@@ -1,14 +1,13 @@
 // `npm run bench`, language-server part: a generated 5,000-node model's text view opened in the
 // built server over stdio; time to the first diagnostics (parse + analysis), then request latencies
 // (medians of 10) once it is loaded.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { writeModel } from '../src/core/onnx/writer';
 import { median } from '../src/core/profile/stats';
 import { textViewUriFor } from '../src/protocol/requests';
+import { startServer } from '../test/support/server';
 import { buildLargeModel } from './large-model';
 
 async function main(): Promise<void> {
@@ -17,13 +16,9 @@ async function main(): Promise<void> {
   const file = join(root, '.cache', 'bench-5k.onnx');
   const model = buildLargeModel(5000);
   writeFileSync(file, writeModel(model));
-  const child = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   let diagnosed: () => void = () => undefined;
-  conn.onNotification('textDocument/publishDiagnostics', () => diagnosed());
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-  await conn.sendNotification('initialized', {});
+  const server = await startServer({ onDiagnostics: () => diagnosed() });
+  const conn = server.conn;
   const fileUri = pathToFileURL(file).href;
   let t = performance.now();
   const { text } = (await conn.sendRequest('layerlens/textView', { uri: fileUri })) as { text: string };
@@ -51,8 +46,7 @@ async function main(): Promise<void> {
   console.log(`\nlanguage server, generated model with ${model.graph.nodes.length} nodes (${(text.length / 1e6).toFixed(1)} MB of text):`);
   console.log(`text view ${textViewMs.toFixed(0)} ms; first diagnostics (parse + analysis + rule sites) ${firstDiagnosticsMs.toFixed(0)} ms`);
   console.log(`once loaded (medians of 10): hover ${hoverMs.toFixed(1)} ms, graph view ${viewMs.toFixed(1)} ms, list fixes ${fixesMs.toFixed(1)} ms, symbols ${symbolsMs.toFixed(1)} ms`);
-  conn.dispose();
-  child.kill();
+  server.close();
 }
 
 void main();

@@ -1,39 +1,36 @@
 // The built language server as a real process, spoken to over stdio with a real JSON-RPC client
 // (vscode-jsonrpc): diagnostics, hover, definition, references, symbols and the text view request.
 import assert from 'node:assert/strict';
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { CodeAction, DocumentSymbol, Hover, Location, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { readModel } from '../../src/core/onnx/reader';
 import { textViewUriFor, type ApplyFixResult } from '../../src/protocol/requests';
 import { ROOT, SAMPLE } from '../support/models';
+import { startServer, type ServerProcess } from '../support/server';
 
 let conn: MessageConnection;
-let child: ReturnType<typeof spawn>;
 const diagnostics = new Map<string, PublishDiagnosticsParams>();
 const waiters: (() => void)[] = [];
 
+let server: ServerProcess;
+
 before(async () => {
-  child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-    diagnostics.set(p.uri, p);
-    waiters.splice(0).forEach((w) => w());
+  server = await startServer({
+    onDiagnostics: (p) => {
+      diagnostics.set(p.uri, p);
+      waiters.splice(0).forEach((w) => w());
+    },
   });
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-  await conn.sendNotification('initialized', {});
+  conn = server.conn;
 });
 
-after(() => {
-  conn.dispose();
-  child.kill();
-});
+after(() => server.close());
 
 async function open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
   const got = new Promise<void>((r) => waiters.push(r));

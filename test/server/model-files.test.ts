@@ -5,15 +5,14 @@
 // with every node. Oracles: the protobuf decoded directly with @bufbuild (not our reader), ONNX
 // Runtime in process, and the same requests answered for the model's text view.
 import assert from 'node:assert/strict';
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { buildLargeModel } from '../../bench/large-model';
 import { ModelProtoSchema, ValueInfoProtoSchema, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from '../../src/core/onnx/gen/layerlens/onnx/onnx_pb';
 import { writeModel } from '../../src/core/onnx/writer';
@@ -22,24 +21,19 @@ import type { ViewGraph, ViewModel } from '../../src/core/view/view-model';
 import { textViewUriFor, type ApplyFixResult, type CommitFixResult, type DiscardFixResult, type ModelErrorData, type ModelSummaryResult, type NodeDetailsResult, type ProfileResult, type WeightStats } from '../../src/protocol/requests';
 import { realModelPath, ROOT, SAMPLE } from '../support/models';
 import { makeInputs, runOrt } from '../support/ort';
+import { startServer, type ServerProcess } from '../support/server';
 
 let conn: MessageConnection;
-let child: ReturnType<typeof spawn>;
 const diagnosed = new Map<string, () => void>();
 
+let server: ServerProcess;
+
 before(async () => {
-  child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnosed.get(p.uri)?.());
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-  await conn.sendNotification('initialized', {});
+  server = await startServer({ onDiagnostics: (p) => diagnosed.get(p.uri)?.() });
+  conn = server.conn;
 });
 
-after(() => {
-  conn.dispose();
-  child.kill();
-});
+after(() => server.close());
 
 const uriOf = (path: string): string => pathToFileURL(path).href;
 const proto = (path: string): ModelProto => fromBinary(ModelProtoSchema, readFileSync(path));
@@ -474,16 +468,13 @@ test('while the model worker loads a 20,000-node model, the main thread answers 
 
   // A worker that runs out of memory (its heap capped at 48 MB here) fails that request with
   // ModelWorkerError; the server lives on and the next request gets a new worker.
-  const small = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LAYERLENS_MODEL_WORKER_HEAP_MB: '48' } });
-  const c3 = createMessageConnection(new StreamMessageReader(small.stdout!), new StreamMessageWriter(small.stdin!));
-  c3.listen();
+  const small = await startServer({ env: { LAYERLENS_MODEL_WORKER_HEAP_MB: '48' } });
+  const c3 = small.conn;
   try {
-    await c3.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     await rejectsTyped(c3.sendRequest('layerlens/graphView', { uri: uriOf(big), dims: { batch: 1, seq: 16 } }), 'ModelWorkerError', /the model worker stopped .*the next request starts a new worker/);
     const again = (await c3.sendRequest('layerlens/graphView', { uri: uriOf(SAMPLE) })) as ViewModel;
     assert.equal(again.nodes.filter((n) => n.kind === 'op').length, 15);
   } finally {
-    c3.dispose();
-    small.kill();
+    small.close();
   }
 });
