@@ -92,6 +92,26 @@ describe('LayerLens features in the extension host', function () {
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(written), 'layerlens.graph');
   });
 
+  it('a fix in place keeps model.onnx.bak, and Undo Last In-Place Fix puts the original back', async () => {
+    const original = readFileSync(sample().fsPath);
+    await config().update('fixes.writeMode', 'in-place', vscode.ConfigurationTarget.Workspace);
+    try {
+      // The same flow as a quick fix: the applyFix command, routed through the preview and write choice.
+      const written = await vscode.commands.executeCommand<string | null>('layerlens.applyFix', { modelUri: sample().toString(), ruleId: 'fuse-conv-batchnorm', anchor: '/features/block1/bn' });
+      assert.equal(written, sample().fsPath);
+      const bak = `${sample().fsPath}.bak`;
+      assert.ok(existsSync(bak), 'the original is kept as .bak');
+      assert.ok(readFileSync(bak).equals(original), '.bak is the original, byte for byte');
+      const fused = readModel(readFileSync(sample().fsPath));
+      assert.equal(fused.graph.nodes.filter((n) => n.opType === 'BatchNormalization').length, 2);
+      await vscode.commands.executeCommand('layerlens.undoFix');
+      assert.ok(readFileSync(sample().fsPath).equals(original), 'undo restored the original');
+      assert.ok(!existsSync(bak), 'the backup went back into place');
+    } finally {
+      await config().update('fixes.writeMode', 'new-file', vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('Export writes the graph (SVG, PNG) and the metrics (CSV, JSON, Model Explorer, Netron), nothing else', async () => {
     const out = (f: string) => vscode.Uri.joinPath(folder(), 'exports', f);
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder(), 'exports'));
