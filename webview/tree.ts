@@ -63,43 +63,48 @@ export class GraphTree {
     const rootKey = container ?? 'root';
     if (!container) this.items.set(rootKey, { key: rootKey, kind: 'root', parent: null, children: [], label: 'model', graphKey, order: 0, depth: 0 });
     const groupKey = (id: string) => `${graphKey}#g${id}`;
+    const groups: Item[] = [];
+    const nodes: Item[] = [];
     for (const g of graph.groups) {
-      this.items.set(groupKey(g.id), { key: groupKey(g.id), kind: 'group', parent: g.parent ? groupKey(g.parent) : rootKey, children: [], label: g.name, graphKey, group: g, order: Infinity, depth: 0 });
+      const it: Item = { key: groupKey(g.id), kind: 'group', parent: g.parent ? groupKey(g.parent) : rootKey, children: [], label: g.name, graphKey, group: g, order: Infinity, depth: 0 };
+      this.items.set(it.key, it);
+      groups.push(it);
     }
     for (const n of graph.nodes) {
       if (n.kind === 'op' && n.opType === 'Constant') {
         this.hiddenConstants++;
         continue;
       }
-      const key = GraphTree.nodeKey(graphKey, n.id);
-      this.items.set(key, { key, kind: 'node', parent: n.group ? groupKey(n.group) : rootKey, children: [], label: n.name, graphKey, node: n, order: n.id, depth: 0 });
+      const it: Item = { key: GraphTree.nodeKey(graphKey, n.id), kind: 'node', parent: n.group ? groupKey(n.group) : rootKey, children: [], label: n.name, graphKey, node: n, order: n.id, depth: 0 };
+      this.items.set(it.key, it);
+      nodes.push(it);
       if (n.kind === 'op') {
         const path = n.name.split('/').filter(Boolean).join('/');
-        this.byPath.set(path, [...(this.byPath.get(path) ?? []), key]);
+        const same = this.byPath.get(path);
+        if (same) same.push(it.key);
+        else this.byPath.set(path, [it.key]);
       }
     }
-    // Children lists and order (a group's order is its first node's).
-    const mine = [...this.items.values()].filter((it) => it.graphKey === graphKey && it.key !== rootKey && (it.kind === 'node' || it.kind === 'group'));
-    for (const it of mine) {
-      if (it.kind !== 'node') continue;
-      for (let p = it.parent; p && p !== rootKey; p = this.item(p).parent) {
+    // A group's order is its first node's: nodes come in file order, so the first to reach a group
+    // sets it, and its ancestors were set by then too — the climb stops there.
+    for (const it of nodes) {
+      for (let p = it.parent; p && p !== rootKey; ) {
         const g = this.item(p);
-        g.order = Math.min(g.order, it.order);
+        if (g.order !== Infinity) break;
+        g.order = it.order;
+        p = g.parent;
       }
     }
-    for (const it of mine) this.item(it.parent!).children.push(it.key);
-    // Groups holding only Constant nodes are empty once those are hidden: drop them.
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const it of mine) {
-        if (it.kind !== 'group' || it.children.length || !this.items.has(it.key)) continue;
-        this.items.delete(it.key);
-        const p = this.item(it.parent!);
-        p.children = p.children.filter((c) => c !== it.key);
-        changed = true;
-      }
+    for (const it of groups) this.item(it.parent!).children.push(it.key);
+    for (const it of nodes) this.item(it.parent!).children.push(it.key);
+    // Groups holding only Constant nodes are empty once those are hidden: drop them (deepest first).
+    const live = groups.filter((g) => g.order !== Infinity);
+    if (live.length !== groups.length) {
+      const gone = new Set(groups.filter((g) => g.order === Infinity).map((g) => g.key));
+      for (const k of gone) this.items.delete(k);
+      for (const it of [...live, this.item(rootKey)]) if (it.children.some((c) => gone.has(c))) it.children = it.children.filter((c) => !gone.has(c));
     }
-    const containers = [rootKey, ...mine.filter((i) => i.kind === 'group' && this.items.has(i.key)).map((i) => i.key)];
+    const containers = [rootKey, ...live.map((i) => i.key)];
     for (const c of containers) this.sortAndSection(c);
     this.setDepths(rootKey, this.item(rootKey).depth || depth);
     this.fileEdges(graphKey, graph.edges);
@@ -155,14 +160,21 @@ export class GraphTree {
     for (const e of edges) {
       const fromKey = GraphTree.nodeKey(graphKey, e.from);
       const toKey = GraphTree.nodeKey(graphKey, e.to);
-      if (!this.items.has(fromKey) || !this.items.has(toKey)) continue; // a hidden Constant
-      const up = new Set(this.ancestors(fromKey));
-      let lca = this.item(toKey).parent;
-      while (lca && !up.has(lca)) lca = this.item(lca).parent;
-      const at = lca ?? 'root';
-      const list = this.edgesAt.get(at) ?? [];
+      const a0 = this.items.get(fromKey);
+      const b0 = this.items.get(toKey);
+      if (!a0 || !b0) continue; // a hidden Constant
+      // Lowest common container: climb the deeper side to the other's depth, then both together.
+      let a: Item = this.item(a0.parent!);
+      let b: Item = this.item(b0.parent!);
+      while (a.depth > b.depth) a = this.item(a.parent!);
+      while (b.depth > a.depth) b = this.item(b.parent!);
+      while (a !== b) {
+        a = this.item(a.parent!);
+        b = this.item(b.parent!);
+      }
+      let list = this.edgesAt.get(a.key);
+      if (!list) this.edgesAt.set(a.key, (list = []));
       list.push({ ...e, graphKey, fromKey, toKey });
-      this.edgesAt.set(at, list);
     }
   }
 

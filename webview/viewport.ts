@@ -53,9 +53,18 @@ export class Viewport {
     svg.addEventListener('pointercancel', end);
   }
 
+  private cachedSize: { width: number; height: number } | null = null;
+
+  /** The view's size, measured once and then kept up to date by a ResizeObserver (no forced layouts). */
   size(): { width: number; height: number } {
-    const r = this.svg.getBoundingClientRect();
-    return { width: r.width || 800, height: r.height || 600 };
+    if (!this.cachedSize) {
+      const r = this.svg.getBoundingClientRect();
+      this.cachedSize = { width: r.width || 800, height: r.height || 600 };
+      new ResizeObserver(([e]) => {
+        if (e && e.contentRect.width > 0) this.cachedSize = { width: e.contentRect.width, height: e.contentRect.height };
+      }).observe(this.svg);
+    }
+    return this.cachedSize;
   }
 
   panBy(dx: number, dy: number): void {
