@@ -35,7 +35,7 @@ import {
 import { codeActions } from './code-actions';
 import { modelError } from './errors';
 import { runJob } from './jobs';
-import { askModel, invalidateModel, isModelFileUri } from './model-files';
+import { askModel, invalidateModel, isModelFileUri, warmModelWorker } from './model-files';
 import { compile } from './compile';
 import { fixesAt, nodeDetails } from './details';
 import { diagnostics } from './diagnostics';
@@ -67,6 +67,9 @@ connection.onInitialize(() => ({
   },
   serverInfo: { name: 'layerlens', version: '0.1.0' },
 }));
+
+// The extension starts the server when a model is opened: have the model worker ready for it.
+connection.onInitialized(() => warmModelWorker());
 
 /** The client's settings (synchronize.configurationSection 'layerlens'): dim sizes for open documents. */
 connection.onDidChangeConfiguration((p) => {

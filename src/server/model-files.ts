@@ -50,6 +50,12 @@ function start(): Worker {
   return w;
 }
 
+/** Starts the worker ahead of the first model (the client is about to open one): its thread and code
+ *  are ready by then, off the first graph view's time. */
+export function warmModelWorker(): void {
+  worker ??= start();
+}
+
 function ask<K extends ModelOp>(op: K, args: ModelOps[K]['args']): Promise<ModelOps[K]['result']> {
   worker ??= start();
   const id = nextId++;
