@@ -123,6 +123,11 @@ export class Workbench {
       try {
         await entry.waitFor({ timeout: 1000 });
         await entry.click();
+        // A click during the menu's opening animation can be lost (the item only highlights): the
+        // menu then stays open, and Enter runs the highlighted item.
+        // (Not thrown on: a retry below would run the command twice.)
+        const closed = await menu.first().waitFor({ state: 'detached', timeout: 2000 }).then(() => true, () => false);
+        if (!closed) await this.page.keyboard.press('Enter').catch(() => undefined);
         return;
       } catch {
         const labels = (await menu.locator('.action-label').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
