@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommitFixResult } from '../protocol/requests';
+import { bytes, si } from '../core/units';
 import { OPTIMIZATIONS, type Optimization } from '../protocol/optimizations';
 import { server } from './client';
 import { fileName } from './model-uri';
@@ -50,16 +51,14 @@ export async function undoLastFix(): Promise<void> {
   void vscode.window.showInformationMessage(`LayerLens: restored ${target.slice(target.lastIndexOf('/') + 1)} from its backup.`);
 }
 
-const fmtBytes = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} B`);
-const fmtNum = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 
 /** One line per figure, before → after, as shown to the user before they choose. */
 export function describeVerification(r: ApplyFixResult): string[] {
   const lines: string[] = [];
   if (r.before && r.after) {
-    lines.push(`size ${fmtBytes(r.before.fileBytes)} → ${fmtBytes(r.after.fileBytes)}`);
-    lines.push(`MACs ${fmtNum(r.before.macs)} → ${fmtNum(r.after.macs)}`);
-    lines.push(`params ${fmtNum(r.before.params)} → ${fmtNum(r.after.params)}`);
+    lines.push(`size ${bytes(r.before.fileBytes)} → ${bytes(r.after.fileBytes)}`);
+    lines.push(`MACs ${si(r.before.macs, 'MACs')} → ${si(r.after.macs, 'MACs')}`);
+    lines.push(`params ${si(r.before.params)} → ${si(r.after.params)}`);
     lines.push(`latency ${r.before.medianMs.toFixed(3)} ms → ${r.after.medianMs.toFixed(3)} ms (median, same run)`);
   }
   for (const o of r.outputs ?? []) lines.push(`output ${o.name}: max abs error ${o.maxAbsError === null ? '∞' : o.maxAbsError.toExponential(2)}, cosine ${o.cosine.toFixed(6)}`);

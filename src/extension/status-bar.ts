@@ -1,6 +1,7 @@
 // The status bar item: totals of the model in the active graph view or text view (nodes, MACs,
 // params; measured latency once profiled). Clicking it profiles the model.
 import * as vscode from 'vscode';
+import { bytes, si } from '../core/units';
 import type { ProfileResult } from '../protocol/requests';
 
 export interface Totals {
@@ -13,7 +14,6 @@ export interface Totals {
   totalsIncomplete: boolean;
 }
 
-const si = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 
 export class ModelStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('layerlens.totals', vscode.StatusBarAlignment.Right, 100);
@@ -25,12 +25,12 @@ export class ModelStatusBar implements vscode.Disposable {
 
   show(fileName: string, t: Totals, profile: ProfileResult | null): void {
     const lb = t.totalsIncomplete ? '≥' : '';
-    this.item.text = `$(circuit-board) ${t.nodes} nodes · ${lb}${si(t.macs)}MACs · ${si(t.params)} params${profile ? ` · ${profile.medianMs.toFixed(2)} ms` : ''}`;
+    this.item.text = `$(circuit-board) ${t.nodes} nodes · ${lb}${si(t.macs, 'MACs')} · ${si(t.params, 'params')}${profile ? ` · ${profile.medianMs.toFixed(2)} ms` : ''}`;
     this.item.tooltip = new vscode.MarkdownString(
       [
         `**${fileName.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}**`,
         '',
-        `${t.nodes} nodes, ${lb}${si(t.macs)} MACs, ${lb}${si(t.flops)} FLOPs, ${si(t.params)} params` + (t.weightBytes !== undefined ? `, weights ${si(t.weightBytes)}B` : ''),
+        `${t.nodes} nodes, ${lb}${si(t.macs, 'MACs')}, ${lb}${si(t.flops, 'FLOPs')}, ${si(t.params, 'params')}` + (t.weightBytes !== undefined ? `, weights ${bytes(t.weightBytes)}` : ''),
         t.totalsIncomplete ? '_Some figures are unknown: totals are lower bounds._' : '',
         profile ? `Measured (${profile.mode}): median ${profile.medianMs.toFixed(3)} ms (p10 ${profile.p10Ms.toFixed(3)}, p90 ${profile.p90Ms.toFixed(3)})` : 'Click to profile with ONNX Runtime.',
       ].join('\n\n'),

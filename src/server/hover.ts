@@ -8,14 +8,10 @@ import { nodeAt, valueAt } from './documents';
 import type { Position } from '../core/onnx/text/ranges';
 import type { ProfileResult } from '../protocol/requests';
 import { fixesIn } from './details';
+import { bytes, si } from '../core/units';
 
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
 
-function si(n: number | null): string {
-  if (n === null) return '?';
-  const a = Math.abs(n);
-  return a >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : a >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : a >= 1e3 ? `${(n / 1e3).toFixed(2)} k` : String(n);
-}
 
 export function hover(state: DocumentState, p: Position, measured?: ProfileResult): Hover | null {
   const at = nodeAt(state, p);
@@ -32,7 +28,7 @@ export function hover(state: DocumentState, p: Position, measured?: ProfileResul
   for (const v of n.inputs) if (v) lines.push(`- in ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
   for (const v of n.outputs) if (v) lines.push(`- out ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
   if (c) {
-    lines.push('', `MACs ${si(c.macs)} · FLOPs ${si(c.flops)} · params ${si(c.params)} · weights ${si(c.weightBytes)} B · activations ${si(c.activationBytes)} B` +
+    lines.push('', `MACs ${si(c.macs)} · FLOPs ${si(c.flops)} · params ${si(c.params)} · weights ${bytes(c.weightBytes)} · activations ${bytes(c.activationBytes)}` +
       (c.intensity !== null ? ` · intensity ${c.intensity.toFixed(2)} FLOP/B` : ''));
     if (!c.known) lines.push(`_${c.note ?? 'not costed'}_`);
     else if (c.macs === null) lines.push('_shapes not concrete: symbolic dims are unbound_');

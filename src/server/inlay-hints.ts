@@ -3,11 +3,8 @@
 import { InlayHintKind, type CodeLens, type InlayHint, type Range } from 'vscode-languageserver';
 import { formatShape } from '../core/ir/shape';
 import type { DocumentState } from './documents';
+import { si } from '../core/units';
 
-function si(n: number): string {
-  const a = Math.abs(n);
-  return a >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : a >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
-}
 
 export function inlayHints(state: DocumentState, range: Range): InlayHint[] {
   const a = state.analysis;
@@ -18,7 +15,7 @@ export function inlayHints(state: DocumentState, range: Range): InlayHint[] {
     if (r.end.line < range.start.line || r.start.line > range.end.line) continue;
     const shape = node.outputs[0] ? formatShape(a.shapes.shapeOf(node.outputs[0])) : '';
     const c = byNode.get(node);
-    const macs = c?.macs ? ` · ${si(c.macs)} MACs` : '';
+    const macs = c?.macs ? ` · ${si(c.macs, 'MACs')}` : '';
     if (!shape && !macs) continue;
     out.push({ position: r.end, label: ` ${shape}${macs}`, kind: InlayHintKind.Type, paddingLeft: true });
   }
@@ -37,7 +34,7 @@ export function codeLenses(state: DocumentState, uri: string): CodeLens[] {
     {
       range,
       command: {
-        title: `${a.report.model.nodeCount} nodes · ${si(t.macs)} MACs · ${si(t.flops)} FLOPs · ${si(t.params)} params${a.report.totalsIncomplete ? ' (lower bounds)' : ''}`,
+        title: `${a.report.model.nodeCount} nodes · ${si(t.macs, 'MACs')} · ${si(t.flops, 'FLOPs')} · ${si(t.params, 'params')}${a.report.totalsIncomplete ? ' (lower bounds)' : ''}`,
         command: '',
       },
     },

@@ -129,9 +129,9 @@ design (float[1,3,32,32] x) => (float[1,8,32,32] y)
   const hints = (await conn.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } })) as { label: string; position: { line: number } }[];
   assert.equal(hints.length, 1);
   assert.equal(hints[0]!.position.line, 4);
-  assert.equal(hints[0]!.label.trim(), `[1,8,32,32] · ${((8 * 32 * 32 * 27) / 1000).toFixed(1)}k MACs`);
+  assert.equal(hints[0]!.label.trim(), `[1,8,32,32] · ${((8 * 32 * 32 * 27) / 1000).toFixed(1)} kMACs`);
   const lenses = (await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { command: { title: string; command: string } }[];
-  assert.match(lenses[0]!.command.title, /^1 nodes · 221\.2k MACs/);
+  assert.match(lenses[0]!.command.title, /^1 nodes · 221\.2 kMACs/);
   assert.equal(lenses[1]!.command.command, 'layerlens.profileModel');
 });
 

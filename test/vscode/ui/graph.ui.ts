@@ -17,7 +17,7 @@ export const scenario: UiScenario = {
     const view = await wb.waitForWebview('svg.graph g.kind-node', 60_000);
     assert.equal(await view.locator('svg.graph g.kind-node').count(), 17, '15 nodes, the input and the output');
     assert.match((await view.locator('svg.graph [data-key="#g/features"]').getAttribute('aria-label'))!, /^features · 11 nodes · 2\.80 MMACs/);
-    await wb.waitForStatusBarItem(/15 nodes · 2\.80 MMACs · 24\.7 k params/);
+    await wb.waitForStatusBarItem(/15 nodes · 2\.80 MMACs · 24\.68 kparams/);
     await wb.screenshot('graph');
 
     // Hover: the same facts as the language server's hover.
