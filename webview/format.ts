@@ -1,29 +1,13 @@
 // Number formatting with units for the graph view (MACs and FLOPs are never mixed: the unit is
 // always written by the caller).
 import type { ColorMetric } from '../src/protocol/webview';
+import { bytes, si } from '../src/core/units';
 
-export function si(n: number | null | undefined, digits = 2): string {
-  if (n === null || n === undefined || Number.isNaN(n)) return '?';
-  const a = Math.abs(n);
-  if (a >= 1e12) return `${(n / 1e12).toFixed(digits)} T`;
-  if (a >= 1e9) return `${(n / 1e9).toFixed(digits)} G`;
-  if (a >= 1e6) return `${(n / 1e6).toFixed(digits)} M`;
-  if (a >= 1e3) return `${(n / 1e3).toFixed(digits)} k`;
-  return Number.isInteger(n) ? String(n) : n.toFixed(digits);
-}
+export { bytes, si };
 
-/** A number with an SI prefix glued to its unit: `2.80 MMACs`, `24 MACs`. */
-export function siu(n: number | null | undefined, unit: string, digits = 2): string {
-  const t = si(n, digits);
-  return / [TGMk]$/.test(t) ? `${t}${unit}` : `${t} ${unit}`;
-}
-
-export function bytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '?';
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
+/** A figure with its unit; unknown keeps the unit too (`? FLOPs`). */
+export function siu(n: number | null | undefined, unit: string): string {
+  return n === null || n === undefined || Number.isNaN(n) ? `? ${unit}`.trimEnd() : si(n, unit);
 }
 
 export function micros(us: number | null | undefined): string {
@@ -51,7 +35,7 @@ export function metricText(metric: ColorMetric, v: number | null, incomplete = f
     case 'flops':
       return `${lb}${siu(v, 'FLOPs')}`;
     case 'params':
-      return `${lb}${si(v)} params`;
+      return `${lb}${si(v, 'params')}`;
     case 'bytes':
       return `${lb}${bytes(v)}`;
     case 'latency':
