@@ -1,29 +1,21 @@
 // Profiling from the Explorer: right-click the model → Profile Model; a progress notification with
-// Cancel while ONNX Runtime measures it (in its own process) — cancelled once, which stops it — then
-// profiled again from the graph view's own button: the graph is coloured by measured latency and the
-// slowest layers are listed.
+// Cancel while ONNX Runtime measures it (in its own process), then the graph is coloured by measured
+// latency and the slowest layers are listed. (Cancelling: profile-cancel.ui.ts.)
 import assert from 'node:assert/strict';
 import type { UiScenario } from '../harness/scenario';
 
 export const scenario: UiScenario = {
   name: 'profile',
   // Enough runs that the progress is on screen for a while.
-  texts: { '.vscode/settings.json': JSON.stringify({ 'layerlens.dims': { batch: 1 }, 'layerlens.profile.runs': 400 }) },
+  texts: { '.vscode/settings.json': JSON.stringify({ 'layerlens.dims': { batch: 1 }, 'layerlens.profile.runs': 20000 }) },
   timeoutMs: 30_000,
   async run(wb) {
     await wb.explorerContextMenu('tiny-cnn.onnx', 'Profile Model', 60_000);
     await wb.waitForProgress(/LayerLens: profiling tiny-cnn\.onnx/, { timeoutMs: 60_000 });
     const toast = await wb.waitForNotification(/LayerLens: profiling tiny-cnn\.onnx/);
-    const cancel = toast.getByRole('button', { name: 'Cancel' });
-    assert.ok(await cancel.count(), 'the progress can be cancelled');
+    assert.ok(await toast.getByRole('button', { name: 'Cancel' }).count(), 'the progress can be cancelled');
     await wb.screenshot('progress');
-    await cancel.click();
-    await wb.waitForNotification(/profiling tiny-cnn\.onnx was cancelled/, 30_000);
     const view = await wb.waitForWebview('svg.graph g.kind-node', 60_000);
-    assert.equal(await view.locator('ol.slowest').count(), 0, 'a cancelled profile leaves no overlay');
-    // Again, from the graph view's toolbar, and let it finish.
-    await view.locator('#profile').click();
-    await wb.waitForProgress(/LayerLens: profiling tiny-cnn\.onnx/, { timeoutMs: 60_000 });
     await view.locator('ol.slowest li').first().waitFor({ timeout: 120_000 });
     assert.match((await view.locator('.legend-title').innerText())!, /Latency/);
     const slowest = await view.locator('ol.slowest li a').allInnerTexts();
