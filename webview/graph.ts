@@ -157,7 +157,6 @@ class GraphApp {
     const metric = h('vscode-single-select', { id: 'metric', 'aria-label': 'Colour by' }, ...COLOR_METRICS.map((k) => h('vscode-option', { value: k, ...(k === this.metric ? { selected: true } : {}) }, METRIC_LABELS[k]))) as HTMLElement & { value: string };
     metric.addEventListener('change', () => {
       this.setMetric(metric.value as ColorMetric);
-      post({ type: 'colorMetric', metric: this.metric });
     });
     const tool = (id: string, label: string, codicon: string, onClick: () => void) => {
       const b = h('vscode-button', { id, title: label, 'aria-label': label, secondary: '' }, icon(codicon), ` ${label}`);
@@ -204,7 +203,6 @@ class GraphApp {
     if (this.model && this.model.tree.hiddenConstants) notes.push(h('div', { class: 'banner subtle' }, `${this.model.tree.hiddenConstants} Constant nodes are shown as weights of the nodes that read them.`));
     this.app.replaceChildren(h('div', { class: 'page' }, toolbar, h('div', { class: 'banners' }, ...notes), h('main', { class: 'content' }, this.graphPane, this.tablePane), this.panel));
     this.bindGraphEvents();
-    void view;
   }
 
   private bindGraphEvents(): void {

@@ -87,10 +87,8 @@ export class LayoutEngine {
   }
 
   private async size(key: string): Promise<{ width: number; height: number }> {
-    if (!this.isOpen(key)) return leafSize(this.tree.item(key), this.isContainer(key));
-    const r = await this.layout(key);
-    const header = this.tree.item(key).kind === 'root' ? 0 : HEADER;
-    return { width: Math.max(r.width + 2 * PAD, 160), height: r.height + 2 * PAD + header };
+    if (this.isOpen(key)) await this.layout(key);
+    return this.sizeSync(key);
   }
 
   private async layout(key: string): Promise<LayoutResult> {
@@ -173,7 +171,7 @@ export class LayoutEngine {
     return { boxes, edges, labels, width: rootSize.width, height: rootSize.height, laidOut: this.laidOut };
   }
 
-  /** Size of an item whose layout is already cached (during placement). */
+  /** Size of an item: a closed one's box, an open one's from its cached layout. */
   private sizeSync(key: string): { width: number; height: number } {
     if (!this.isOpen(key)) return leafSize(this.tree.item(key), this.isContainer(key));
     const r = this.cache.get(key)!.result;

@@ -47,7 +47,7 @@ export async function exportBytes(panel: GraphPanel, format: ExportFormat): Prom
 }
 
 /** Exports to `target`, or where the user picks; a scripted call (with a target) gets errors thrown. */
-export async function exportFrom(_context: vscode.ExtensionContext, panel: GraphPanel, format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | null> {
+export async function exportFrom(panel: GraphPanel, format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | null> {
   const scripted = target !== undefined;
   const s = SUFFIX[format];
   const base = panel.uri.path.replace(/\.onnx$/, '');

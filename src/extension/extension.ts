@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const format = options?.format ?? (await vscode.window.showQuickPick(EXPORT_CHOICES, { title: `Export ${fileName(uri)}` }))?.format;
       if (!panel) throw new Error(`LayerLens: the graph view of ${fileName(uri)} did not load`);
       if (!format) return null;
-      return exportFrom(context, panel, format, options?.target);
+      return exportFrom(panel, format, options?.target);
     }),
     command('layerlens.undoFix', () => undoLastFix()),
     command('layerlens.fixesAtCursor', () => fixesAtCursor()),

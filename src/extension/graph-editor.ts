@@ -167,9 +167,7 @@ export class GraphPanel {
         await openAsText(this.uri).catch(() => undefined); // the failure is shown to the user
         return;
       case 'export':
-        await exportFrom(this.context, this, m.format);
-        return;
-      case 'colorMetric':
+        await exportFrom(this, m.format);
         return;
       case 'bindDims':
         await bindDims(this.uri, m.names);

@@ -16,7 +16,3 @@ export function rememberProfile(uri: vscode.Uri, profile: ProfileResult): void {
 export function profileOf(uri: vscode.Uri): ProfileResult | null {
   return profiles.get(uri.toString()) ?? null;
 }
-
-export function forgetProfile(uri: vscode.Uri): void {
-  profiles.delete(uri.toString());
-}

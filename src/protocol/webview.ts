@@ -57,7 +57,6 @@ export type FromWebview =
   | { type: 'openAsText' }
   | { type: 'bindDims'; names: string[] }
   | { type: 'export'; format: ExportFormat }
-  | { type: 'colorMetric'; metric: ColorMetric }
   | { type: 'image'; requestId: number; format: 'svg' | 'png'; /** SVG text, or a PNG as base64. */ data: string; /** Why there is no image. */ error?: string }
   | { type: 'log'; level: 'info' | 'error'; message: string };
 

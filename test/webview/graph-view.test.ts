@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DataType } from '../../src/core/ir/data-type';
 import { newModel } from '../../src/core/ir/builder';
-import { RULES, listSites } from '../../src/core/passes';
 import { profileModel } from '../../src/node/profile-model';
 import type { ProfileResult } from '../../src/protocol/requests';
 import { realModelPath, SAMPLE } from '../support/models';
@@ -183,5 +182,3 @@ test('a 20,000-node model opens with a first view (grouped, laid out lazily)', a
   console.log(`20,000-node model: first paint ${ms.toFixed(0)} ms after the message, ${shown} items drawn`);
 });
 
-void RULES;
-void listSites;
