@@ -67,7 +67,9 @@ TMPDIR="$HOST_DIR/tmp" npm_config_unsafe_perm=true npm_config_yes=true \
   npm install --no-audit --no-fund --loglevel=error --save-exact "code-server@$CS_VERSION"
 
 # 5. Verify, then mark.
-version=$(node "$ENTRY" --version)
+#    code-server's first run anywhere also prints "Wrote default config file ..." before the version, and
+#    writes that file into the user's config folder: run it with its own config folder, keep the last line.
+version=$(XDG_CONFIG_HOME="$HOST_DIR/tmp/xdg-config" XDG_DATA_HOME="$HOST_DIR/tmp/xdg-data" node "$ENTRY" --version 2>/dev/null | tail -n 1)
 case "$version" in
   "$CS_VERSION "*) ;;
   *) echo "setup-vscode-host: unexpected code-server --version: $version" >&2; exit 1 ;;

