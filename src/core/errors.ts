@@ -46,3 +46,11 @@ export class ShapeError extends LayerLensError {
 export class UsageError extends LayerLensError {
   readonly exitCode = 2;
 }
+
+/**
+ * The model is beyond a limit LayerLens keeps (file size, nesting depth): not corrupt, but not read.
+ * The message names the limit, the real reason for it and, where it can be raised, how.
+ */
+export class ModelLimitError extends LayerLensError {
+  readonly exitCode = 1;
+}

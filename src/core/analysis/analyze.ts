@@ -60,6 +60,7 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Analys
   for (const f of model.functions) nested += f.body.nodes.length;
 
   const warnings = [
+    ...model.warnings,
     ...shapes.diagnostics.map((d) => (d.node ? `${d.node}: ${d.message}` : d.message)),
     ...cost.warnings,
   ];
