@@ -1,11 +1,11 @@
 // The fuzz suite's cases, written into a fresh folder: seeded mutations of the real models
 // (test/models.json) and of the sample, external-data and model-path tricks, and crafted hostile
 // models. The same seed gives the same files; the CLI and the server suites each build their own copy.
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelProtoSchema, TensorProto_DataLocation, TypeProtoSchema, type TypeProto } from '../../src/core/onnx/gen/layerlens/onnx/onnx_pb';
+import { TypeProtoSchema, type TypeProto } from '../../src/core/onnx/gen/layerlens/onnx/onnx_pb';
 import {
   boolInfo,
   broadcastBombModel,
@@ -15,6 +15,7 @@ import {
   nestedIfModel,
   node,
   tensorInfo,
+  withExternalData,
 } from '../support/craft';
 import { manifest, ROOT, SAMPLE } from '../support/models';
 import { MUTATIONS, mutate, Rng } from './mutate';
@@ -57,21 +58,6 @@ function sources(): { name: string; bytes: Uint8Array }[] {
     if (existsSync(p) && m.bytes <= MAX_SOURCE_BYTES) out.push({ name: m.file, bytes: new Uint8Array(readFileSync(p)) });
   }
   return out;
-}
-
-/** The sample with its first initializer's data moved to `location` (the rest stays inline); returns the data bytes. */
-function externalSample(location: string, patch: { offset?: string; length?: string } = {}): { model: Uint8Array; data: Uint8Array } {
-  const m = fromBinary(ModelProtoSchema, readFileSync(SAMPLE));
-  const t = m.graph!.initializer[0]!;
-  const data = t.rawData;
-  t.rawData = new Uint8Array(0);
-  t.dataLocation = TensorProto_DataLocation.EXTERNAL;
-  t.externalData = [
-    { key: 'location', value: location },
-    { key: 'offset', value: patch.offset ?? '0' },
-    { key: 'length', value: patch.length ?? String(data.length) },
-  ].map((e) => ({ $typeName: 'layerlens.onnx.StringStringEntryProto' as const, ...e }));
-  return { model: toBinary(ModelProtoSchema, m), data };
 }
 
 /** A type nested `depth` deep: sequence(sequence(...(tensor))). */
@@ -125,7 +111,7 @@ export function buildCorpus(root: string, seed = FUZZ_SEED, mutants = FUZZ_MUTAN
 
   // 2. External data: path tricks, non-regular files, sizes that lie.
   const ext = (slug: string, location: string, setup: (dir: string, data: Uint8Array) => void, refusal?: RegExp, patch?: { offset?: string; length?: string }): void => {
-    const { model, data } = externalSample(location, patch);
+    const { model, data } = withExternalData(readFileSync(SAMPLE), location, 1, patch);
     add(`external-${slug}`, model, { fileTrick: true, ...(refusal ? { refusal } : { valid: true }) }, (dir) => setup(dir, data));
   };
   ext('valid', 'w.bin', (dir, data) => writeFileSync(join(dir, 'w.bin'), data));

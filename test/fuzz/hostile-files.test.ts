@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema, TensorProto_DataLocation } from '../../src/core/onnx/gen/layerlens/onnx/onnx_pb';
 import { runCli } from '../support/cli';
+import { withExternalData } from '../support/craft';
 import { SAMPLE } from '../support/models';
 import { changes, snapshot } from './checks';
 
@@ -18,22 +17,9 @@ const root = mkdtempSync(join(tmpdir(), 'll-hostile-files-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** The sample with every initializer's data in `w.bin`, which the caller makes (here: a FIFO). */
-function withExternalData(dir: string): string {
-  const m = fromBinary(ModelProtoSchema, readFileSync(SAMPLE));
-  let offset = 0;
-  for (const t of m.graph!.initializer) {
-    const length = t.rawData.length;
-    t.rawData = new Uint8Array(0);
-    t.dataLocation = TensorProto_DataLocation.EXTERNAL;
-    t.externalData = [
-      { key: 'location', value: 'w.bin' },
-      { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(length) },
-    ].map((e) => ({ $typeName: 'layerlens.onnx.StringStringEntryProto' as const, ...e }));
-    offset += length;
-  }
+function withExternalWeights(dir: string): string {
   const path = join(dir, 'model.onnx');
-  writeFileSync(path, toBinary(ModelProtoSchema, m));
+  writeFileSync(path, withExternalData(readFileSync(SAMPLE), 'w.bin').model);
   return path;
 }
 
@@ -48,7 +34,7 @@ const FILES: [string, (dir: string) => string, RegExp][] = [
   [
     'external data that is a FIFO',
     (dir) => {
-      const path = withExternalData(dir);
+      const path = withExternalWeights(dir);
       execFileSync('mkfifo', [join(dir, 'w.bin')]);
       return path;
     },

@@ -1,11 +1,12 @@
 // Hand-made ModelProtos for hostile-input tests: written straight as protobuf messages (not through
 // the IR and writer), so that a model can break any rule the reader checks — a node reading its own
 // output, duplicate names, external data anywhere, subgraphs nested as deep as asked.
-import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import {
   GraphProtoSchema,
   ModelProtoSchema,
   NodeProtoSchema,
+  StringStringEntryProtoSchema,
   TensorProto_DataLocation,
   TensorProtoSchema,
   ValueInfoProtoSchema,
@@ -105,4 +106,31 @@ export function concatBombModel(copies = 20_000, len = 4096): Uint8Array {
     initializer: [floatInit('w', [len])],
     node: [node('Concat', new Array<string>(copies).fill('w'), ['y'], { name: 'concat', attribute: [{ name: 'axis', type: INT_ATTR, i: 0n }] })],
   });
+}
+
+/**
+ * `bytes` (a model whose initializers hold raw data) with the data of its first `count` initializers
+ * moved, one after another, into the file `location`; `lie` replaces the first one's offset or length
+ * as written. Returns the model and the bytes the data file should hold.
+ */
+export function withExternalData(bytes: Uint8Array, location: string, count = Infinity, lie: { offset?: string; length?: string } = {}): { model: Uint8Array; data: Uint8Array } {
+  const m = fromBinary(ModelProtoSchema, bytes);
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  m.graph!.initializer.slice(0, count).forEach((t, i) => {
+    const data = t.rawData;
+    chunks.push(data);
+    t.rawData = new Uint8Array(0);
+    t.dataLocation = TensorProto_DataLocation.EXTERNAL;
+    const entries = { location, offset: String(offset), length: String(data.length), ...(i === 0 ? lie : {}) };
+    t.externalData = Object.entries(entries).map(([key, value]) => create(StringStringEntryProtoSchema, { key, value }));
+    offset += data.length;
+  });
+  const data = new Uint8Array(offset);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  return { model: toBinary(ModelProtoSchema, m), data };
 }
