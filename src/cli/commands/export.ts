@@ -11,7 +11,7 @@ import { EXPORT_FORMATS, exportMetrics, FIGURES, figure, sourceNames, type Expor
 import type { ProfileMode } from '../../core/profile/runtime';
 import { buildViewModel } from '../../core/view/view-model';
 import { loadModelFile } from '../../node/model-file';
-import { writeFileAtomic } from '../../node/model-save';
+import { writeFileAtomic } from '../../node/files/atomic-file';
 import { profileModel } from '../../node/profile-model';
 import { safe } from '../format';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
