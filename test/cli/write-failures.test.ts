@@ -2,11 +2,11 @@
 // its data file should go, a read-only file system, a full disk. Each is one line
 // `FileSystemError: cannot write PATH: … what to do`, exit 1, no stack, and nothing is left behind.
 // The read-only and full-disk cases mount a small tmpfs (root only: skipped otherwise, with the
-// reason; as a non-root user the read-only case uses a folder without write permission instead).
+// reason); the permission case runs the CLI as user nobody when the tests run as root.
 // Also: a reader that closes the pipe early (`analyze … | head -1`) is a normal end, exit 0.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -67,17 +67,25 @@ test('-o naming a folder, and an output whose data file name is a folder: exit 1
   assert.deepEqual(readdirSync(folder), []);
 });
 
-test('a read-only place: exit 1, says to write elsewhere', (t) => {
+test('a read-only file system: exit 1, says to write elsewhere (root: a read-only tmpfs)', (t) => {
   const { path } = model();
   const ro = tmpfs('ro,size=64k');
-  if (ro) {
-    failsTyped(runCli(['optimize', path, '-o', join(ro, 'out.onnx'), '--fuse']), new RegExp(`${ro} is on a read-only file system: write to another place`));
-    return;
-  }
-  if (isRoot) return t.skip('root ignores folder permissions and mount failed here: no read-only place to test');
-  const locked = mkdtempSync(join(tmpdir(), 'll-ro-'));
+  if (!ro) return t.skip(isRoot ? 'mount -t tmpfs failed here' : 'needs root to mount a read-only tmpfs');
+  failsTyped(runCli(['optimize', path, '-o', join(ro, 'out.onnx'), '--fuse']), new RegExp(`${ro} is on a read-only file system: write to another place`));
+});
+
+test('a folder without write permission: exit 1, says to choose another or change its permissions (root: run as nobody)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'll-wf-perm-'));
+  chmodSync(dir, 0o755);
+  const path = externalModel(dir);
+  const locked = join(dir, 'locked');
+  mkdirSync(locked, 0o555);
   chmodSync(locked, 0o555);
-  failsTyped(runCli(['optimize', path, '-o', join(locked, 'out.onnx'), '--fuse']), /no permission to write in .*choose a folder you can write to/);
+  const cli = [join(ROOT, 'dist', 'cli.js'), 'optimize', path, '-o', join(locked, 'out.onnx'), '--fuse'];
+  // root may write anywhere: as root, the CLI runs as user nobody (setpriv), which may read the model but not write there.
+  const r = isRoot ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...cli], { encoding: 'utf8' }) : spawnSync(process.execPath, cli, { encoding: 'utf8' });
+  if (isRoot && r.error) return t.skip(`setpriv cannot run here (${r.error.message})`);
+  failsTyped(r, new RegExp(`no permission to write in ${locked}: choose a folder you can write to, or change its permissions`));
   assert.deepEqual(readdirSync(locked), []);
 });
 
@@ -85,6 +93,7 @@ test('a full disk (ENOSPC while writing the weights): exit 1, says so, and the d
   const full = tmpfs('size=256k');
   if (!full) return t.skip(isRoot ? 'mount -t tmpfs failed here' : 'needs root to mount a small tmpfs');
   const dir = mkdtempSync(join(tmpdir(), 'll-wf-big-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = bigExternalModel(dir, 512); // 1 MiB of weights
   failsTyped(runCli(['optimize', path, '-o', join(full, 'out.onnx'), '--fuse'], { timeoutMs: 120_000 }), /no space left on the device holding .*about 1\.0 MiB were needed.*free some space or write to another disk/);
   assert.deepEqual(readdirSync(full), [], 'no partial file');

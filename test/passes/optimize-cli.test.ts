@@ -4,7 +4,7 @@
 // write over a file the input reads (its data, through links, in place), and kill -9 mid-write.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -154,12 +154,13 @@ test("-o B where the input keeps its weights in B.data: refused (exit 2), the in
 /** Private files the write path leaves beside OUT while it works (or after a kill). */
 const privateFiles = (dir: string): string[] => readdirSync(dir).filter((f) => /^\.out\.onnx\.(candidate|tmp)-/.test(f));
 
-test('kill -9 while writing: nothing half-written under OUT, the input untouched, and the next run removes the leftovers', async () => {
+test('kill -9 while writing: nothing half-written under OUT, the input untouched, and the next run removes the leftovers', async (t) => {
   const src = mkdtempSync(join(tmpdir(), 'll-kill-src-'));
   const inPath = bigExternalModel(src, 4096); // 64 MiB of weights: the write takes a while
   const inSize = statSync(`${inPath}.data`).size;
   const inModel = readFileSync(inPath);
   const dir = mkdtempSync(join(tmpdir(), 'll-kill-'));
+  t.after(() => [src, dir].forEach((d) => rmSync(d, { recursive: true, force: true }))); // 64 MiB each
   const out = join(dir, 'out.onnx');
   let killedMidWrite = 0;
   for (let trial = 0; trial < 4 && killedMidWrite < 2; trial++) {
@@ -191,10 +192,11 @@ test('kill -9 while writing: nothing half-written under OUT, the input untouched
   assert.equal(statSync(`${out}.data`).size, inSize);
 });
 
-test('Ctrl-C (SIGINT) during verification: exit 130 and the candidate is deleted at once', async () => {
+test('Ctrl-C (SIGINT) during verification: exit 130 and the candidate is deleted at once', async (t) => {
   const src = mkdtempSync(join(tmpdir(), 'll-int-src-'));
   const inPath = bigExternalModel(src, 2048); // 16 MiB: verification runs a while
   const dir = mkdtempSync(join(tmpdir(), 'll-int-'));
+  t.after(() => [src, dir].forEach((d) => rmSync(d, { recursive: true, force: true })));
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'optimize', inPath, '-o', join(dir, 'out.onnx'), '--fuse'], { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // The candidate model is written after its data: once it is there, verification is under way.
