@@ -19,7 +19,7 @@ export interface Quantization {
 /** `scale 0.0235 zp -128`, `per-channel axis 3: 32 scales 0.0011…0.0302, zp 0` (short, for details and hovers). */
 export function formatQuantization(q: Quantization): string {
   if (q.custom) return q.custom;
-  const num = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
+  const num = (x: number): string => String(Number(x.toPrecision(4)));
   const zps = [...new Set(q.zeroPoint)];
   const zp = zps.length <= 1 ? `zp ${num(zps[0] ?? 0)}` : `zp ${num(Math.min(...zps))}…${num(Math.max(...zps))}`;
   if (q.axis === null || q.scale.length <= 1) return `scale ${num(q.scale[0] ?? NaN)} ${zp}`;

@@ -17,7 +17,7 @@ export class CheckedByteBuffer extends ByteBuffer {
   constructor(bytes: Uint8Array) {
     super(bytes);
     this.size = bytes.length;
-    this.budget = 16 * bytes.length + 4_000_000;
+    this.budget = 16 * bytes.length + 1_000_000;
   }
 
   /** Throws unless bytes [offset, offset + n) lie inside the buffer. */

@@ -196,12 +196,20 @@ function dataTensor(name: string, dt: DataType, dims: number[], data: BufferData
   throw new ModelFormatError(`tensor '${name}' has no data`);
 }
 
+/** The bytes of a sparse index vector (uint8, uint16 or int32 elements, little-endian as stored). */
 function indexVectorBytes(type: SparseIndexVector, get: <T>(obj: T) => T | null): Uint8Array {
   const v = type === SparseIndexVector.Int32Vector ? get(new Int32Vector())
     : type === SparseIndexVector.Uint16Vector ? get(new Uint16Vector())
     : type === SparseIndexVector.Uint8Vector ? get(new Uint8Vector())
     : null;
   if (!v) return new Uint8Array(0);
+  try {
+    // A typed view over the file: fast, but it needs the file's bytes aligned in memory.
+    const a = v.valuesArray();
+    if (a) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();
+  } catch {
+    // misaligned (or past the end): read element by element through the checked buffer below
+  }
   const width = v instanceof Int32Vector ? 4 : v instanceof Uint16Vector ? 2 : 1;
   const n = v.valuesLength();
   const out = new Uint8Array(n * width);
