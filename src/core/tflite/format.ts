@@ -6,6 +6,7 @@
 // type (Convolution2DTransposeBias, TFLite_Detection_PostProcess...). ONNX op types live in domain ''
 // (or com.microsoft...), so registry keys (`tflite:CONV_2D`, `tflite.custom:Convolution2DTransposeBias`)
 // never collide with ONNX ones, nor a custom code with a builtin name.
+import { UsageError } from '../errors';
 import { DataType } from '../ir/data-type';
 import { TensorType } from './gen/schema';
 
@@ -55,4 +56,15 @@ export function elementType(t: number): DataType | undefined {
 /** TFLite's name of a tensor type code (`INT8`), or `type#N` for a code this schema does not know. */
 export function tensorTypeName(t: number): string {
   return TensorType[t] ?? `type#${t}`;
+}
+
+/**
+ * The error for ONNX-only work asked of a TFLite model: ONNX Runtime profiling, verified rewrites and
+ * fixes. Hosts check `LoadedModel.format` (src/node/model-file.ts) or isTfliteModel() and throw this.
+ */
+export function tfliteUnsupported(action: string): UsageError {
+  return new UsageError(
+    `${action} needs an ONNX model, and this is a TFLite file: LayerLens reads, costs, compares and exports .tflite models ` +
+      'but profiles and rewrites only ONNX ones; its latency is not measured (see docs/tflite.md)',
+  );
 }

@@ -102,7 +102,6 @@ class TfliteBuilder {
     model.opsetImports = [{ domain: TFLITE_DOMAIN, version: SCHEMA_VERSION }];
     if (this.codes.some((c) => c.domain === TFLITE_CUSTOM_DOMAIN)) model.opsetImports.push({ domain: TFLITE_CUSTOM_DOMAIN, version: 1 });
     model.producerName = fb.description() ?? '';
-    model.docString = fb.description() ?? '';
     model.functions = this.unreached(n);
     model.metadata = [...this.metadata(), ...this.signatures(n)];
     model.externalData = this.src.externalData;
