@@ -21,15 +21,6 @@ function pool(extraPerOutput: number): CostFn {
   };
 }
 
-function reduction(perInput: number, perOutput: number): CostFn {
-  return (c) => {
-    const x = c.in(0);
-    const y = c.out(0);
-    if (!x || !y) return null;
-    return { macs: 0, flops: perInput * numel(x) + perOutput * numel(y) };
-  };
-}
-
 function resize(perAxis: number): CostFn {
   return (c) => {
     const x = c.in(0);
@@ -51,11 +42,17 @@ export function register(reg: Map<string, CostFn>): void {
   reg.set('tflite.custom:MaxPoolingWithArgmax2D', pool(0));
   reg.set('tflite:AVERAGE_POOL_2D', pool(1));
   reg.set('tflite:L2_POOL_2D', pool(1));
-  for (const op of ['SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'REDUCE_PROD', 'REDUCE_ANY', 'REDUCE_ALL', 'ARG_MAX', 'ARG_MIN', 'TOPK_V2']) {
-    reg.set(`tflite:${op}`, reduction(1, 0));
+  // Reductions are ONNX's own cost functions (registered before these): the same definition, one code.
+  const REDUCTIONS: Record<string, string> = {
+    SUM: 'ReduceSum', REDUCE_MAX: 'ReduceMax', REDUCE_MIN: 'ReduceMin', REDUCE_PROD: 'ReduceProd',
+    REDUCE_ANY: 'ReduceMax', REDUCE_ALL: 'ReduceMin', ARG_MAX: 'ArgMax', ARG_MIN: 'ArgMin', TOPK_V2: 'TopK',
+    MEAN: 'ReduceMean', L2_NORMALIZATION: 'LpNormalization',
+  };
+  for (const [op, onnx] of Object.entries(REDUCTIONS)) {
+    const fn = reg.get(onnx);
+    if (!fn) throw new Error(`cost registry: ${onnx} must be registered before the TFLite ops`);
+    reg.set(`tflite:${op}`, fn);
   }
-  reg.set('tflite:MEAN', reduction(1, 1));
-  reg.set('tflite:L2_NORMALIZATION', reduction(3, 0));
   reg.set('tflite:LOCAL_RESPONSE_NORMALIZATION', lrn);
   reg.set('tflite:RESIZE_BILINEAR', resize(3));
   reg.set('tflite:RESIZE_NEAREST_NEIGHBOR', resize(0));
