@@ -64,3 +64,13 @@ test('the loader tells TFLite by content; a non-TFLite file named .tflite is a t
   assert.equal(t.status, 1);
   assert.match(t.stderr, /^ModelFormatError: truncated or corrupt TFLite file/m);
 });
+
+test('optimize refuses a .tflite up front with a typed usage error (not ONNX Runtime\'s protobuf error), writing nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'll-tflite-opt-'));
+  const out = join(dir, 'out.tflite');
+  const r = runCli(['optimize', realModelPath('face-detection-short.tflite'), '-o', out, '--fuse']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^UsageError: optimize needs an ONNX model, and this is a TFLite file/);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
+  assert.throws(() => readFileSync(out));
+});

@@ -10,6 +10,7 @@ import type { StaticOptions } from '../../core/passes/quantize/int8-static';
 import type { Model } from '../../core/ir/model';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
+import { tfliteUnsupported } from '../../core/tflite';
 import { checkTarget, filesReadBy, writeVerified, type Candidate } from '../../node/files/write-model';
 import { cloneModel } from '../../core/passes/graph-edit';
 import { verifyRewrite, type Verification } from '../../node/verify';
@@ -150,6 +151,7 @@ export function registerOptimize(program: Command): void {
       checkTarget(out); // a folder that is missing or read-only fails now, not after verification
       const bindings = bindingsFrom(flags);
       const original = loadModelFile(inPath);
+      if (original.format === 'tflite') throw tfliteUnsupported('optimize');
       const input = filesReadBy(inPath, original.model);
       const work = cloneModel(original.model); // the copy to rewrite
       const only = splitOnly(flags.only, original.model);
