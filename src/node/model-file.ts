@@ -1,16 +1,17 @@
-// Loads a model from disk: the only place the file system meets the ONNX reader. Only regular files
-// are read (regular-file.ts: no FIFOs, devices, sockets or folders; bounded by their size and by
-// maxModelBytes()). External data is confined to the model's folder (symlinks resolved before the
+// Loads a model from disk (ONNX or TFLite): the only place the file system meets the readers. Only
+// regular files are read (regular-file.ts: no FIFOs, devices, sockets or folders; bounded by their
+// size and by maxModelBytes()). External data is confined to the model's folder (symlinks resolved before the
 // check) and checked at load — every location must resolve inside the folder to a regular file
 // holding the bytes its tensors claim — then read lazily, only when a tensor's data is asked for.
 import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ExternalDataError, ModelFormatError } from '../core/errors';
 import type { Model } from '../core/ir/model';
 import type { ExternalDataReader } from '../core/ir/tensor';
 import { checkExternalLocation } from '../core/onnx/external-location';
 import { readModel } from '../core/onnx/reader';
 import { externalTensors } from '../core/onnx/structure-check';
+import { isTfliteBytes, readTflite } from '../core/tflite';
 import { notRegular, readRegularFile } from './regular-file';
 
 /** External data confined to `folder`: every location must resolve, after symlinks, inside it, to a regular file. */
@@ -111,6 +112,8 @@ export interface LoadedModel {
   model: Model;
   path: string;
   bytes: Uint8Array;
+  /** The file's format: by content (TFLite's identifier "TFL3" at bytes 4..8), else by extension. */
+  format: 'onnx' | 'tflite';
   /** Milliseconds spent reading the file and decoding it. */
   readMs: number;
   decodeMs: number;
@@ -133,14 +136,17 @@ export function readModelBytes(path: string): Uint8Array {
   return readRegularFile(real, fail, { what: `the model file ${path}` }).bytes;
 }
 
-/** Read and decode an ONNX file; every failure is a LayerLensError naming the file. */
+/** Read and decode an ONNX or TFLite file; every failure is a LayerLensError naming the file. */
 export function loadModelFile(path: string): LoadedModel {
   const t0 = performance.now();
   const bytes = readModelBytes(path);
   const t1 = performance.now();
   const externalData = new FolderExternalData(dirname(resolve(path)));
-  const model = readModel(bytes, { externalData });
+  const format = isTfliteBytes(bytes) || /\.tflite$/i.test(path) ? 'tflite' : 'onnx';
+  const model = format === 'tflite'
+    ? readTflite(bytes, { externalData, fileName: basename(path) })
+    : readModel(bytes, { externalData });
   checkExternalFiles(model, externalData);
   const t2 = performance.now();
-  return { model, path, bytes, readMs: t1 - t0, decodeMs: t2 - t1 };
+  return { model, path, bytes, format, readMs: t1 - t0, decodeMs: t2 - t1 };
 }
