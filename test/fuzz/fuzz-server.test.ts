@@ -87,7 +87,7 @@ async function check(s: ServerProcess, c: FuzzCase, limitMs = TIME_LIMIT_MS): Pr
 
 test('fuzz corpus through the language server: every request answered, typed errors, the server alive', async (t) => {
   for (const c of corpus.cases.filter((x) => !x.needsH1)) {
-    await t.test(c.name, () => check(server, c));
+    await t.test(c.name, c.serverTodo ? { todo: c.serverTodo } : {}, () => check(server, c));
   }
 });
 
