@@ -43,13 +43,15 @@ export class FolderExternalData implements ExternalDataReader {
     return real;
   }
 
+  private missing(location: string): ExternalDataError {
+    return new ExternalDataError(
+      `external data file '${location}' does not exist next to the model (looked for ${resolve(this.root, location)}): copy it beside the .onnx file`,
+    );
+  }
+
   private resolveInside(location: string): string {
     const real = this.locate(location);
-    if (real === 'missing') {
-      throw new ExternalDataError(
-        `external data file '${location}' does not exist next to the model (looked for ${resolve(this.root, location)}): copy it beside the .onnx file`,
-      );
-    }
+    if (real === 'missing') throw this.missing(location);
     return real;
   }
 
@@ -65,8 +67,8 @@ export class FolderExternalData implements ExternalDataReader {
 
   size(location: string): number {
     const size = this.statInside(location);
-    if (size === 'missing') this.resolveInside(location); // throws the missing-file error
-    return size as number;
+    if (size === 'missing') throw this.missing(location);
+    return size;
   }
 
   read(location: string, offset: number, length: number | undefined): Uint8Array {
