@@ -138,6 +138,11 @@ export function readModelBytes(path: string): Uint8Array {
   return readRegularFile(real, fail, { what: `the model file ${path}` }).bytes;
 }
 
+/** The text of a hand-written model (.onnxtxt), read under the same rules as a binary model file. */
+export function readModelText(path: string): string {
+  return new TextDecoder('utf-8').decode(readModelBytes(path));
+}
+
 /** Read and decode an ONNX or TFLite file; every failure is a LayerLensError naming the file. */
 export function loadModelFile(path: string): LoadedModel {
   const t0 = performance.now();

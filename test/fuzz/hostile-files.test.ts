@@ -1,7 +1,8 @@
 // Every command that reads a model, on files that must never be read (issue 11 item 4): a model
 // whose external data is a FIFO (optimize used to hang on it for good), a model that is a FIFO or a
 // link to /dev/zero (analyze used to hang, growing to 5 GB). Each command must refuse in time with
-// a typed error and write nothing: no output file, no leftover candidate folder.
+// a typed error and write nothing: no output file, no leftover candidate folder. Also `compile` on a
+// hand-written model (.onnxtxt) that is a FIFO.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -71,3 +72,13 @@ for (const [what, make, refusal] of FILES) {
     });
   }
 }
+
+test('compile on a hand-written model that is a FIFO: refused in time, typed, nothing written', () => {
+  const dir = mkdtempSync(join(root, 'compile-'));
+  execFileSync('mkfifo', [join(dir, 'design.onnxtxt')]);
+  const before = snapshot(dir);
+  const r = runCli(['compile', join(dir, 'design.onnxtxt'), '-o', join(dir, 'out.onnx')], { timeoutMs: 30_000, cwd: dir });
+  assert.equal(r.status, 1, `exit ${r.status} (null: killed at the time limit, a hang)\n${r.stderr}`);
+  assert.match(r.stderr, /^ModelFormatError: .*design\.onnxtxt is a named pipe \(FIFO\), not a regular file/);
+  assert.deepEqual(changes(before, snapshot(dir)), []);
+});
