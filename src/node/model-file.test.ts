@@ -118,6 +118,12 @@ test('the model file itself: only a regular file (a symlink to one is fine), not
   assert.equal(loadModelFile(join(dir, 'link.onnx')).model.graph.nodes.length, 15);
 });
 
+test('a file that holds more than its size said is refused, not read short: /proc files stat as 0 bytes', () => {
+  // A regular file whose reads go past the size fstat gave (procfs reports 0): the same path as a
+  // file that grows while it is read.
+  assert.throws(() => loadModelFile('/proc/self/status'), (e: unknown) => e instanceof ModelFormatError && /\/status\) grew while it was read \(past 0 bytes\)/.test(e.message));
+});
+
 test('model files and external tensors above LAYERLENS_MAX_MODEL_MB are refused before reading; the limit can be raised', () => {
   const saved = process.env[MAX_MODEL_MB_ENV];
   try {
