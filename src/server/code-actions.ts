@@ -10,6 +10,7 @@ import { RULES, UnknownRuleError, createRule, isRegistered, listSites, runPass }
 import { loadModelFile } from '../node/model-file';
 import { saveModel } from '../node/model-save';
 import { verifyRewrite, type OutputComparison } from '../node/verify';
+import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { ApplyFixCommand, modelUriOf, type ApplyFixArgs, type ApplyFixResult, type OutputComparisonFigures } from '../protocol/requests';
 import { candidateFor, newFileTarget, rememberPreview } from './fix-candidates';
 import type { DocumentState } from './documents';
@@ -34,16 +35,10 @@ export function codeActions(state: DocumentState, uri: string, range: Range): Co
     const args: ApplyFixArgs = { modelUri, ruleId: rule.id };
     out.push({ title: `${rule.title}: everywhere`, kind: CodeActionKind.SourceFixAll, command: { title: rule.title, command: ApplyFixCommand, arguments: [args] } });
   }
-  // Whole-model quantization and pruning (each verified before it is written, like the fixes).
-  const whole: [string, string, ApplyFixArgs['options']?][] = [
-    ['Quantize model: int8 dynamic (MatMul/Gemm weights)', 'quantize-int8-dynamic'],
-    ['Quantize model: int4 weight-only (MatMulNBits, block 32)', 'quantize-int4-weight', { blockSize: 32, symmetric: true }],
-    ['Quantize model: float16', 'quantize-fp16-compute'],
-    ['Prune model: 50 % of Conv channels', 'prune-channel', { ratio: 0.5 }],
-  ];
-  for (const [title, ruleId, options] of whole) {
-    const args: ApplyFixArgs = { modelUri, ruleId, ...(options ? { options } : {}) };
-    out.push({ title, kind: `${CodeActionKind.Source}.layerlens`, command: { title, command: ApplyFixCommand, arguments: [args] } });
+  // Whole-model quantization and pruning, from the one list the editor offers (each verified before it is written, like the fixes).
+  for (const o of OPTIMIZATIONS.filter((x) => x.family !== 'fuse')) {
+    const args: ApplyFixArgs = { modelUri, ruleId: o.ruleId, ...(o.options ? { options: o.options } : {}) };
+    out.push({ title: o.label, kind: `${CodeActionKind.Source}.layerlens`, command: { title: o.label, command: ApplyFixCommand, arguments: [args] } });
   }
   return out;
 }

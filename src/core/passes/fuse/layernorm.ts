@@ -1,30 +1,14 @@
-// Decomposed LayerNorm and GELU patterns replaced by the ONNX ops (LayerNormalization needs opset
-// 17, Gelu opset 20), which runtimes implement in one kernel:
-//   LayerNorm: m = mean(x), d = x − m, v = mean(d²), y = d / √(v + ε) · γ + β       (over the last axis)
-//   GELU:      y = x · (1 + erf(x / √2)) · 0.5
+// A decomposed LayerNorm replaced by the ONNX op LayerNormalization (opset 17), which runtimes
+// implement in one kernel. Over the last axis:
+//   m = mean(x), d = x − m, v = mean(d²), y = d / √(v + ε) · γ + β
+// matched as ReduceMean → Sub → Pow 2 → ReduceMean → Add ε → Sqrt → Div → Mul γ → Add β, every
+// intermediate read only by the next node of the chain. Exact up to float rounding.
 import { toAttribute } from '../../ir/builder';
 import { DataType } from '../../ir/data-type';
 import type { Node, Value } from '../../ir/graph';
 import { Node as IRNode } from '../../ir/graph';
-import type { RuleContext } from '../types';
-import { removeNode } from '../graph-edit';
-import type { CheckResult, RewriteRule, Site } from '../types';
-
-/** The only node reading `v` with the given op type, if that is the case. */
-function next(v: Value | null | undefined, op: string): Node | null {
-  if (!v || v.uses.length !== 1 || v.isGraphOutput()) return null;
-  const n = v.uses[0]!.node;
-  return n.opType === op && n.domain === '' ? n : null;
-}
-
-function scalar(v: Value | null | undefined): number | null {
-  const t = v?.constant;
-  return t && t.elementCount === 1 ? t.toNumbers()[0]! : null;
-}
-
-function other(n: Node, v: Value): Value | null {
-  return n.inputs[0] === v ? (n.inputs[1] ?? null) : (n.inputs[0] ?? null);
-}
+import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
+import { next, other, replaceChain, scalar } from './chain';
 
 function lastAxis(n: Node, ctx: RuleContext): boolean {
   const axes = n.attrInts('axes') ?? (n.inputs[1]?.constant ? Array.from(n.inputs[1].constant.toNumbers()) : null);
@@ -65,18 +49,6 @@ function matchLayerNorm(mean: Node, ctx: RuleContext): LnSite | null {
   return { anchor: mean, graph: mean.graph, x, nodes: [mean, sub, pow, mean2, addEps!, sqrt, div, mul, add], eps, gamma, beta };
 }
 
-function replace(nodes: Node[], make: (g: Node['graph']) => Node): void {
-  const last = nodes[nodes.length - 1]!;
-  const y = last.outputs[0]!;
-  const g = last.graph;
-  const n = make(g);
-  g.nodes.splice(g.nodes.indexOf(nodes[0]!), 0, n);
-  for (const old of [...nodes].reverse()) removeNode(old);
-  n.outputs.push(y);
-  y.producer = n;
-  g.values.set(y.name, y);
-}
-
 export const fuseLayerNorm: RewriteRule<LnSite> = {
   id: 'fuse-layernorm',
   title: 'Replace a decomposed LayerNorm by LayerNormalization',
@@ -106,53 +78,13 @@ export const fuseLayerNorm: RewriteRule<LnSite> = {
     return { ok: true };
   },
   rewrite(site) {
-    replace(site.nodes, (g) => {
+    replaceChain(site.nodes, (g) => {
       const n = new IRNode('', 'LayerNormalization', '', g);
       n.displayName = `${site.anchor.displayName}/LayerNormalization`;
       n.setInput(0, site.x);
       n.setInput(1, site.gamma);
       n.setInput(2, site.beta);
       n.attributes = [toAttribute('axis', -1), toAttribute('epsilon', site.eps, true)];
-      return n;
-    });
-  },
-};
-
-interface GeluSite extends Site {
-  x: Value;
-  nodes: Node[];
-}
-
-export const fuseGelu: RewriteRule<GeluSite> = {
-  id: 'fuse-gelu',
-  title: 'Replace a decomposed GELU (erf form) by Gelu',
-  family: 'fuse',
-  tolerance: { maxRelError: 1e-3, minCosine: 0.99999 },
-  match(ctx) {
-    const sites: GeluSite[] = [];
-    for (const div of ctx.model.graph.nodes) {
-      if (div.opType !== 'Div' || div.domain !== '' || Math.abs((scalar(div.inputs[1]) ?? 0) - Math.SQRT2) > 1e-3) continue;
-      const x = div.inputs[0]!;
-      const erf = next(div.outputs[0], 'Erf');
-      const add = erf ? next(erf.outputs[0], 'Add') : null;
-      if (!add || scalar(other(add, erf!.outputs[0]!)) !== 1) continue;
-      const mul = next(add.outputs[0], 'Mul');
-      if (!mul || other(mul, add.outputs[0]!) !== x) continue;
-      const half = next(mul.outputs[0], 'Mul');
-      if (!half || scalar(other(half, mul.outputs[0]!)) !== 0.5) continue;
-      sites.push({ anchor: div, graph: div.graph, x, nodes: [div, erf!, add, mul, half] });
-    }
-    return sites;
-  },
-  check(_site, ctx): CheckResult {
-    const opset = ctx.model.opset('') ?? 0;
-    return opset >= 20 ? { ok: true } : { ok: false, reason: `opset ${opset} has no Gelu; needs >= 20` };
-  },
-  rewrite(site) {
-    replace(site.nodes, (g) => {
-      const n = new IRNode('', 'Gelu', '', g);
-      n.displayName = `${site.anchor.displayName}/Gelu`;
-      n.setInput(0, site.x);
       return n;
     });
   },

@@ -10,7 +10,7 @@ import type { CheckResult, RewriteRule, Site } from '../types';
 export const constantFold: RewriteRule = {
   id: 'fuse-constant-fold',
   title: 'Fold computations on constants into initializers',
-  family: 'fuse',
+  family: 'cleanup',
   tolerance: { maxAbsError: 0 },
   match(ctx) {
     const unbound = ctx.shapesWithoutBindings ?? inferShapes(ctx.model);
