@@ -53,6 +53,12 @@ export interface RewriteRule<S extends Site = Site> {
   check(site: S, ctx: RuleContext): CheckResult;
   /** Apply at one site that passed check(); mutates ctx.model. */
   rewrite(site: S, ctx: RuleContext): void;
+  /**
+   * What the rule leaves alone by design, in one sentence (e.g. "4 MatMul nodes multiply two computed
+   * tensors …: not candidates"), or null. Such nodes are not sites, so never refusals; a pass reports
+   * the sentence once (PassResult.notes).
+   */
+  leftAlone?(ctx: RuleContext): string | null;
 }
 
 export interface PassResult {
@@ -60,6 +66,8 @@ export interface PassResult {
   modified: boolean;
   applied: { rule: string; anchor: string; note?: string }[];
   refused: { rule: string; anchor: string; reason: string }[];
+  /** What the rules left alone by design (RewriteRule.leftAlone on the model as given), once per rule. */
+  notes: { rule: string; note: string }[];
   /** What the final clean-up removed: nodes nobody reads, initializers nobody reads. */
   removed?: { nodes: number; initializers: number };
 }
