@@ -28,6 +28,7 @@ export { fp16Compute, fp16Weights, int8Dynamic, int8Static, packNBits, pruneChan
 
 export { applyAt, contextFor, LazyContext, listSites, runPass, type PassOptions, type SiteCheck } from './engine';
 export { createRule, isRegistered, registerRule, registerRuleFactory, registeredRules, rulesOf, UnknownRuleError, unregisterRule, type RegisteredRule } from './registry';
+export { rankFixes, type RankedFix, type RankedFixes, type RankOptions } from './rank';
 export type * from './types';
 
 /** The exact rewrites (no options), in the order a fix-all pass tries them. */

@@ -59,6 +59,55 @@ export interface RewriteRule<S extends Site = Site> {
    * the sentence once (PassResult.notes).
    */
   leftAlone?(ctx: RuleContext): string | null;
+  /**
+   * What applying at `site` is expected to gain, from the figures of the nodes involved (gain.ts has
+   * the helpers; rank.ts ranks fixes by it). `e.at` is the node being looked at, for rules whose one
+   * site spans the model (float16 conversion counts that node's share).
+   */
+  estimate?(site: S, e: EstimateContext): Gain;
+}
+
+/** The figures of a node that gain estimates read: a subset of the analysis' per-node record (cost/types.ts). */
+export interface FixFigures {
+  macs: number | null;
+  flops: number | null;
+  /** Bytes of the constant tensors the node reads. */
+  weightBytes: number;
+  /** Bytes of the node's outputs; null when a shape is not concrete. */
+  activationBytes: number | null;
+}
+
+export interface EstimateContext {
+  /** The figures of a node, or undefined when the analysis has none for it. */
+  figures(n: Node): FixFigures | undefined;
+  /** The context the sites were listed with, when the caller has it (estimates that read shapes). */
+  rule?: RuleContext;
+  at?: Node;
+}
+
+/**
+ * What a rewrite is expected to gain at one site, per run of the model. Estimates, not measurements:
+ * docs/optimizations.md says how each is derived.
+ */
+export interface Gain {
+  /** FLOPs no longer computed; null when a figure it needs is unknown (unbound symbolic dims). */
+  flops: number | null;
+  /** Bytes no longer written to memory and read back (intermediate tensors that disappear); null when unknown. */
+  traffic: number | null;
+  /** Bytes the model file loses (weights removed or stored smaller); negative when it grows. */
+  fileBytes: number;
+  /** FLOPs that move onto int8 kernels, and the speed-up assumed for them there. */
+  faster?: { flops: number | null; factor: number };
+  /**
+   * Set when ONNX Runtime already does this rewrite itself when it loads the model (its default graph
+   * optimizations): what it does. There is then no latency gain with ORT (the src/core/passes
+   * ort-at-load test checks each claim against the graph ORT actually runs).
+   */
+  ortAtLoad?: string;
+  /** exact (up to float rounding), approximate (within the rule's tolerance), or changes outputs (pruning: check accuracy). */
+  accuracy: 'exact' | 'approximate' | 'changes outputs';
+  /** What the user must know with the gain (e.g. "ORT gets no speed from zeros"). */
+  caveat?: string;
 }
 
 export interface PassResult {

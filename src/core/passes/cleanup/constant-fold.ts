@@ -5,6 +5,7 @@ import type { Node } from '../../ir/graph';
 import { Tensor } from '../../ir/tensor';
 import { inferShapes } from '../../shape';
 import { removeNode } from '../graph-edit';
+import { dropped, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 export const constantFold: RewriteRule = {
@@ -39,4 +40,6 @@ export const constantFold: RewriteRule = {
       g.initializers.push(t);
     });
   },
+  // The node's work goes; its outputs are stored in the file instead.
+  estimate: (site, e) => dropped([site.anchor], e, -(e.figures(site.anchor)?.activationBytes ?? 0), ORT_AT_LOAD.constantFold),
 };

@@ -4,6 +4,7 @@
 // dead code of the graph at once, transitively, so a fix-all pass applies it once.
 import type { Node } from '../../ir/graph';
 import { removeDeadCodeCounted } from '../graph-edit';
+import { dropped } from '../gain';
 import type { RewriteRule, Site } from '../types';
 
 function dead(n: Node): boolean {
@@ -23,5 +24,11 @@ export const removeDeadNodes: RewriteRule = {
   },
   rewrite(site) {
     removeDeadCodeCounted(site.graph);
+  },
+  // ORT keeps dead nodes in the graph it runs (checked in ort-at-load.test.ts): a real gain.
+  estimate(site, e) {
+    const n = site.anchor;
+    const own = new Set(n.inputs.filter((v) => v?.constant && !v.isGraphInput() && v.consumers().every((c) => c === n)).map((v) => v!.constant!));
+    return dropped([n], e, [...own].reduce((a, t) => a + t.byteLength, 0));
   },
 };

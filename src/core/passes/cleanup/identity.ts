@@ -3,6 +3,7 @@
 // names), which needs x to be produced by a node of the graph and to be nothing else's name.
 import type { Node } from '../../ir/graph';
 import { removeNode, takeOver } from '../graph-edit';
+import { dropped, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 function check(site: Site): CheckResult {
@@ -42,4 +43,5 @@ export const eliminateIdentity: RewriteRule = {
   },
   check,
   rewrite,
+  estimate: (site, e) => dropped([site.anchor], e, 0, ORT_AT_LOAD.identity),
 };

@@ -3,6 +3,7 @@
 // Exact up to float rounding.
 import { Node as IRNode } from '../../ir/graph';
 import type { Node, Value } from '../../ir/graph';
+import { fused, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 import { next, other, replaceChain, scalar } from './chain';
 
@@ -44,4 +45,5 @@ export const fuseGelu: RewriteRule<GeluSite> = {
       return n;
     });
   },
+  estimate: (site, e) => fused(site.nodes, e, ORT_AT_LOAD.gelu),
 };

@@ -7,6 +7,7 @@ import { toAttribute } from '../../ir/builder';
 import { DataType } from '../../ir/data-type';
 import type { Node, Value } from '../../ir/graph';
 import { Node as IRNode } from '../../ir/graph';
+import { fused, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
 import { next, other, replaceChain, scalar } from './chain';
 
@@ -88,4 +89,5 @@ export const fuseLayerNorm: RewriteRule<LnSite> = {
       return n;
     });
   },
+  estimate: (site, e) => fused(site.nodes, e, ORT_AT_LOAD.layerNorm),
 };

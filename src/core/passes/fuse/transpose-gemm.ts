@@ -4,6 +4,7 @@
 import type { Node } from '../../ir/graph';
 import { toAttribute } from '../../ir/builder';
 import { removeNode } from '../graph-edit';
+import { dropped, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 import { permOf } from './transpose-pair';
 
@@ -43,4 +44,5 @@ export const transposeIntoGemm: RewriteRule<GemmSite> = {
     site.gemm.setInput(site.slot, site.transpose.inputs[0]!);
     removeNode(site.transpose);
   },
+  estimate: (site, e) => dropped([site.transpose], e, 0, ORT_AT_LOAD.transposeGemm),
 };

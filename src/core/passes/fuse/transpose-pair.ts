@@ -4,6 +4,7 @@ import type { Node } from '../../ir/graph';
 import { Node as IRNode } from '../../ir/graph';
 import { toAttribute } from '../../ir/builder';
 import { removeNode, renameValue, replaceAllUses } from '../graph-edit';
+import { dropped, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
 
 /** A Transpose's perm: its attribute, or the reversal of the input's axes (the default) when the rank is known. */
@@ -65,5 +66,12 @@ export const mergeTransposes: RewriteRule<PairSite> = {
     }
     site.second.setInput(0, x);
     site.second.attributes = site.second.attributes.filter((a) => a.name !== 'perm').concat(toAttribute('perm', perm));
+  },
+  estimate(site, e) {
+    // The first goes; the second too when they cancel.
+    const p1 = e.rule ? permOf(site.first, e.rule) : site.first.attrInts('perm');
+    const p2 = e.rule ? permOf(site.second, e.rule) : site.second.attrInts('perm');
+    const cancel = !!p1 && !!p2 && p2.every((i, k) => p1[i] === k);
+    return dropped(cancel ? [site.first, site.second] : [site.first], e, 0, ORT_AT_LOAD.transposePair);
   },
 };

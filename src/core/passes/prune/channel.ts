@@ -9,6 +9,7 @@
 // output) makes the site refuse with the reason: those channels meet other branches.
 import type { Node, Value } from '../../ir/graph';
 import { addInitializer } from '../graph-edit';
+import { weightBytes } from '../gain';
 import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
 
 const ELEMENTWISE = new Set(['Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'Tanh', 'Elu', 'Selu', 'Softplus']);
@@ -198,6 +199,17 @@ export function pruneChannels(ratio: number, norm: 'l1' | 'l2' = 'l1'): RewriteR
         g.valueInfo = g.valueInfo.filter((x) => x !== v);
       }
       done.add(conv);
+    },
+    // At least the share of this conv's work and weights (the next layer's input channels shrink too).
+    estimate(site, e) {
+      const f = e.figures(site.conv);
+      return {
+        flops: f?.flops === null || f?.flops === undefined ? null : ratio * f.flops,
+        traffic: f?.activationBytes ? 2 * ratio * f.activationBytes : 0,
+        fileBytes: ratio * weightBytes(site.conv, e),
+        accuracy: 'changes outputs',
+        caveat: 'at least: the next layer shrinks too; fine-tune to recover accuracy',
+      };
     },
   };
 }
