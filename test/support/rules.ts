@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newModel } from '../../src/core/ir/builder';
+import { newModel, type GraphBuilder } from '../../src/core/ir/builder';
 import { DataType } from '../../src/core/ir/data-type';
+import type { Value } from '../../src/core/ir/graph';
 import type { Model } from '../../src/core/ir/model';
 import { writeModel } from '../../src/core/onnx/writer';
 import { RULES, runPass } from '../../src/core/passes';
@@ -78,5 +79,21 @@ export function chain(): Model {
   const [y] = b.node('Identity', [t2!], {}, { name: 'id', outputs: ['y'] });
   b.node('Relu', [x], {}, { name: 'dead_relu' });
   b.output(y!, F, [1, 3, 4, 4]);
+  return model;
+}
+
+/** The erf GELU of `x` as exporters write it: Div √2 → Erf → Add 1 → Mul x → Mul 0.5; returns its output. */
+export function geluChain(b: GraphBuilder, x: Value): Value {
+  const [d] = b.node('Div', [x, b.initializer('sqrt2', F, [], [Math.SQRT2])], {}, { name: 'div' });
+  const [e] = b.node('Erf', [d!], {}, { name: 'erf' });
+  const [a] = b.node('Add', [e!, b.initializer('one', F, [], [1])], {}, { name: 'add' });
+  const [m] = b.node('Mul', [x, a!], {}, { name: 'mul' });
+  return b.node('Mul', [m!, b.initializer('half', F, [], [0.5])], {}, { name: 'half' })[0]!;
+}
+
+/** x [2, 8] -> the erf GELU -> y, at the given opset. */
+export function geluModel(opset: number, shape = [2, 8]): Model {
+  const { model, b } = newModel(`gelu${opset}`, [{ domain: '', version: opset }]);
+  b.output(geluChain(b, b.input('x', F, shape)), F, shape);
   return model;
 }

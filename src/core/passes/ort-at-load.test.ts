@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildLargeModel } from '../../../bench/large-model';
 import { ort } from '../../../test/support/ort';
-import { rule, vals } from '../../../test/support/rules';
+import { geluModel, rule, vals } from '../../../test/support/rules';
 import { newModel, type GraphBuilder } from '../ir/builder';
 import { DataType } from '../ir/data-type';
 import type { Value } from '../ir/graph';
@@ -46,18 +46,6 @@ function affine(op: string): Model {
   const x = b.input('x', F, [1, 3, 8, 8]);
   const [y] = b.node(op, [conv(b, x), b.initializer('k', F, [4, 1, 1], [1.5, 2, 0.5, 3])], {}, { name: 'op' });
   b.output(y!, F, null);
-  return model;
-}
-
-function gelu(opset: number): Model {
-  const { model, b } = newModel('gelu', [{ domain: '', version: opset }]);
-  const x = b.input('x', F, [2, 8]);
-  const [d] = b.node('Div', [x, b.initializer('sqrt2', F, [], [Math.SQRT2])], {}, { name: 'div' });
-  const [e] = b.node('Erf', [d!], {}, { name: 'erf' });
-  const [a] = b.node('Add', [e!, b.initializer('one', F, [], [1])], {}, { name: 'add' });
-  const [m] = b.node('Mul', [x, a!], {}, { name: 'mul' });
-  const [h] = b.node('Mul', [m!, b.initializer('half', F, [], [0.5])], {}, { name: 'half' });
-  b.output(h!, F, null);
   return model;
 }
 
@@ -112,7 +100,7 @@ const cases: [string, () => Model, string, string?][] = [
     return model;
   }, 'Pad', `into ${op}`]),
   ['fuse-layernorm', () => buildLargeModel(20, 16), 'ReduceMean'],
-  ['fuse-gelu', () => gelu(20), 'Erf'],
+  ['fuse-gelu', () => geluModel(20), 'Erf'],
   ['fuse-constant-fold', () => {
     const { model, b } = newModel('cf');
     const x = b.input('x', F, [2, 8]);
@@ -150,5 +138,5 @@ for (const [id, build, op, label] of cases) {
 }
 
 test('the erf GELU: ORT fuses it even below opset 20, where the rule itself is refused', async () => {
-  assert.ok(!(await ortGraph(gelu(13))).includes('Erf'));
+  assert.ok(!(await ortGraph(geluModel(13))).includes('Erf'));
 });

@@ -10,6 +10,7 @@
 //   score = max(time, size), halved when the fix changes outputs (pruning without fine-tuning).
 // The fixes scoring at least `minShare` (0.5 % of the model) come first, best first, at most `top`
 // (3); the rest — smaller gains, then refusals with their reasons — go behind "more".
+import type { FigureTotals } from '../cost/figures';
 import type { Node } from '../ir/graph';
 import { bytes, si } from '../units';
 import type { SiteCheck } from './engine';
@@ -19,7 +20,7 @@ export interface RankOptions {
   /** Only sites involving the node of this display name (hover, menu); every site otherwise (whole model). */
   node?: string;
   /** Model totals the shares are taken of (the cost model's totals); default: sums of `figures`. */
-  totals?: { flops: number; weightBytes: number; activationBytes: number };
+  totals?: Pick<FigureTotals, 'flops' | 'weightBytes' | 'activationBytes'>;
   /** How many fixes may come first (default 3). */
   top?: number;
   /** Smallest score of a fix that comes first (default 0.005: half a percent of the model). */
@@ -51,6 +52,7 @@ export interface RankedFixes {
   more: RankedFix[];
 }
 
+/** A node's figures with the node (the cost model's NodeCost records fit). */
 type Figured = FixFigures & { node: Node; runs?: number };
 
 function add(a: number | null, b: number | null): number | null {

@@ -1,6 +1,7 @@
 // The contract of rewrite rules: pattern -> check -> rewrite. A rule lists every place its pattern
 // matches; check() passes or fails with a reason a user can read; rewrite() changes the model at one
 // site. The same rule feeds quick fixes (when check passes) and hover/diagnostic text (when it fails).
+import type { NodeFigures } from '../cost/figures';
 import type { Graph, Node } from '../ir/graph';
 import type { Model } from '../ir/model';
 import type { ShapeInference } from '../shape/types';
@@ -67,15 +68,8 @@ export interface RewriteRule<S extends Site = Site> {
   estimate?(site: S, e: EstimateContext): Gain;
 }
 
-/** The figures of a node that gain estimates read: a subset of the analysis' per-node record (cost/types.ts). */
-export interface FixFigures {
-  macs: number | null;
-  flops: number | null;
-  /** Bytes of the constant tensors the node reads. */
-  weightBytes: number;
-  /** Bytes of the node's outputs; null when a shape is not concrete. */
-  activationBytes: number | null;
-}
+/** The figures of a node that gain estimates read: part of the analysis' per-node record (cost/figures.ts). */
+export type FixFigures = Pick<NodeFigures, 'macs' | 'flops' | 'weightBytes' | 'activationBytes'>;
 
 export interface EstimateContext {
   /** The figures of a node, or undefined when the analysis has none for it. */
