@@ -1,5 +1,6 @@
 // `layerlens optimize --quantize` as a user runs it (the built CLI, a child process) on the sample and
-// real models: fp16 storage, fp16 conversion and static int8, each verified in ORT.
+// real models: fp16 storage, fp16 conversion, static int8 and dynamic int8 (on a transformer, with the
+// note for what it leaves alone), each verified in ORT.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { DataType } from '../../src/core/ir/data-type';
 import { readModel } from '../../src/core/onnx/reader';
 import { runCli } from '../support/cli';
 import { SAMPLE, realModelPath } from '../support/models';
+import { save } from '../support/rules';
+import { tinyTransformer } from '../support/tiny-transformer';
 
 test('fp16 weight storage halves ppocr-cls (weights in Constant nodes) within tolerance', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'll-q-')), 'cls-fp16.onnx');
@@ -60,4 +63,20 @@ test('fp16 conversion: float16 inside, float interface, within tolerance on the 
     const halfs = [...after.graph.initializers, ...after.graph.nodes.filter((n) => n.opType === 'Constant').map((n) => n.constantTensor!)].filter((t) => t.dataType === DataType.FLOAT16);
     assert.ok(halfs.length > 0, 'weights are float16');
   }
+});
+
+test('int8 on a transformer: Gather tables quantized, verified; MatMuls of two computed tensors said once as a note, never refused', () => {
+  const src = save(tinyTransformer({ vocab: 1000, dim: 64, seq: 16, layers: 2 }), 'tt.onnx');
+  const out = join(mkdtempSync(join(tmpdir(), 'll-q-')), 'tt-int8.onnx');
+  const text = runCli(['optimize', src, '-o', out, '--quantize', 'int8'], { timeoutMs: 300_000 });
+  assert.equal(text.status, 0, text.stderr);
+  const notes = text.stdout.split('\n').filter((l) => l.startsWith('note (quantize-int8-dynamic)'));
+  assert.deepEqual(notes, ["note (quantize-int8-dynamic): 4 MatMul/Gemm nodes multiply two computed tensors ('/layers.0/attn/scores', '/layers.0/attn/context', '/layers.1/attn/scores', … (1 more)): no weight to store in int8, so they are not candidates and stay in float"]);
+  assert.doesNotMatch(text.stdout, /^refused/m);
+  assert.match(text.stdout, /verification passed/);
+  const j = JSON.parse(runCli(['optimize', src, '-o', out, '--quantize', 'int8', '--json'], { timeoutMs: 300_000 }).stdout) as { applied: { anchor: string }[]; refused: unknown[]; notes: { rule: string }[] };
+  assert.deepEqual(j.refused, []);
+  assert.deepEqual(j.notes.map((n) => n.rule), ['quantize-int8-dynamic']);
+  assert.ok(j.applied.some((a) => a.anchor === '/embed/tokens'));
+  assert.equal(readModel(readFileSync(out)).graph.nodes.find((n) => n.displayName === '/embed/tokens')!.inputs[0]!.constant!.dataType, DataType.INT8);
 });
