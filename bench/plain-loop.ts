@@ -2,7 +2,7 @@
 // compared with: create the session (optimizations on), 3 warm-up runs, N timed runs, print the median.
 import * as ort from 'onnxruntime-node';
 import { median } from '../src/core/profile/stats';
-import { generateInput } from '../src/node/inputs';
+import { generateInput } from '../src/node/ort/inputs';
 import type { InputSpec } from '../src/core/profile/runtime';
 
 async function main(): Promise<void> {

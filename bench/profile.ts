@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { median } from '../src/core/profile/stats';
 import { npyInt64Scalar } from '../test/support/npy';
-import { profileModel, inputSpecs } from '../src/node/profile-model';
+import { profileModel, inputSpecs } from '../src/node/ort/profile';
 import { analyzeModel } from '../src/core/analysis/analyze';
 import { loadModelFile } from '../src/node/model-file';
 import type { Bindings } from '../src/core/shape/types';

@@ -9,7 +9,7 @@ import { CodeActionKind, type CodeAction, type Range } from 'vscode-languageserv
 import { RULES, UnknownRuleError, createRule, isRegistered, listSites, runPass } from '../core/passes';
 import { loadModelFile } from '../node/model-file';
 import { saveModel } from '../node/model-save';
-import { verifyRewrite, type OutputComparison } from '../node/verify';
+import { verifyRewrite, type OutputComparison } from '../node/ort/verify';
 import { ApplyFixCommand, modelUriOf, type ApplyFixArgs, type ApplyFixResult, type OutputComparisonFigures } from '../protocol/requests';
 import { candidateFor, newFileTarget, rememberPreview } from './fix-candidates';
 import type { DocumentState } from './documents';

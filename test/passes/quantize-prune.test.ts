@@ -14,7 +14,7 @@ import { analyzeModel } from '../../src/core/analysis/analyze';
 import { RULES, fp16Weights, int8Dynamic, packNBits, pruneChannels, pruneUnstructured, runPass, weightNBits, weightSparsity } from '../../src/core/passes';
 import { makeInputs, runOrt } from '../support/ort';
 import { mlpStack } from '../support/mlp-stack';
-import { verifyRewrite } from '../../src/node/verify';
+import { verifyRewrite } from '../../src/node/ort/verify';
 import { runCli } from '../support/cli';
 import { SAMPLE, realModelPath } from '../support/models';
 

@@ -12,7 +12,7 @@ import type { ProfileMode } from '../../core/profile/runtime';
 import { buildViewModel } from '../../core/view/view-model';
 import { loadModelFile } from '../../node/model-file';
 import { writeFileAtomic } from '../../node/model-save';
-import { profileModel } from '../../node/profile-model';
+import { profileModel } from '../../node/ort/profile';
 import { safe } from '../format';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 import { toJson as profileJson } from './profile';

@@ -12,11 +12,11 @@ import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
 import { saveModel } from '../../node/model-save';
 import { cloneModel } from '../../core/passes/graph-edit';
-import { verifyRewrite, type Verification } from '../../node/verify';
+import { verifyRewrite, type Verification } from '../../node/ort/verify';
 import { bytes, si, safe } from '../format';
 import { inputFiles } from './profile';
-import { calibrate } from '../../node/calibrate';
-import { inputSpecs } from '../../node/profile-model';
+import { calibrate } from '../../node/ort/calibrate';
+import { inputSpecs } from '../../node/ort/profile';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { bindingsFrom, type BindingFlags, parsePositiveInt, withBindingOptions } from '../options';
 

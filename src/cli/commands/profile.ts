@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UsageError } from '../../core/errors';
 import type { ProfileMode } from '../../core/profile/runtime';
-import { profileModel, type ProfileReport } from '../../node/profile-model';
+import { profileModel, type ProfileReport } from '../../node/ort/profile';
 import { pct, safe, si, table } from '../format';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 

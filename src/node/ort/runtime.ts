@@ -1,19 +1,19 @@
-// InferenceRuntime on onnxruntime-node, in a child process (profile-worker): cancellable through an
+// InferenceRuntime on onnxruntime-node, in a child process (worker.ts, bundled as dist/profile-worker.js): cancellable through an
 // AbortSignal, bounded by a time limit, and a crash or hang there becomes a ProfileError here while
 // the caller (CLI, language server) carries on. Each request gets a fresh process.
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProfileError } from '../core/profile/errors';
-import type { InferenceRuntime, ProfileRequest, RawProfile, RunOptions } from '../core/profile/runtime';
-import { parseOrtTrace } from '../core/profile/trace';
-import type { WorkerMessage, WorkerRequest } from './profile-worker';
+import { ProfileError } from '../../core/profile/errors';
+import type { InferenceRuntime, ProfileRequest, RawProfile, RunOptions } from '../../core/profile/runtime';
+import { parseOrtTrace } from '../../core/profile/trace';
+import type { WorkerMessage, WorkerRequest } from './worker';
 
 /** dist/profile-worker.js next to the bundle; under tsx (tests) the TypeScript source. */
 function workerEntry(): { path: string; execArgv: string[] } {
   const js = join(__dirname, 'profile-worker.js');
   if (existsSync(js)) return { path: js, execArgv: [] };
-  return { path: join(__dirname, 'profile-worker.ts'), execArgv: ['--import', 'tsx'] };
+  return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
 export interface WorkerResult {

@@ -1,21 +1,21 @@
 // `profile` end to end: analyze the model (shapes, FLOPs), measure it in ONNX Runtime in a child
 // process, attribute kernel time to the model's own nodes, and judge each against the roofline.
-import { analyzeModel } from '../core/analysis/analyze';
-import type { AnalysisReport } from '../core/analysis/report';
-import { UsageError } from '../core/errors';
-import { isConcrete } from '../core/ir/shape';
-import type { Node } from '../core/ir/graph';
-import { readModel } from '../core/onnx/reader';
-import { attribute, type Attribution } from '../core/profile/attribution';
-import { achievedGflops, verdict, type MachinePeaks, type Verdict } from '../core/profile/roofline';
-import type { InputSpec, ProfileMode, RawProfile, RunOptions } from '../core/profile/runtime';
-import { parseOrtTrace } from '../core/profile/trace';
-import { median, percentile } from '../core/profile/stats';
-import type { Bindings } from '../core/shape/types';
+import { analyzeModel } from '../../core/analysis/analyze';
+import type { AnalysisReport } from '../../core/analysis/report';
+import { UsageError } from '../../core/errors';
+import { isConcrete } from '../../core/ir/shape';
+import type { Node } from '../../core/ir/graph';
+import { readModel } from '../../core/onnx/reader';
+import { attribute, type Attribution } from '../../core/profile/attribution';
+import { achievedGflops, verdict, type MachinePeaks, type Verdict } from '../../core/profile/roofline';
+import type { InputSpec, ProfileMode, RawProfile, RunOptions } from '../../core/profile/runtime';
+import { parseOrtTrace } from '../../core/profile/trace';
+import { median, percentile } from '../../core/profile/stats';
+import type { Bindings } from '../../core/shape/types';
 import { readFileSync } from 'node:fs';
 import { machinePeaks } from './machine';
-import { loadModelFile } from './model-file';
-import { OrtRuntime } from './ort-runtime';
+import { loadModelFile } from '../model-file';
+import { OrtRuntime } from './runtime';
 
 export interface ProfileOptions {
   bindings?: Bindings;

@@ -3,11 +3,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newModel } from '../core/ir/builder';
-import { DataType } from '../core/ir/data-type';
-import { writeModel } from '../core/onnx/writer';
-import type { MachinePeaks } from '../core/profile/roofline';
-import { runWorker } from './ort-runtime';
+import { newModel } from '../../core/ir/builder';
+import { DataType } from '../../core/ir/data-type';
+import { writeModel } from '../../core/onnx/writer';
+import type { MachinePeaks } from '../../core/profile/roofline';
+import { runWorker } from './runtime';
 
 const N = 1024; // MatMul N x N x N: 2·N³ FLOPs
 const ADD = 8 * 1024 * 1024; // Add of two 8 M-element float vectors: 3 × 32 MiB moved

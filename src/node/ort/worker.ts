@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DataType } from '../core/ir/data-type';
-import type { ProfileRequest } from '../core/profile/runtime';
+import { DataType } from '../../core/ir/data-type';
+import type { ProfileRequest } from '../../core/profile/runtime';
 import { checkInput, generateInput, loadInputFile, type InputData } from './inputs';
 
 export type WorkerRequest =
