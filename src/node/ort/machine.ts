@@ -1,60 +1,159 @@
-// This machine's peak compute and memory bandwidth, measured once through ONNX Runtime (a large
-// MatMul and a large Add, built with our own writer) and cached in ~/.cache/layerlens.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// This machine's roofline figures, measured through ONNX Runtime with ORT's own kernel timings (its
+// profiler's per-kernel durations, which exclude session overhead and onnxruntime-node's JS
+// conversions), at the thread count in use:
+//  - peak: a 1024³ MatMul and a 128→128-channel 3×3 Conv on 56×56 (ORT's NCHWc kernel), best run;
+//  - bandwidth: Neg over a 128 MiB buffer (32 M floats read and written: 256 MiB moved) that the
+//    graph makes itself with Expand and then reduces to one number, so nothing large crosses to JS;
+//    ReduceSum over the same buffer gives the read-only rate alongside;
+//  - fixed cost per kernel: the median time of a chain of one-element Neg kernels.
+// All kernels sit in one model run in one worker process (ORT's sequential executor runs one kernel
+// at a time, each with all intra-op threads). Best of 20 runs after 2 warm-ups, with the spread kept.
+// Cached per CPU and thread setting in ~/.cache/layerlens (LAYERLENS_CACHE_DIR moves it); measured
+// again when the record is from another ORT version, CPU or core count, is older than 7 days, or on
+// request (`layerlens machine --refresh`).
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newModel } from '../../core/ir/builder';
 import { DataType } from '../../core/ir/data-type';
 import { writeModel } from '../../core/onnx/writer';
-import type { MachinePeaks } from '../../core/profile/roofline';
-import { runWorker } from './runtime';
+import { ProfileError } from '../../core/profile/errors';
+import { figure, type MachinePeaks } from '../../core/profile/roofline';
+import type { RunOptions } from '../../core/profile/runtime';
+import { parseOrtTrace } from '../../core/profile/trace';
+import { ortPackageVersion, talk } from './runtime';
 
-const N = 1024; // MatMul N x N x N: 2·N³ FLOPs
-const ADD = 8 * 1024 * 1024; // Add of two 8 M-element float vectors: 3 × 32 MiB moved
+const MM = 1024; // MatMul MM×MM×MM: 2·MM³ FLOPs
+const CONV = { c: 128, hw: 56 }; // Conv c→c, 3×3, pad 1: 2·c·c·9·hw² FLOPs
+const STREAM = 32 * 1024 * 1024; // floats in the bandwidth buffer (128 MiB)
+const TINY = 48; // one-element kernels in the fixed-cost chain
+const RUNS = 20;
+const MAX_AGE_DAYS = 7;
+/** Bumped when what is measured changes, so older records are measured again. */
+const RECORD_VERSION = 2;
 
 function cacheFile(threads: number | null): string {
   const cpu = (cpus()[0]?.model ?? 'cpu').replace(/[^A-Za-z0-9]+/g, '_');
   return join(process.env.LAYERLENS_CACHE_DIR ?? join(homedir(), '.cache', 'layerlens'), `machine-${cpu}-t${threads ?? 'default'}.json`);
 }
 
-export async function machinePeaks(threads: number | null, opts: { refresh?: boolean; onProgress?: (m: string) => void } = {}): Promise<MachinePeaks> {
-  const file = cacheFile(threads);
-  if (!opts.refresh) {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as MachinePeaks;
-    } catch {
-      // not measured yet
-    }
-  }
-  opts.onProgress?.('measuring this machine once (MatMul and Add through ONNX Runtime)');
+/** Why a cached record cannot be used any more, or null if it can. */
+export function staleness(rec: MachinePeaks & { version?: number }, threads: number | null, now = Date.now()): string | null {
+  if (rec.version !== RECORD_VERSION) return 'measured by an older LayerLens';
+  if (rec.ortVersion !== ortPackageVersion()) return `measured with ONNX Runtime ${rec.ortVersion}, now ${ortPackageVersion()}`;
+  if (rec.cpu !== (cpus()[0]?.model ?? 'unknown') || rec.cpuCount !== cpus().length) return 'measured on another CPU';
+  if (rec.threads !== threads) return 'measured with another thread count';
+  const days = (now - Date.parse(rec.measuredAt)) / 86_400_000;
+  if (!(days <= MAX_AGE_DAYS)) return `measured ${Number.isFinite(days) ? days.toFixed(0) : '?'} days ago`;
+  return null;
+}
+
+/** The calibration model: every probe kernel in one graph, each on its own input. */
+function calibrationModel(): Uint8Array {
+  const { model, b } = newModel('layerlens-machine');
+  const a = b.input('a', DataType.FLOAT, [MM, MM]);
+  const w = b.input('w', DataType.FLOAT, [MM, MM]);
+  const [mm] = b.node('MatMul', [a, w], {}, { name: 'probe_matmul' });
+  b.output(mm!, DataType.FLOAT, [MM, MM]);
+  const x = b.input('x', DataType.FLOAT, [1, CONV.c, CONV.hw, CONV.hw]);
+  const k = b.initializer('k', DataType.FLOAT, [CONV.c, CONV.c, 3, 3], Array.from({ length: CONV.c * CONV.c * 9 }, (_, i) => ((i % 7) - 3) / 64));
+  const [cv] = b.node('Conv', [x, k], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }, { name: 'probe_conv' });
+  b.output(cv!, DataType.FLOAT, [1, CONV.c, CONV.hw, CONV.hw]);
+  const one = b.input('one', DataType.FLOAT, [1]);
+  const shape = b.initializer('stream_shape', DataType.INT64, [1], [STREAM]);
+  const [big] = b.node('Expand', [one, shape], {}, { name: 'probe_expand' });
+  const [neg] = b.node('Neg', [big!], {}, { name: 'probe_stream' });
+  const [sum] = b.node('ReduceSum', [neg!], { keepdims: 0 }, { name: 'probe_read' });
+  b.output(sum!, DataType.FLOAT, []);
+  let t = b.input('tiny', DataType.FLOAT, [1]);
+  for (let i = 0; i < TINY; i++) [t] = b.node('Neg', [t], {}, { name: `probe_tiny_${i}` }) as [typeof t];
+  b.output(t, DataType.FLOAT, [1]);
+  return writeModel(model);
+}
+
+/** Measures now (one worker process, about a second of ORT work). */
+export async function measureMachine(threads: number | null, run: RunOptions = {}): Promise<MachinePeaks> {
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-machine-'));
   try {
-    const mm = newModel('peak-matmul');
-    const a = mm.b.input('a', DataType.FLOAT, [N, N]);
-    const w = mm.b.input('b', DataType.FLOAT, [N, N]);
-    const [y] = mm.b.node('MatMul', [a, w]);
-    mm.b.output(y!, DataType.FLOAT, [N, N]);
-    writeFileSync(join(dir, 'matmul.onnx'), writeModel(mm.model));
-    const add = newModel('peak-add');
-    const x1 = add.b.input('x', DataType.FLOAT, [ADD]);
-    const x2 = add.b.input('y', DataType.FLOAT, [ADD]);
-    const [z] = add.b.node('Add', [x1, x2]);
-    add.b.output(z!, DataType.FLOAT, [ADD]);
-    writeFileSync(join(dir, 'add.onnx'), writeModel(add.model));
-    const common = { mode: 'deployed' as const, runs: 7, warmup: 2, ...(threads ? { threads } : {}) };
-    const m1 = await runWorker({ ...common, modelPath: join(dir, 'matmul.onnx'), inputs: [{ name: 'a', elemType: 1, shape: [N, N] }, { name: 'b', elemType: 1, shape: [N, N] }] }, false);
-    const m2 = await runWorker({ ...common, modelPath: join(dir, 'add.onnx'), inputs: [{ name: 'x', elemType: 1, shape: [ADD] }, { name: 'y', elemType: 1, shape: [ADD] }] }, false);
-    const peaks: MachinePeaks = {
-      peakGflops: (2 * N ** 3) / (Math.min(...m1.plainRunsMs) * 1e6),
-      bandwidthGBs: (3 * ADD * 4) / (Math.min(...m2.plainRunsMs) * 1e6),
-      threads,
-      measuredAt: new Date().toISOString(),
-      cpu: cpus()[0]?.model ?? 'unknown',
+    const path = join(dir, 'machine.onnx');
+    writeFileSync(path, calibrationModel());
+    const f = (name: string, shape: number[]): { name: string; elemType: number; shape: number[] } => ({ name, elemType: DataType.FLOAT, shape });
+    const m = await talk(
+      {
+        type: 'trace',
+        optimization: 'all',
+        req: {
+          modelPath: path,
+          inputs: [f('a', [MM, MM]), f('w', [MM, MM]), f('x', [1, CONV.c, CONV.hw, CONV.hw]), f('one', [1]), f('tiny', [1])],
+          mode: 'deployed',
+          runs: RUNS,
+          warmup: 2,
+          ...(threads ? { threads } : {}),
+        },
+      },
+      run,
+    );
+    if (m.type !== 'result' || !m.trace) throw new ProfileError('the machine measurement wrote no ONNX Runtime profile');
+    const { events } = parseOrtTrace(m.trace, 'the machine measurement');
+    // The profile's first 3 runs are the worker's output-shape run and the 2 warm-ups.
+    const timed = events.filter((e) => e.run >= 3);
+    const durs = (pick: (e: (typeof events)[number]) => boolean): number[] => timed.filter(pick).map((e) => e.durUs);
+    const mmUs = durs((e) => e.node === 'probe_matmul' || e.opType === 'MatMul');
+    // ORT runs the Conv as an NCHWc kernel (renamed after its output) between two Reorder kernels:
+    // the Conv kernel alone is the compute.
+    const convUs = durs((e) => e.opType === 'Conv' || e.opType === 'FusedConv');
+    const streamUs = durs((e) => e.node === 'probe_stream');
+    const readUs = durs((e) => e.node === 'probe_read');
+    const tinyUs = durs((e) => e.node.startsWith('probe_tiny_'));
+    if (!mmUs.length || !convUs.length || !streamUs.length || !readUs.length || !tinyUs.length) {
+      throw new ProfileError('the machine measurement is missing kernels in the ONNX Runtime profile');
+    }
+    const figures = {
+      matmulGflops: figure(mmUs.map((us) => (2 * MM ** 3) / (us * 1e3))),
+      convGflops: figure(convUs.map((us) => (2 * CONV.c * CONV.c * 9 * CONV.hw ** 2) / (us * 1e3))),
+      streamGBs: figure(streamUs.map((us) => (2 * 4 * STREAM) / (us * 1e3))),
+      readGBs: figure(readUs.map((us) => (4 * STREAM) / (us * 1e3))),
+      kernelOverheadUs: figure(tinyUs, true),
     };
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, JSON.stringify(peaks, null, 2));
-    return peaks;
+    return {
+      peakGflops: Math.max(figures.matmulGflops.best, figures.convGflops.best),
+      bandwidthGBs: figures.streamGBs.best,
+      kernelOverheadUs: figures.kernelOverheadUs.median,
+      figures,
+      threads,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cpuCount: cpus().length,
+      ortVersion: m.ortVersion,
+      measuredAt: new Date().toISOString(),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The figures for `threads` (null = ORT's default): from the cache while fresh, else measured and cached. */
+export async function machinePeaks(threads: number | null, opts: { refresh?: boolean; onProgress?: (m: string) => void; run?: RunOptions } = {}): Promise<MachinePeaks> {
+  const file = cacheFile(threads);
+  let why = 'not measured yet';
+  if (!opts.refresh) {
+    try {
+      const rec = JSON.parse(readFileSync(file, 'utf8')) as MachinePeaks & { version?: number };
+      const stale = staleness(rec, threads);
+      if (!stale) return { ...rec, cached: true };
+      why = stale;
+    } catch {
+      // not measured yet, or unreadable: measure
+    }
+  } else why = 'asked to';
+  opts.onProgress?.(`measuring this machine (${why}): MatMul, Conv, streaming and tiny kernels through ONNX Runtime`);
+  const peaks = await measureMachine(threads, opts.run);
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: RECORD_VERSION, ...peaks }, null, 2));
+    renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written only costs a measurement next time.
+  }
+  return peaks;
 }

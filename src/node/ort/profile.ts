@@ -1,13 +1,15 @@
 // `profile` end to end: analyze the model (shapes, FLOPs), measure it in ONNX Runtime in a child
-// process, attribute kernel time to the model's own nodes, and judge each against the roofline.
+// process, attribute kernel time to the model's own nodes, judge each kernel against this machine's
+// roofline (every node shows the verdict of the kernel that computes it), and flag any figure that
+// physics rules out (achieved GFLOP/s over 1.25× the measured peak).
 import { analyzeModel } from '../../core/analysis/analyze';
 import type { AnalysisReport } from '../../core/analysis/report';
 import { UsageError } from '../../core/errors';
 import { isConcrete } from '../../core/ir/shape';
 import type { Node } from '../../core/ir/graph';
 import { readModel } from '../../core/onnx/reader';
-import { attribute, type Attribution } from '../../core/profile/attribution';
-import { achievedGflops, verdict, type MachinePeaks, type Verdict } from '../../core/profile/roofline';
+import { attribute, type Attribution, type KernelTiming } from '../../core/profile/attribution';
+import { achievedGflops, implausibility, judgeKernel, type MachinePeaks, type Verdict } from '../../core/profile/roofline';
 import type { InputSpec, ProfileMode, RawProfile, RunOptions } from '../../core/profile/runtime';
 import { parseOrtTrace } from '../../core/profile/trace';
 import { median, percentile } from '../../core/profile/stats';
@@ -36,17 +38,64 @@ export interface ProfiledNode {
   medianUs: number;
   share: number;
   achievedGflops: number | null;
+  /** The verdict of the kernel that computes this node (fused nodes share it). */
   verdict: Verdict;
-  fusedGroup?: { kernel: string; opType: string; nodes: string[] }[];
+  /** That kernel's name in the graph ORT ran. */
+  kernel: string;
+  /** That kernel's roofline time / measured time. */
+  efficiency: number | null;
+  /** Set when the achieved figure is physically implausible: says why; the figure is not a fact. */
+  implausible?: string;
+  fusedGroup?: Attribution['nodes'][number]['fusedGroup'];
+}
+
+/** One ORT kernel judged against the roofline. */
+export interface ProfiledKernel {
+  kernel: string;
+  opType: string;
+  role: KernelTiming['role'];
+  chargedTo?: string;
+  medianUs: number;
+  /** FLOPs of the original nodes it computes (0 for layout kernels; null when unknown). */
+  flops: number | null;
+  bytes: number | null;
+  achievedGflops: number | null;
+  verdict: Verdict;
+  rooflineUs: number | null;
+  efficiency: number | null;
+  implausible?: string;
+  nodes: string[];
+}
+
+export interface Latency {
+  mode: ProfileMode;
+  runs: number;
+  /** Median wall time of session.run with pre-allocated outputs (ORT executing the graph), ms. */
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  spread: number;
+  /** Whether the timed runs had pre-allocated outputs (false: outputs change shape between runs). */
+  preallocatedOutputs: boolean;
+  /** Median of a few runs timed the usual way, where onnxruntime-node also makes the JS outputs, ms. */
+  jsOutputMedianMs: number;
+  /** Median of ORT's own model_run durations in the profiled session (native, profiler on), ms. */
+  profiledMedianMs: number;
+  /** Sum of the kernels' median times (what attribution splits), ms. */
+  kernelSumMs: number;
 }
 
 export interface ProfileReport {
   analysis: AnalysisReport;
-  latency: { mode: ProfileMode; runs: number; medianMs: number; p10Ms: number; p90Ms: number; spread: number; profiledMedianMs: number } | null;
+  latency: Latency | null;
   attribution: Attribution;
   machine: MachinePeaks | null;
   /** Per node, keyed by the node's display name (with graph path for bodies). */
   nodes: Map<Node, ProfiledNode>;
+  /** Every kernel that ran, slowest first. */
+  kernels: ProfiledKernel[];
+  /** Nodes and kernels whose achieved GFLOP/s exceeds 1.25× the measured peak. */
+  implausible: { nodes: number; kernels: number; maxRatio: number | null };
 }
 
 export function inputSpecs(analysis: AnalysisReport): InputSpec[] {
@@ -94,20 +143,20 @@ export async function profileModel(path: string, opts: ProfileOptions = {}): Pro
   const runs = Math.max(1, raw.profiledRunsUs.length || 1 + Math.max(0, ...raw.events.map((e) => e.run)));
   const optimized = raw.optimizedModel ? readModel(raw.optimizedModel) : undefined;
   const attribution = attribute(loaded.model, mode, raw.events, runs, (n) => flops.get(n) ?? null, optimized);
-  const machine = opts.machine === false || opts.trace ? null : await machinePeaks(opts.threads ?? null, { onProgress: opts.run?.onProgress });
-  const intensity = new Map(cost.nodes.map((c) => [c.node, c.intensity]));
-  const nodes = new Map<Node, ProfiledNode>();
-  for (const n of attribution.nodes) {
-    nodes.set(n.node, {
-      medianUs: n.medianUs,
-      share: n.share,
-      achievedGflops: achievedGflops(flops.get(n.node) ?? null, n.medianUs),
-      verdict: verdict(intensity.get(n.node) ?? null, machine),
-      ...(n.fusedGroup ? { fusedGroup: n.fusedGroup } : {}),
-    });
+  const costOf = new Map(cost.nodes.map((c) => [c.node, c]));
+  const machineOpts = { ...(opts.run?.onProgress ? { onProgress: opts.run.onProgress } : {}), ...(opts.run ? { run: opts.run } : {}) };
+  let machine = opts.machine === false || opts.trace ? null : await machinePeaks(opts.threads ?? null, machineOpts);
+  let judged = judgeAll(attribution, machine, costOf, flops);
+  // A kernel faster than a cached peak allows says the cache is out of date (measured while the
+  // machine was busy, say) as much as it says the kernel's time is wrong: measure again, once.
+  if (machine?.cached && judged.kernels.some((k) => k.implausible)) {
+    opts.run?.onProgress?.('a kernel beat the cached peak: measuring the machine again');
+    machine = await machinePeaks(opts.threads ?? null, { ...machineOpts, refresh: true });
+    judged = judgeAll(attribution, machine, costOf, flops);
   }
+  const { kernels, nodes, maxRatio } = judged;
   const plain = raw.plainRunsMs;
-  const latency = plain.length
+  const latency: Latency | null = plain.length
     ? {
         mode,
         runs: plain.length,
@@ -115,8 +164,74 @@ export async function profileModel(path: string, opts: ProfileOptions = {}): Pro
         p10Ms: percentile(plain, 0.1),
         p90Ms: percentile(plain, 0.9),
         spread: (percentile(plain, 0.9) - percentile(plain, 0.1)) / median(plain),
+        preallocatedOutputs: raw.preallocated ?? false,
+        jsOutputMedianMs: median(raw.jsOutputRunsMs?.length ? raw.jsOutputRunsMs : plain),
         profiledMedianMs: median(raw.profiledRunsUs) / 1000,
+        kernelSumMs: attribution.kernels.reduce((a, k) => a + k.medianUs, 0) / 1000,
       }
     : null;
-  return { analysis, latency, attribution, machine, nodes };
+  const implausible = {
+    nodes: [...nodes.values()].filter((n) => n.implausible).length,
+    kernels: kernels.filter((k) => k.implausible).length,
+    maxRatio,
+  };
+  return { analysis, latency, attribution, machine, nodes, kernels, implausible };
+}
+
+type CostOf = Map<Node, { flops: number | null; intensity: number | null }>;
+
+/** Every kernel against the roofline; every node gets its kernel's verdict and its own achieved figure. */
+function judgeAll(attribution: Attribution, machine: MachinePeaks | null, costOf: CostOf, flops: Map<Node, number | null>): { kernels: ProfiledKernel[]; nodes: Map<Node, ProfiledNode>; maxRatio: number | null } {
+  const kernels = attribution.kernels.map((k) => judge(k, machine, costOf));
+  const byKernel = new Map(kernels.map((k) => [k.kernel, k]));
+  const nodes = new Map<Node, ProfiledNode>();
+  let maxRatio: number | null = null;
+  for (const n of attribution.nodes) {
+    const achieved = achievedGflops(flops.get(n.node) ?? null, n.medianUs);
+    const k = byKernel.get(n.kernel);
+    const why = implausibility(achieved, machine);
+    if (achieved !== null && machine) maxRatio = Math.max(maxRatio ?? 0, achieved / machine.peakGflops);
+    nodes.set(n.node, {
+      medianUs: n.medianUs,
+      share: n.share,
+      achievedGflops: achieved,
+      verdict: k?.verdict ?? 'unknown',
+      kernel: n.kernel,
+      efficiency: k?.efficiency ?? null,
+      ...(why ? { implausible: why } : {}),
+      ...(n.fusedGroup ? { fusedGroup: n.fusedGroup } : {}),
+    });
+  }
+  return { kernels, nodes, maxRatio };
+}
+
+/** One kernel against the roofline: FLOPs of the nodes it computes, bytes as ORT counted them. */
+function judge(k: KernelTiming, machine: MachinePeaks | null, costOf: CostOf): ProfiledKernel {
+  const computes = k.role === 'compute' || k.role === 'node';
+  const nodeFlops = k.nodes.map((n) => costOf.get(n)?.flops ?? null);
+  const flops = !computes ? 0 : nodeFlops.every((f) => f === null) ? null : nodeFlops.reduce<number>((a, f) => a + (f ?? 0), 0);
+  // Without ORT's sizes (an imported trace from an older ORT), the cost model's bytes of a lone node.
+  let bytes = k.bytes;
+  if (bytes === null && k.nodes.length === 1 && computes) {
+    const c = costOf.get(k.nodes[0]!);
+    if (c?.flops && c.intensity) bytes = c.flops / c.intensity;
+  }
+  const j = judgeKernel(flops, bytes, k.medianUs, machine);
+  const achieved = achievedGflops(flops, k.medianUs);
+  const why = implausibility(achieved, machine);
+  return {
+    kernel: k.kernel,
+    opType: k.opType,
+    role: k.role,
+    ...(k.chargedTo ? { chargedTo: k.chargedTo } : {}),
+    medianUs: k.medianUs,
+    flops,
+    bytes,
+    achievedGflops: achieved,
+    verdict: j.verdict,
+    rooflineUs: j.rooflineUs,
+    efficiency: j.efficiency,
+    ...(why ? { implausible: why } : {}),
+    nodes: k.nodes.map((n) => (n.graph.path ? `${n.graph.path}/${n.displayName}` : n.displayName)),
+  };
 }
