@@ -5,6 +5,7 @@ import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
+import { registerMachine } from './commands/machine';
 import { exitWithError } from './errors';
 
 const program = new Command();
@@ -24,5 +25,6 @@ registerProfile(program);
 registerOptimize(program);
 registerCompile(program);
 registerExport(program);
+registerMachine(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

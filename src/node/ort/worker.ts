@@ -3,10 +3,12 @@
 // talks to it over IPC: one request in, progress messages and one result (or error) out. It dies
 // with its parent: when the IPC channel closes or the process is re-parented, it exits.
 //
-// Timed runs hand ORT pre-allocated output tensors (onnxruntime-node's `fetches`), so what is timed
-// is ORT executing the graph, not onnxruntime-node allocating fresh output buffers and wrapping them
-// as JS arrays on every run (a cost a C++/Python deployment does not pay the same way); a few runs
-// without pre-allocation are timed as well, to show that cost.
+// Timed and profiled runs hand ORT pre-allocated output tensors (onnxruntime-node's `fetches`), so
+// ORT writes into the same memory every run, as it does with its arena in a C++ or Python loop,
+// instead of into fresh memory that the JS array returned by the last run still holds (page faults
+// inside the last kernels). onnxruntime-node 1.30 still copies each output into a new JS array after
+// the run; profile.ts therefore also uses ORT's own model_run times. A few runs without
+// pre-allocation are timed as well, to show what a Node app pays.
 //
 // Test hook (tests only): LAYERLENS_WORKER_FAULT=crash aborts the process after loading the model,
 // =hang spins forever, so the caller's crash and timeout handling can be tested with a real process.
