@@ -109,7 +109,7 @@ test('machine figures land within 0.5–2× of a memory copy and a large MatMul 
 test('staleness: another ORT version, thread count, CPU or an old record is measured again', () => {
   const now = Date.now();
   const fresh = {
-    version: 2, peakGflops: 100, bandwidthGBs: 20, kernelOverheadUs: 3,
+    version: 3, peakGflops: 100, bandwidthGBs: 20, kernelOverheadUs: 3,
     figures: {} as never, threads: null, cpu: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length,
     ortVersion: ortPackageVersion(),
     measuredAt: new Date(now - 3600_000).toISOString(),
@@ -119,7 +119,7 @@ test('staleness: another ORT version, thread count, CPU or an old record is meas
   assert.match(staleness(fresh, 4, now)!, /thread count/);
   assert.match(staleness({ ...fresh, cpuCount: fresh.cpuCount + 1 }, null, now)!, /another CPU/);
   assert.match(staleness({ ...fresh, measuredAt: new Date(now - 30 * 86_400_000).toISOString() }, null, now)!, /30 days ago/);
-  assert.match(staleness({ ...fresh, version: 1 }, null, now)!, /older LayerLens/);
+  assert.match(staleness({ ...fresh, version: 2 }, null, now)!, /older LayerLens/);
 });
 
 test('CLI: layerlens machine measures once, answers from the cache, and measures again on --refresh', () => {

@@ -1,8 +1,11 @@
 // This machine's roofline figures, measured through ONNX Runtime with ORT's own kernel timings (its
 // profiler's per-kernel durations, which exclude session overhead and onnxruntime-node's JS
 // conversions), at the thread count in use:
-//  - peak: a 1024³ MatMul and a 128→128-channel 3×3 Conv on 56×56 (ORT's NCHWc kernel), best run;
-//  - bandwidth: Neg over a 128 MiB buffer (32 M floats read and written: 256 MiB moved) that the
+//  - peak: MatMuls of 512³ and 1024³ and 3×3 Convs (ORT's NCHWc kernel) of 64→64 channels on 28×28
+//    and 128→128 on 56×56, best run of any. The smaller ones last about a millisecond, short enough
+//    to run within one scheduler time slice on a shared machine, where the long ones are cut by
+//    other processes and would understate the peak that a model's short kernels then exceed;
+//  - bandwidth: Neg over a 64 MiB buffer (16 M floats read and written: 128 MiB moved) that the
 //    graph makes itself with Expand and then reduces to one number, so nothing large crosses to JS;
 //    ReduceSum over the same buffer gives the read-only rate alongside;
 //  - fixed cost per kernel: the median time of a chain of one-element Neg kernels.
@@ -23,14 +26,14 @@ import type { RunOptions } from '../../core/profile/runtime';
 import { parseOrtTrace } from '../../core/profile/trace';
 import { ortPackageVersion, talk } from './runtime';
 
-const MM = 1024; // MatMul MM×MM×MM: 2·MM³ FLOPs
-const CONV = { c: 128, hw: 56 }; // Conv c→c, 3×3, pad 1: 2·c·c·9·hw² FLOPs
-const STREAM = 32 * 1024 * 1024; // floats in the bandwidth buffer (128 MiB)
+const MMS = [512, 1024]; // MatMul n×n×n: 2·n³ FLOPs
+const CONVS = [{ c: 64, hw: 28 }, { c: 128, hw: 56 }]; // Conv c→c, 3×3, pad 1: 2·c·c·9·hw² FLOPs
+const STREAM = 16 * 1024 * 1024; // floats in the bandwidth buffer (64 MiB, twice the L3 cache of a large server CPU share)
 const TINY = 48; // one-element kernels in the fixed-cost chain
 const RUNS = 20;
 const MAX_AGE_DAYS = 7;
 /** Bumped when what is measured changes, so older records are measured again. */
-const RECORD_VERSION = 2;
+const RECORD_VERSION = 3;
 
 function cacheFile(threads: number | null): string {
   const cpu = (cpus()[0]?.model ?? 'cpu').replace(/[^A-Za-z0-9]+/g, '_');
@@ -51,14 +54,19 @@ export function staleness(rec: MachinePeaks & { version?: number }, threads: num
 /** The calibration model: every probe kernel in one graph, each on its own input. */
 function calibrationModel(): Uint8Array {
   const { model, b } = newModel('layerlens-machine');
-  const a = b.input('a', DataType.FLOAT, [MM, MM]);
-  const w = b.input('w', DataType.FLOAT, [MM, MM]);
-  const [mm] = b.node('MatMul', [a, w], {}, { name: 'probe_matmul' });
-  b.output(mm!, DataType.FLOAT, [MM, MM]);
-  const x = b.input('x', DataType.FLOAT, [1, CONV.c, CONV.hw, CONV.hw]);
-  const k = b.initializer('k', DataType.FLOAT, [CONV.c, CONV.c, 3, 3], Array.from({ length: CONV.c * CONV.c * 9 }, (_, i) => ((i % 7) - 3) / 64));
-  const [cv] = b.node('Conv', [x, k], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }, { name: 'probe_conv' });
-  b.output(cv!, DataType.FLOAT, [1, CONV.c, CONV.hw, CONV.hw]);
+  for (const n of MMS) {
+    const a = b.input(`a${n}`, DataType.FLOAT, [n, n]);
+    const w = b.input(`w${n}`, DataType.FLOAT, [n, n]);
+    const [mm] = b.node('MatMul', [a, w], {}, { name: `probe_matmul_${n}` });
+    b.output(mm!, DataType.FLOAT, [n, n]);
+  }
+  for (const { c, hw } of CONVS) {
+    const x = b.input(`x${c}`, DataType.FLOAT, [1, c, hw, hw]);
+    const k = b.initializer(`k${c}`, DataType.FLOAT, [c, c, 3, 3], Array.from({ length: c * c * 9 }, (_, i) => ((i % 7) - 3) / 64));
+    // Named after its output, as ORT names the NCHWc kernel it becomes.
+    const [cv] = b.node('Conv', [x, k], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }, { name: `probe_conv_${c}`, outputs: [`probe_conv_${c}`] });
+    b.output(cv!, DataType.FLOAT, [1, c, hw, hw]);
+  }
   const one = b.input('one', DataType.FLOAT, [1]);
   const shape = b.initializer('stream_shape', DataType.INT64, [1], [STREAM]);
   const [big] = b.node('Expand', [one, shape], {}, { name: 'probe_expand' });
@@ -84,7 +92,12 @@ export async function measureMachine(threads: number | null, run: RunOptions = {
         optimization: 'all',
         req: {
           modelPath: path,
-          inputs: [f('a', [MM, MM]), f('w', [MM, MM]), f('x', [1, CONV.c, CONV.hw, CONV.hw]), f('one', [1]), f('tiny', [1])],
+          inputs: [
+            ...MMS.flatMap((n) => [f(`a${n}`, [n, n]), f(`w${n}`, [n, n])]),
+            ...CONVS.map(({ c, hw }) => f(`x${c}`, [1, c, hw, hw])),
+            f('one', [1]),
+            f('tiny', [1]),
+          ],
           mode: 'deployed',
           runs: RUNS,
           warmup: 2,
@@ -98,19 +111,20 @@ export async function measureMachine(threads: number | null, run: RunOptions = {
     // The profile's first 3 runs are the worker's output-shape run and the 2 warm-ups.
     const timed = events.filter((e) => e.run >= 3);
     const durs = (pick: (e: (typeof events)[number]) => boolean): number[] => timed.filter(pick).map((e) => e.durUs);
-    const mmUs = durs((e) => e.node === 'probe_matmul' || e.opType === 'MatMul');
-    // ORT runs the Conv as an NCHWc kernel (renamed after its output) between two Reorder kernels:
-    // the Conv kernel alone is the compute.
-    const convUs = durs((e) => e.opType === 'Conv' || e.opType === 'FusedConv');
+    const rates = (flops: number, pick: (e: (typeof events)[number]) => boolean): number[] => durs(pick).map((us) => flops / (us * 1e3));
+    const mmRates = MMS.flatMap((n) => rates(2 * n ** 3, (e) => e.node === `probe_matmul_${n}`));
+    // ORT runs a Conv as an NCHWc kernel named `<output>_nchwc` between two Reorder kernels: the
+    // Conv kernel alone is the compute.
+    const convRates = CONVS.flatMap(({ c, hw }) => rates(2 * c * c * 9 * hw * hw, (e) => e.node.startsWith(`probe_conv_${c}`) && /Conv/.test(e.opType)));
     const streamUs = durs((e) => e.node === 'probe_stream');
     const readUs = durs((e) => e.node === 'probe_read');
     const tinyUs = durs((e) => e.node.startsWith('probe_tiny_'));
-    if (!mmUs.length || !convUs.length || !streamUs.length || !readUs.length || !tinyUs.length) {
+    if (mmRates.length < MMS.length || convRates.length < CONVS.length || !streamUs.length || !readUs.length || !tinyUs.length) {
       throw new ProfileError('the machine measurement is missing kernels in the ONNX Runtime profile');
     }
     const figures = {
-      matmulGflops: figure(mmUs.map((us) => (2 * MM ** 3) / (us * 1e3))),
-      convGflops: figure(convUs.map((us) => (2 * CONV.c * CONV.c * 9 * CONV.hw ** 2) / (us * 1e3))),
+      matmulGflops: figure(mmRates),
+      convGflops: figure(convRates),
       streamGBs: figure(streamUs.map((us) => (2 * 4 * STREAM) / (us * 1e3))),
       readGBs: figure(readUs.map((us) => (4 * STREAM) / (us * 1e3))),
       kernelOverheadUs: figure(tinyUs, true),
