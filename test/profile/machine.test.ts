@@ -1,80 +1,17 @@
-// Machine figures against independent measurements made in the same test: a large memory copy
-// (TypedArray.set over 256 MiB split over one thread per core, in a fresh Node process: memcpy,
-// bytes read + written) for the
-// bandwidth, and the wall time of a 2048³ MatMul through ONNX Runtime in a fresh process for the
-// peak. Only physics bands are asserted (0.5–2×), never a wall time.
+// Machine figures against independent measurements made in the same test (test/support/
+// machine-oracles.ts): a large memory copy (256 MiB, one thread per core, bytes read + written) for
+// the bandwidth, and the wall time of large MatMuls through ONNX Runtime for the peak, each in a
+// fresh process. Only physics bands are asserted (0.5–2×), never a wall time.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { newModel } from '../../src/core/ir/builder';
-import { DataType } from '../../src/core/ir/data-type';
-import { writeModel } from '../../src/core/onnx/writer';
 import { median } from '../../src/core/profile/stats';
 import { measureMachine, staleness } from '../../src/node/ort/machine';
 import { ortPackageVersion } from '../../src/node/ort/runtime';
 import { runCli } from '../support/cli';
-import { ROOT } from '../support/models';
-
-/**
- * memcpy bandwidth, GB/s of bytes read + written: 256 MiB copied with TypedArray.set by one worker
- * thread per core at once (ORT's kernels use every core too), best of 5, in a fresh process.
- */
-function copyOracle(): number {
-  const script = `
-    const { Worker } = require('node:worker_threads');
-    const k = require('node:os').cpus().length, n = 64 * 1024 * 1024, part = n / k;
-    const src = new Float32Array(new SharedArrayBuffer(4 * n)).fill(1), dst = new Float32Array(new SharedArrayBuffer(4 * n));
-    const body = "const { parentPort, workerData: w } = require('node:worker_threads');" +
-      "const s = new Float32Array(w.src, w.off * 4, w.len), d = new Float32Array(w.dst, w.off * 4, w.len); d.set(s);" +
-      "parentPort.on('message', () => { d.set(s); parentPort.postMessage(0); }); parentPort.postMessage(0);";
-    const workers = Array.from({ length: k }, (_, i) => new Worker(body, { eval: true, workerData: { src: src.buffer, dst: dst.buffer, off: i * part, len: part } }));
-    const round = () => Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
-    (async () => {
-      await round();
-      let best = 0;
-      for (let i = 0; i < 5; i++) {
-        const done = round(); const t0 = performance.now();
-        for (const w of workers) w.postMessage(0);
-        await done; best = Math.max(best, (2 * 4 * n) / ((performance.now() - t0) * 1e6));
-      }
-      process.stdout.write(String(best)); process.exit(0);
-    })();`;
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
-}
-
-/**
- * GFLOP/s of large MatMuls through ORT, timed by wall clock around session.run in a fresh process:
- * best of 12 runs at 1024³ and 2 at 2048³ (on a shared machine short runs catch the quiet moments
- * that the calibration's best-of-20 kernel timings catch too).
- */
-function matmulOracle(): number {
-  const dir = mkdtempSync(join(tmpdir(), 'll-oracle-'));
-  for (const n of [1024, 2048]) {
-    const { model, b } = newModel('oracle');
-    const x = b.input('a', DataType.FLOAT, [n, n]);
-    const y = b.input('b', DataType.FLOAT, [n, n]);
-    const [z] = b.node('MatMul', [x, y]);
-    b.output(z!, DataType.FLOAT, [n, n]);
-    writeFileSync(join(dir, `mm${n}.onnx`), writeModel(model));
-  }
-  const script = `
-    const ort = require('onnxruntime-node');
-    (async () => {
-      let best = 0;
-      for (const [n, runs] of [[1024, 12], [2048, 2]]) {
-        const d = new Float32Array(n * n).map((_, i) => (i % 17) / 17);
-        const s = await ort.InferenceSession.create(${JSON.stringify(join(dir, 'mm.onnx'))}.replace('mm.onnx', 'mm' + n + '.onnx'));
-        const feeds = { a: new ort.Tensor('float32', d, [n, n]), b: new ort.Tensor('float32', d, [n, n]) };
-        await s.run(feeds);
-        for (let i = 0; i < runs; i++) { const t0 = performance.now(); await s.run(feeds); best = Math.max(best, (2 * n ** 3) / ((performance.now() - t0) * 1e6)); }
-      }
-      process.stdout.write(String(best));
-    })();`;
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: ROOT }));
-}
+import { copyOracle, matmulOracle } from '../support/machine-oracles';
 
 test('machine figures land within 0.5–2× of a memory copy and a large MatMul measured in the same test', async () => {
   // Three rounds of oracle, calibration, oracle back to back; each round's ratio compares the

@@ -1,7 +1,7 @@
 // Attributes kernel time to the model's own nodes, and keeps each kernel's own timing.
-//  per-node mode (ORT optimizations off): an event's name is the node's name; nodes inside
-//    If/Loop/Scan bodies are timed inside their parent's span, so a parent's self-time is its time
-//    minus its descendants' (a plain sum would count them twice).
+//  per-node mode (ORT optimizations off): an event's name is the node's name.
+//  In both modes nodes inside If/Loop/Scan bodies are timed inside their parent's span, so a
+//    parent's self-time is its time minus its descendants' (a plain sum would count them twice).
 //  deployed mode (optimizations on): ORT runs a rewritten graph; kernel-map.ts says which original
 //    nodes each kernel computes (never across a join it did not fuse). A kernel's time is split among
 //    its nodes in proportion to their FLOPs (equally when FLOPs are unknown or zero), so every node
@@ -99,8 +99,10 @@ export function attribute(
 
   // Self time for control-flow parents: subtract their descendants' events in the same run.
   const childUs = new Map<string, number>(); // key `${run}:${parent}`
-  if (!kernels) {
-    const parents = [...original.graph.allNodes()].filter((n) => n.subgraphs().length > 0);
+  {
+    // The graph the events name: the original in per-node mode, the one ORT ran in deployed mode.
+    const ran = kernels && optimized ? optimized : original;
+    const parents = [...ran.graph.allNodes()].filter((n) => n.subgraphs().length > 0);
     for (const p of parents) {
       const inner = descendants(p);
       for (const e of events) if (inner.has(e.node)) childUs.set(`${e.run}:${p.displayName}`, (childUs.get(`${e.run}:${p.displayName}`) ?? 0) + e.durUs);

@@ -145,8 +145,25 @@ export async function measureMachine(threads: number | null, run: RunOptions = {
   }
 }
 
+/** `now` with each of peak and bandwidth replaced by `before`'s where that was higher (same machine and setting). */
+function better(now: MachinePeaks, before: MachinePeaks): MachinePeaks {
+  const out = { ...now, figures: { ...now.figures } };
+  if (before.peakGflops > now.peakGflops) {
+    Object.assign(out, { peakGflops: before.peakGflops });
+    Object.assign(out.figures, { matmulGflops: before.figures.matmulGflops, convGflops: before.figures.convGflops });
+  }
+  if (before.bandwidthGBs > now.bandwidthGBs) {
+    Object.assign(out, { bandwidthGBs: before.bandwidthGBs });
+    Object.assign(out.figures, { streamGBs: before.figures.streamGBs, readGBs: before.figures.readGBs });
+  }
+  return out;
+}
+
 /** The figures for `threads` (null = ORT's default): from the cache while fresh, else measured and cached. */
-export async function machinePeaks(threads: number | null, opts: { refresh?: boolean; onProgress?: (m: string) => void; run?: RunOptions } = {}): Promise<MachinePeaks> {
+export async function machinePeaks(
+  threads: number | null,
+  opts: { refresh?: boolean; onProgress?: (m: string) => void; run?: RunOptions; keepBest?: MachinePeaks } = {},
+): Promise<MachinePeaks> {
   const file = cacheFile(threads);
   let why = 'not measured yet';
   if (!opts.refresh) {
@@ -160,7 +177,8 @@ export async function machinePeaks(threads: number | null, opts: { refresh?: boo
     }
   } else why = 'asked to';
   opts.onProgress?.(`measuring this machine (${why}): MatMul, Conv, streaming and tiny kernels through ONNX Runtime`);
-  const peaks = await measureMachine(threads, opts.run);
+  const measured = await measureMachine(threads, opts.run);
+  const peaks = opts.keepBest ? better(measured, opts.keepBest) : measured;
   try {
     mkdirSync(join(file, '..'), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
