@@ -182,7 +182,7 @@ export async function profileModel(path: string, opts: ProfileOptions = {}): Pro
         wallMedianMs: median(plain),
         preallocatedOutputs: raw.preallocated ?? false,
         jsOutputMedianMs: median(raw.jsOutputRunsMs?.length ? raw.jsOutputRunsMs : plain),
-        profiledMedianMs: median(raw.profiledRunsUs) / 1000,
+        profiledMedianMs: median(native),
         kernelSumMs: attribution.kernels.reduce((a, k) => a + k.medianUs, 0) / 1000,
       }
     : null;
