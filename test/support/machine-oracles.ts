@@ -39,12 +39,13 @@ export function copyOracle(): number {
 
 /**
  * GFLOP/s of large MatMuls through ORT, timed by wall clock around session.run in a fresh process:
- * best of 12 runs at 1024³ and 2 at 2048³ (on a shared machine short runs catch the quiet moments
- * that the calibration's best-of-20 kernel timings catch too).
+ * best of 40 runs at 512³, 8 at 1024³ and 2 at 2048³. On a shared machine a long run is cut by
+ * other processes' time slices; a 512³ run (about 1.5 ms) fits in one, as the calibration's short
+ * probes do, so both see the machine at its quiet moments.
  */
 export function matmulOracle(): number {
   const dir = mkdtempSync(join(tmpdir(), 'll-oracle-'));
-  for (const n of [1024, 2048]) {
+  for (const n of [512, 1024, 2048]) {
     const { model, b } = newModel('oracle');
     const x = b.input('a', DataType.FLOAT, [n, n]);
     const y = b.input('b', DataType.FLOAT, [n, n]);
@@ -56,7 +57,7 @@ export function matmulOracle(): number {
     const ort = require('onnxruntime-node');
     (async () => {
       let best = 0;
-      for (const [n, runs] of [[1024, 12], [2048, 2]]) {
+      for (const [n, runs] of [[512, 40], [1024, 8], [2048, 2]]) {
         const d = new Float32Array(n * n).map((_, i) => (i % 17) / 17);
         const s = await ort.InferenceSession.create(${JSON.stringify(join(dir, 'mm.onnx'))}.replace('mm.onnx', 'mm' + n + '.onnx'));
         const feeds = { a: new ort.Tensor('float32', d, [n, n]), b: new ort.Tensor('float32', d, [n, n]) };
