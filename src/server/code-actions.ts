@@ -12,7 +12,7 @@ import { loadModelFile } from '../node/model-file';
 import { cloneModel } from '../core/passes/graph-edit';
 import { guard } from '../node/files/fs-error';
 import { filesReadBy, writeVerified } from '../node/files/write-model';
-import { verifyRewrite, type OutputComparison } from '../node/verify';
+import { verifyRewrite, type OutputComparison } from '../node/ort/verify';
 import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { ApplyFixCommand, modelUriOf, type ApplyFixArgs, type ApplyFixResult, type OutputComparisonFigures } from '../protocol/requests';
 import { newFileTarget, rememberPreview } from './fix-candidates';

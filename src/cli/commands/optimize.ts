@@ -13,12 +13,12 @@ import { loadModelFile } from '../../node/model-file';
 import { tfliteUnsupported } from '../../core/tflite';
 import { checkTarget, filesReadBy, writeVerified, type Candidate } from '../../node/files/write-model';
 import { cloneModel } from '../../core/passes/graph-edit';
-import { verifyRewrite, type Verification } from '../../node/verify';
+import { verifyRewrite, type Verification } from '../../node/ort/verify';
 import { exitHandlersOnSignal } from '../errors';
 import { bytes, si, safe } from '../format';
 import { inputFiles } from './profile';
-import { calibrate } from '../../node/calibrate';
-import { inputSpecs } from '../../node/profile-model';
+import { calibrate } from '../../node/ort/calibrate';
+import { inputSpecs } from '../../node/ort/profile';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { bindingsFrom, type BindingFlags, parsePositiveInt, withBindingOptions } from '../options';
 

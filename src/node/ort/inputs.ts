@@ -3,11 +3,11 @@
 // maintained npm reader fits, and the format is a magic string, a Python-literal header and raw data).
 import { readFileSync } from 'node:fs';
 import { fromBinary } from '@bufbuild/protobuf';
-import { UsageError } from '../core/errors';
-import { DataType, dataTypeName } from '../core/ir/data-type';
-import { TensorProtoSchema } from '../core/onnx/gen/layerlens/onnx/onnx_pb';
-import { tensorFromProto } from '../core/onnx/reader';
-import type { InputSpec } from '../core/profile/runtime';
+import { UsageError } from '../../core/errors';
+import { DataType, dataTypeName } from '../../core/ir/data-type';
+import { TensorProtoSchema } from '../../core/onnx/gen/layerlens/onnx/onnx_pb';
+import { tensorFromProto } from '../../core/onnx/reader';
+import type { InputSpec } from '../../core/profile/runtime';
 
 export interface InputData {
   name: string;

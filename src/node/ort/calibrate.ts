@@ -4,14 +4,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Model } from '../core/ir/model';
-import { readModel } from '../core/onnx/reader';
-import { writeModel } from '../core/onnx/writer';
-import type { Range } from '../core/passes/quantize/int8-static';
-import type { InputSpec } from '../core/profile/runtime';
-import { inferShapes } from '../core/shape';
-import type { Bindings } from '../core/shape/types';
-import { talk } from './ort-runtime';
+import type { Model } from '../../core/ir/model';
+import { readModel } from '../../core/onnx/reader';
+import { writeModel } from '../../core/onnx/writer';
+import type { Range } from '../../core/passes/quantize/int8-static';
+import type { InputSpec } from '../../core/profile/runtime';
+import { inferShapes } from '../../core/shape';
+import type { Bindings } from '../../core/shape/types';
+import { talk } from './runtime';
 
 export interface CalibrationOptions {
   method: 'minmax' | 'percentile';

@@ -1,15 +1,15 @@
 // Verification of a rewrite: the original and the rewritten model run in ONNX Runtime (in the worker
 // process) on the same inputs; outputs are compared and latency measured in the same run (interleaved
 // A/B runs). A result outside the rule's tolerance is a failure.
-import { analyzeModel } from '../core/analysis/analyze';
-import type { Model } from '../core/ir/model';
-import type { Tolerance } from '../core/passes/types';
-import { median } from '../core/profile/stats';
-import type { Bindings } from '../core/shape/types';
-import { LayerLensError } from '../core/errors';
-import { inputSpecs } from './profile-model';
-import { talk } from './ort-runtime';
-import type { OutputData } from './profile-worker';
+import { analyzeModel } from '../../core/analysis/analyze';
+import type { Model } from '../../core/ir/model';
+import type { Tolerance } from '../../core/passes/types';
+import { median } from '../../core/profile/stats';
+import type { Bindings } from '../../core/shape/types';
+import { LayerLensError } from '../../core/errors';
+import { inputSpecs } from './profile';
+import { talk } from './runtime';
+import type { OutputData } from './worker';
 
 /**
  * Verification could not run: ONNX Runtime rejected a model, crashed or timed out (in its own

@@ -1,37 +1,63 @@
-// InferenceRuntime on onnxruntime-node, in a child process (profile-worker): cancellable through an
-// AbortSignal, bounded by a time limit, and a crash or hang there becomes a ProfileError here while
-// the caller (CLI, language server) carries on. Each request gets a fresh process.
+// InferenceRuntime on onnxruntime-node, in a child process (worker.ts, bundled as
+// dist/profile-worker.js): cancellable through an AbortSignal, bounded by a time limit and a memory
+// limit (its resident size, read from /proc where there is one), and a crash or hang there becomes
+// a ProfileError here while the caller (CLI, language server) carries on. Each request gets a fresh
+// process, which exits by itself when this one dies (see worker.ts).
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ProfileError } from '../core/profile/errors';
-import type { InferenceRuntime, ProfileRequest, RawProfile, RunOptions } from '../core/profile/runtime';
-import { parseOrtTrace } from '../core/profile/trace';
-import type { WorkerMessage, WorkerRequest } from './profile-worker';
+import { ProfileError } from '../../core/profile/errors';
+import type { InferenceRuntime, ProfileRequest, RawProfile, RunOptions } from '../../core/profile/runtime';
+import { parseOrtTrace } from '../../core/profile/trace';
+import type { WorkerMessage, WorkerRequest } from './worker';
 
 /** dist/profile-worker.js next to the bundle; under tsx (tests) the TypeScript source. */
 function workerEntry(): { path: string; execArgv: string[] } {
   const js = join(__dirname, 'profile-worker.js');
   if (existsSync(js)) return { path: js, execArgv: [] };
-  return { path: join(__dirname, 'profile-worker.ts'), execArgv: ['--import', 'tsx'] };
+  return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
 export interface WorkerResult {
   plainRunsMs: number[];
+  preallocated: boolean;
+  jsOutputRunsMs: number[];
   trace: string | null;
   optimizedModel: Uint8Array | null;
   threads: number | null;
+  ortVersion: string;
+}
+
+/** onnxruntime-node's version as installed (read from its package.json; ORT itself is not loaded here). */
+export function ortPackageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The worker's memory limit: RunOptions.memoryLimitMb, else LAYERLENS_WORKER_MEMORY_MB, else half the RAM (at most 8 GiB). */
+export function memoryLimitMb(opts: RunOptions = {}): number {
+  const env = Number(process.env.LAYERLENS_WORKER_MEMORY_MB);
+  return opts.memoryLimitMb ?? (env > 0 ? env : Math.min(8192, Math.floor(totalmem() / 2 / 2 ** 20)));
+}
+
+/** Resident size of a process in MB, from /proc (null where there is no /proc). */
+function residentMb(pid: number): number | null {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return (pages * 4096) / 2 ** 20;
+  } catch {
+    return null;
+  }
 }
 
 export function runWorker(req: ProfileRequest, profile: boolean, opts: RunOptions = {}): Promise<WorkerResult> {
   return talk({ type: 'profile', req, profile }, opts).then((m) => {
     if (m.type !== 'result') throw new ProfileError('the ONNX Runtime worker answered with the wrong message');
-    return {
-      plainRunsMs: m.plainRunsMs,
-      trace: m.trace,
-      optimizedModel: m.optimizedModel ? Buffer.from(m.optimizedModel, 'base64') : null,
-      threads: m.threads,
-    };
+    return { ...m, optimizedModel: m.optimizedModel ? Buffer.from(m.optimizedModel, 'base64') : null };
   });
 }
 
@@ -50,6 +76,7 @@ export function talk(request: WorkerRequest, opts: RunOptions = {}): Promise<Ext
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(watch);
       opts.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       if (err) reject(err);
@@ -62,6 +89,14 @@ export function talk(request: WorkerRequest, opts: RunOptions = {}): Promise<Ext
       () => finish(new ProfileError(`profiling took longer than ${Math.round(limit / 1000)} s and was stopped (raise --timeout for big models)`)),
       limit,
     );
+    const maxMb = memoryLimitMb(opts);
+    const watch = setInterval(() => {
+      const mb = child.pid ? residentMb(child.pid) : null;
+      if (mb !== null && mb > maxMb) {
+        finish(new ProfileError(`the ONNX Runtime worker used ${Math.round(mb)} MB, more than its limit of ${maxMb} MB, and was stopped (set LAYERLENS_WORKER_MEMORY_MB to raise the limit)`));
+      }
+    }, 200);
+    watch.unref();
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.(m.message);
       else if (m.type === 'error') failure = new ProfileError(m.message);
@@ -88,6 +123,9 @@ export class OrtRuntime implements InferenceRuntime {
     return {
       mode: req.mode,
       plainRunsMs: r.plainRunsMs,
+      preallocated: r.preallocated,
+      jsOutputRunsMs: r.jsOutputRunsMs,
+      ortVersion: r.ortVersion,
       profiledRunsUs: parsed.runsUs.slice(1),
       events,
       ...(r.optimizedModel ? { optimizedModel: r.optimizedModel } : {}),

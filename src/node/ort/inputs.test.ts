@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { UsageError } from '../core/errors';
-import { DataType } from '../core/ir/data-type';
-import { TensorProtoSchema } from '../core/onnx/gen/layerlens/onnx/onnx_pb';
-import { npyInt64Scalar } from '../../test/support/npy';
+import { UsageError } from '../../core/errors';
+import { DataType } from '../../core/ir/data-type';
+import { TensorProtoSchema } from '../../core/onnx/gen/layerlens/onnx/onnx_pb';
+import { npyInt64Scalar } from '../../../test/support/npy';
 import { checkInput, generateInput, loadInputFile } from './inputs';
 
 test('a .npy scalar and a .pb tensor load with their types, shapes and values', () => {
