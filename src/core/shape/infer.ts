@@ -5,7 +5,7 @@ import { ShapeError, UsageError } from '../errors';
 import type { Graph, Node, Value } from '../ir/graph';
 import type { Model } from '../ir/model';
 import type { Dim, ValueType } from '../ir/shape';
-import { topologicalOrder } from '../onnx/reader';
+import { topologicalOrder } from '../ir/graph-order';
 import { InferenceState, MAX_FOLD_ELEMENTS, OpContext } from './context';
 import { mergeTypes, setGraphRunner } from './control-flow';
 import { SymbolTable } from './dims';
