@@ -5,6 +5,7 @@
 // during inference must hold exactly what ORT computes (shape-oracle.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { analyzeModel } from '../../src/core/analysis/analyze';
 import { DataType } from '../../src/core/ir/data-type';
 import { GraphBuilder, newModel } from '../../src/core/ir/builder';
 import type { Value } from '../../src/core/ir/graph';
@@ -81,6 +82,38 @@ for (const opset of [11, 13, 18]) {
     }, opset);
   });
 }
+
+/** A ResNet-style network whose stem pads come from paddle2onnx's constant Split -> Concat -> Pad. */
+function resnetWithComputedPads(b: GraphBuilder, blocks: number): void {
+  const x = b.input('image', F32, [1, 3, 64, 64]);
+  const [a, c] = b.node('Split', [ints(b, 'stem_pads', [0, 0, 3, 3, 0, 0, 3, 3]), ints(b, 'halves', [4, 4])], { axis: 0 }, { outputs: 2 });
+  const [pads] = b.node('Concat', [a!, c!], { axis: 0 });
+  const [padded] = b.node('Pad', [x, pads!]);
+  let [h] = b.node('Conv', [padded!, floats(b, 'stem_w', [16, 3, 7, 7], 0.01)], { kernel_shape: [7, 7], strides: [2, 2] });
+  [h] = b.node('Relu', [h!]);
+  for (let k = 0; k < blocks; k++) {
+    const [c1] = b.node('Conv', [h!, floats(b, `w${k}a`, [16, 16, 3, 3], 0.01)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    const [r1] = b.node('Relu', [c1!]);
+    const [c2] = b.node('Conv', [r1!, floats(b, `w${k}b`, [16, 16, 3, 3], 0.01)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    const [sum] = b.node('Add', [c2!, h!]);
+    [h] = b.node('Relu', [sum!]);
+  }
+  const [g] = b.node('GlobalAveragePool', [h!]);
+  const [f] = b.node('Flatten', [g!]);
+  const [y] = b.node('Gemm', [f!, floats(b, 'fc', [10, 16], 0.01)], { transB: 1 });
+  b.output(y!);
+}
+
+test('a ResNet-style model whose stem pads come from a constant Split -> Concat -> Pad: every shape known, as ORT has them, every MAC counted', async () => {
+  const n = await checkAgainstOrt((b) => resnetWithComputedPads(b, 18), 13);
+  assert.ok(n > 90, `${n} tensors`);
+  const { model, b } = newModel('resnet', [{ domain: '', version: 13 }]);
+  resnetWithComputedPads(b, 18);
+  const { report } = analyzeModel(model);
+  assert.equal(report.nodes.filter((r) => r.macs === null).length, 0);
+  // By hand: stem 7x7/2 on 70x70 -> 32x32x16 outputs of 3*49 MACs; 36 convs 3x3 16->16 at 32x32; Gemm 16x10.
+  assert.equal(report.totals.macs, 32 * 32 * 16 * 3 * 49 + 36 * (32 * 32 * 16 * 16 * 9) + 160);
+});
 
 for (const opset of [11, 13, 17]) {
   test(`torch F.pad: ConstantOfShape, Concat, Reshape [-1,2], reversing Slice to INT64_MIN, Transpose, Cast (opset ${opset})`, async () => {

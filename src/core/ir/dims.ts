@@ -78,3 +78,16 @@ export function shapeProblem(shape: Shape): string | null {
   if (n > MAX_EXACT) return `its ${shape.length} dims multiply to ${n.toExponential(3)} elements, past 2^53, where counts are no longer exact`;
   return null;
 }
+
+/**
+ * The product of counts (element counts, MACs ...) when it is exact: every factor a whole number
+ * >= 0 and the product below 2^53; else null (a figure that must not be shown as a number).
+ */
+export function exactProduct(...factors: number[]): number | null {
+  let n = 1;
+  for (const f of factors) {
+    if (!isExactDim(f)) return null;
+    n *= f;
+  }
+  return n <= MAX_EXACT ? n : null;
+}
