@@ -47,6 +47,8 @@ export interface ModelSummaryResult {
   macs: number;
   flops: number;
   params: number;
+  weightBytes: number;
+  /** The analysis's one decision (src/core/cost/cost-model.ts): some counted figure is unknown, the totals are lower bounds. */
   totalsIncomplete: boolean;
 }
 
@@ -193,9 +195,32 @@ export interface GraphViewParams {
    */
   as?: 'object' | 'text';
 }
-// The result is ViewModel (src/core/view/view-model.ts): plain data, imported type-only by the webview.
+// The result is ViewModel (src/protocol/view-model.ts): plain data, imported type-only by the webview.
 export interface GraphViewText {
   json: string;
+  /** The model's totals, for the status bar: the host needs no second request and never parses `json`. */
+  summary: ModelSummaryResult;
+}
+
+/**
+ * The per-node figures of a `file:` model as an export (docs/exports.md): made in the server's model
+ * worker from the analysis it holds for the graph view (same dims), so the extension host never
+ * parses the view model. `latency` and `profile` add a measured profile (ProfileResult's nodes).
+ */
+export const ExportMetricsRequest = 'layerlens/exportMetrics' as const;
+export interface ExportMetricsParams {
+  uri: string;
+  dims?: DimBindings;
+  format: 'csv' | 'json' | 'model-explorer' | 'netron';
+  /** Model Explorer: the figure to carry (default macs). */
+  metric?: string;
+  latency?: { name: string; medianUs: number; share: number; graph?: string }[];
+  profile?: { mode: string; runs?: number; medianMs?: number; coverage?: number };
+}
+export interface ExportMetricsResult {
+  text: string;
+  /** Nodes the format could not carry, and why. */
+  skipped: { graph: string; name: string; reason: string }[];
 }
 
 /** What can be done at one node: every rewrite rule matching there, with its check result. */

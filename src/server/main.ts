@@ -1,12 +1,14 @@
 // The LayerLens language server (stdio or IPC): wiring only; each feature lives in its own file.
 import { CodeActionKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildViewModel, type ViewModel } from '../core/view/view-model';
+import type { ViewModel } from '../protocol/view-model';
+import { buildViewModel } from './view/build-view-model';
 import {
   ApplyFixCommand,
   CommitFixCommand,
   CompileCommand,
   DiscardFixCommand,
+  ExportMetricsRequest,
   GraphViewRequest,
   ListFixesRequest,
   ModelChangedNotification,
@@ -21,6 +23,8 @@ import {
   type CommitFixResult,
   type CompileArgs,
   type DiscardFixArgs,
+  type ExportMetricsParams,
+  type ExportMetricsResult,
   type GraphViewParams,
   type GraphViewText,
   type ListFixesParams,
@@ -163,7 +167,7 @@ connection.onRequest(ProfileRequest, async (p: ProfileParams, token) => {
 });
 
 connection.onRequest<ViewModel | RawJson | GraphViewText | null, unknown>(GraphViewRequest, (p: GraphViewParams, token): Promise<RawJson | GraphViewText> | ViewModel | null =>
-  isModelFileUri(p.uri) ? askModel('graphView', p.uri, p.dims, {}, token).then((json) => (p.as === 'text' ? { json } : new RawJson(json))) : withDoc(
+  isModelFileUri(p.uri) ? askModel('graphView', p.uri, p.dims, {}, token).then((r) => (p.as === 'text' ? r : new RawJson(r.json))) : withDoc(
     p.uri,
     (d) => {
       const st = stateOf(d);
@@ -185,12 +189,18 @@ connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams, token): ModelS
     (d) => {
       const a = stateOf(d).analysis;
       if (!a) return null;
-      const r = a.report;
-      return { nodes: r.model.nodeCount, macs: r.totals.macs, flops: r.totals.flops, params: r.totals.params, totalsIncomplete: r.totalsIncomplete };
+      const t = a.cost.totals;
+      return { nodes: a.report.model.nodeCount, macs: t.macs, flops: t.flops, params: t.params, weightBytes: t.weightBytes, totalsIncomplete: a.cost.totalsIncomplete };
     },
     null,
   ),
 );
+
+connection.onRequest(ExportMetricsRequest, (p: ExportMetricsParams, token): Promise<ExportMetricsResult> => {
+  if (!isModelFileUri(p.uri)) throw modelError({ name: 'UsageError', message: `exports are made for model files (file: URIs of .onnx files), not ${p.uri}` });
+  const { uri, dims, ...rest } = p;
+  return askModel('exportMetrics', uri, dims, rest, token);
+});
 
 documents.listen(connection);
 connection.listen();

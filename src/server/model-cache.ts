@@ -10,7 +10,7 @@ import { ModelFormatError } from '../core/errors';
 import type { Model } from '../core/ir/model';
 import type { Tensor } from '../core/ir/tensor';
 import { RULES, listSites, type SiteCheck } from '../core/passes';
-import { buildViewModel } from '../core/view/view-model';
+import { buildViewModel } from './view/build-view-model';
 import { loadModelFile } from '../node/model-file';
 import type { DimBindings, WeightStats } from '../protocol/requests';
 

@@ -3,16 +3,20 @@
 // graph view, node details, list fixes and model summary requests for `file:` URIs.
 // Protocol: {id, op, args} in; {id, result} or {id, error: {name, message}} out, in order.
 import { parentPort } from 'node:worker_threads';
+import type { Analysis } from '../core/analysis/analyze';
 import { LayerLensError } from '../core/errors';
-import type { DimBindings, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult } from '../protocol/requests';
+import { figureTree } from '../core/analysis/figure-tree';
+import { exportMetrics } from '../core/export';
+import type { DimBindings, ExportMetricsParams, ExportMetricsResult, GraphViewText, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult } from '../protocol/requests';
 import { describeNode, findNode, fixesIn } from './details';
 import { cachedModel, invalidate, sitesOf, statsOf, viewJsonOf } from './model-cache';
 import { weightStats } from './weight-stats';
 
 /** Each operation's arguments and result. */
 export interface ModelOps {
-  /** The ViewModel (src/core/view/view-model.ts) as JSON text. */
-  graphView: { args: { path: string; dims: DimBindings }; result: string };
+  /** The ViewModel (src/protocol/view-model.ts) as JSON text, with the model's totals. */
+  graphView: { args: { path: string; dims: DimBindings }; result: GraphViewText };
+  exportMetrics: { args: { path: string; dims: DimBindings } & Omit<ExportMetricsParams, 'uri' | 'dims'>; result: ExportMetricsResult };
   nodeDetails: { args: { path: string; dims: DimBindings; node: string }; result: NodeDetailsResult | null };
   listFixes: { args: { path: string; dims: DimBindings; node: string }; result: ListFixesResult };
   modelSummary: { args: { path: string; dims: DimBindings }; result: ModelSummaryResult };
@@ -34,20 +38,34 @@ function nodeDetails(a: ModelOps['nodeDetails']['args']): NodeDetailsResult | nu
   return { ...d, weights };
 }
 
+function summaryOf(a: Analysis): ModelSummaryResult {
+  const t = a.cost.totals;
+  return { nodes: a.report.model.nodeCount, macs: t.macs, flops: t.flops, params: t.params, weightBytes: t.weightBytes, totalsIncomplete: a.cost.totalsIncomplete };
+}
+
 function run(m: ModelRequestMessage): unknown {
   switch (m.op) {
-    case 'graphView':
-      return viewJsonOf(cachedModel(m.args.path, m.args.dims));
+    case 'graphView': {
+      const e = cachedModel(m.args.path, m.args.dims);
+      return { json: viewJsonOf(e), summary: summaryOf(e.analysis) } satisfies GraphViewText;
+    }
+    case 'exportMetrics': {
+      const { path, dims, format, metric, latency, profile } = m.args;
+      const e = cachedModel(path, dims);
+      return exportMetrics(figureTree(e.model, e.analysis), format, {
+        ...(latency ? { latency } : {}),
+        ...(metric ? { metric } : {}),
+        json: { path, ...(profile ? { profile } : {}) },
+      }) satisfies ExportMetricsResult;
+    }
     case 'nodeDetails':
       return nodeDetails(m.args);
     case 'listFixes': {
       const e = cachedModel(m.args.path, m.args.dims);
       return { fixes: fixesIn(sitesOf(e), m.args.node) } satisfies ListFixesResult;
     }
-    case 'modelSummary': {
-      const r = cachedModel(m.args.path, m.args.dims).analysis.report;
-      return { nodes: r.model.nodeCount, macs: r.totals.macs, flops: r.totals.flops, params: r.totals.params, totalsIncomplete: r.totalsIncomplete } satisfies ModelSummaryResult;
-    }
+    case 'modelSummary':
+      return summaryOf(cachedModel(m.args.path, m.args.dims).analysis);
     case 'invalidate':
       return { dropped: invalidate(m.args.path) };
   }

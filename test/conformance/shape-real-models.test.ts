@@ -2,7 +2,8 @@
 // copy that lists every node output as a graph output (the If branches it takes inlined, see
 // shape-oracle.ts), and each tensor's inferred shape must equal the shape ORT produced; a shape may
 // stay unknown only where it depends on an input's values (listed per model, with the reason), and
-// every value folded during inference must equal what ORT computed. Prints known/total per model.
+// every value folded during inference must equal what ORT computed. Bindings come from the manifest.
+// Prints known/total per model.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -10,40 +11,32 @@ import { DataType } from '../../src/core/ir/data-type';
 import { formatShape, isConcrete } from '../../src/core/ir/shape';
 import { loadModelFile } from '../../src/node/model-file';
 import { inferShapes } from '../../src/core/shape';
-import type { Bindings } from '../../src/core/shape/types';
 import { manifest, realModelPath } from '../support/models';
 import { makeInputs, ort } from '../support/ort';
 import { observeShapes, sameValues } from './shape-oracle';
 
-interface Case {
-  bindings: Bindings;
+interface Extra {
   /** Scalar inputs ORT needs with a given value (their shape is not what matters). */
   values?: Record<string, bigint>;
   /** Values whose shape depends on an input's values, and why. */
   dataDependent?: { names: string[]; why: string };
 }
 
-/** Keyed by the file's path in its npm package (stable, whatever name the cache gives it). */
-const CASES: Record<string, Case> = {
-  'assets/ch_ppocr_mobile_v2.0_cls_infer.onnx': { bindings: { inputs: { x: [1, 3, 48, 192] } } },
-  'assets/ch_PP-OCRv4_rec_infer.onnx': { bindings: { inputs: { x: [1, 3, 48, 320] } } },
-  'assets/ch_PP-OCRv4_det_infer.onnx': { bindings: { inputs: { x: [1, 3, 320, 480] } } },
-  'models/hello_deepa.onnx': { bindings: {} },
-  'dist/silero_vad_v5.onnx': {
-    bindings: { inputs: { input: [1, 512], state: [2, 1, 128] } },
+/** What a model needs beyond the manifest's bindings. */
+const EXTRAS: Record<string, Extra> = {
+  'silero-vad-v5.onnx': {
     values: { sr: 16000n },
     dataDependent: { names: ['output', 'stateN'], why: "the If on the value of 'sr' picks the 16 kHz or the 8 kHz branch, whose outputs differ" },
   },
-  'dist/silero_vad.onnx': { bindings: { inputs: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64] } }, values: { sr: 16000n } },
+  'silero-vad-legacy.onnx': { values: { sr: 16000n } },
 };
 
 for (const m of manifest()) {
   test(`${m.file}: every intermediate shape equals ONNX Runtime's, every folded value too`, async () => {
-    const c = CASES[m.path];
-    assert.ok(c, `no case for ${m.path}: add its bindings to CASES in test/conformance/shape-real-models.test.ts`);
+    const c = EXTRAS[m.file] ?? {};
     const path = realModelPath(m.file);
     const { model } = loadModelFile(path);
-    const shapes = inferShapes(model, c.bindings);
+    const shapes = inferShapes(model, m.bindings ?? {});
     const specs = model.graph.inputs
       .filter((v) => !v.initializer && !(v.name in (c.values ?? {})))
       .map((v) => {

@@ -5,6 +5,7 @@
 // model cheap. External tensors stay references to the same files, read through the same reader.
 import { Graph, Node, type Attribute, type Value } from './graph';
 import { Model, type FunctionDef } from './model';
+import type { Quantization } from './quantization';
 import type { ValueType } from './shape';
 import { SparseTensor } from './sparse-tensor';
 import { Tensor, type TensorStorage } from './tensor';
@@ -123,6 +124,7 @@ class Cloner {
       cv.type = v.type ? copyType(v.type) : null;
       cv.initializer = v.initializer ? this.tensor(v.initializer) : null;
       cv.sparseInitializer = v.sparseInitializer ? this.sparse(v.sparseInitializer) : null;
+      cv.quantization = v.quantization ? copyQuantization(v.quantization) : null;
       cv.docString = v.docString;
       cv.metadata = copyPairs(v.metadata);
       for (const u of v.uses) {
@@ -131,6 +133,16 @@ class Cloner {
       }
     }
   }
+}
+
+function copyQuantization(q: Quantization): Quantization {
+  return {
+    ...q,
+    scale: [...q.scale],
+    zeroPoint: [...q.zeroPoint],
+    ...(q.min ? { min: [...q.min] } : {}),
+    ...(q.max ? { max: [...q.max] } : {}),
+  };
 }
 
 function copyPairs(list: [string, string][]): [string, string][] {

@@ -3,6 +3,7 @@
 // `parent` is the enclosing graph; a name not defined in a subgraph resolves in its parents.
 // Node attributes are declared here too (one variant per ONNX AttributeType); integers stay bigint
 // so that values such as INT64_MAX (Slice ends in old exports) survive a save exactly.
+import type { Quantization } from './quantization';
 import type { ValueType } from './shape';
 import type { SparseTensor } from './sparse-tensor';
 import type { Tensor } from './tensor';
@@ -47,6 +48,8 @@ export class Value {
   /** The initializer holding this value, if any. */
   initializer: Tensor | null = null;
   sparseInitializer: SparseTensor | null = null;
+  /** Quantization parameters the file stores for this tensor (TFLite), if any. */
+  quantization: Quantization | null = null;
   docString = '';
   metadata: [string, string][] = [];
 
