@@ -117,13 +117,16 @@ export class OpContext {
     return undefined;
   }
 
-  /** Decoded contents of input i, if it is known and small; charged to the budget when first decoded. */
+  /**
+   * Decoded contents of input i, if it is known and small. Decoding is not charged to the budget:
+   * each tensor is decoded once, so it costs at most what reading the file did, and a shape-setting
+   * constant (a Reshape target) stays readable after folding has stopped.
+   */
   private decoded(i: number): Decoded | undefined {
     const t = this.constTensor(i);
     if (!t) return undefined;
     let d = this.state.numbers.get(t);
     if (d === undefined) {
-      if (!this.charge(t.elementCount)) return undefined;
       d = decode(t);
       this.state.numbers.set(t, d);
     }

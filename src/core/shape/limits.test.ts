@@ -57,7 +57,8 @@ test('Gather, Tile, Range and ConstantOfShape asking for huge values: shapes kno
   assert.ok(r.folding!.elements < 20_000, `${r.folding!.elements} elements folded`);
 });
 
-function chain(n: number): { model: Model; outs: Value[] } {
+/** n chained Adds of [4096] int64 constants, then a Reshape of the last by a constant target. */
+function chain(n: number): { model: Model; outs: Value[]; reshaped: Value } {
   const { model, b } = newModel('chain');
   let v = b.initializer('a', I, [4096], new Array(4096).fill(1));
   const one = b.initializer('one', I, [4096], new Array(4096).fill(1));
@@ -66,11 +67,12 @@ function chain(n: number): { model: Model; outs: Value[] } {
     v = b.node('Add', [v, one], {}, { name: `n${i}` })[0]!;
     outs.push(v);
   }
-  return { model, outs };
+  const reshaped = b.node('Reshape', [v, b.initializer('target', I, [2], [64, 64])])[0]!;
+  return { model, outs, reshaped };
 }
 
 test('1,000 chained folds stop at the budget with one warning naming the node; shapes stay known', () => {
-  const { model, outs } = chain(1000);
+  const { model, outs, reshaped } = chain(1000);
   const r = inferShapes(model);
   assert.ok(r.folding!.elements <= FOLD_LIMITS.budgetElements);
   const stop = r.folding!.stoppedAt!;
@@ -84,6 +86,7 @@ test('1,000 chained folds stop at the budget with one warning naming the node; s
   assert.deepEqual(Array.from(r.info(outs[k - 1]!)!.constant!.toNumbers().slice(0, 2)), [k + 1, k + 1], 'values before it are right');
   assert.equal(r.info(outs[k]!)?.constant, undefined);
   assert.ok(outs.every((v) => r.shapeOf(v)?.[0] === 4096));
+  assert.deepEqual(r.shapeOf(reshaped), [64, 64], 'a constant Reshape target is still read after folding stopped');
 });
 
 test('raising the budget for one analysis folds the whole chain; lowering the value limit folds nothing', () => {

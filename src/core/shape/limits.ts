@@ -2,14 +2,16 @@
 // exports is tiny (a few dozen int64s), but a hostile or unusual model can ask for a folded value of
 // 10^9 elements, or for millions of small folds. Every fold is sized before it is computed: a value
 // larger than `maxValueElements` is simply not folded (its shape is still inferred), and once the
-// analysis has folded `budgetElements` elements in total (inputs read plus outputs written) folding
-// stops with one warning naming the node where it ran out. Documented in docs/shape-inference.md.
+// analysis has computed `budgetElements` elements in total (outputs written plus the inputs read for
+// them) folding stops with one warning naming the node where it ran out. Reading a constant's own
+// values is not charged: each is decoded once, so it costs what reading the file did. Documented in
+// docs/shape-inference.md.
 import { UsageError } from '../errors';
 
 export interface FoldLimits {
   /** Largest tensor (elements) whose values are kept or computed during inference. */
   maxValueElements: number;
-  /** Elements folded per analysis, inputs read plus outputs written, before folding stops. */
+  /** Elements computed by folding per analysis (outputs written plus inputs read for them) before it stops. */
   budgetElements: number;
 }
 
