@@ -39,11 +39,6 @@ export interface FuzzCase {
   valid?: boolean;
   /** A file-system trick (external data, the model path): also asked for through the server's text view. */
   fileTrick?: boolean;
-  /**
-   * Depends on H1's bounded constant folding (issue 11, item 1): until that branch is merged these
-   * crash (heap exhausted) or run for tens of seconds, so their tests are marked todo.
-   */
-  needsH1?: boolean;
   /** Known to fail through the server, for the reason given (someone else's part): run as todo there. */
   serverTodo?: string;
 }
@@ -173,8 +168,8 @@ export function buildCorpus(root: string, seed = FUZZ_SEED, mutants = FUZZ_MUTAN
     refusal: /^ModelGraphError: graph input 'x' is declared twice/,
   });
   add('if-without-branches', modelBytes({ input: [tensorInfo('x', [2]), boolInfo('c')], output: [tensorInfo('y', [2])], node: [node('If', ['c'], ['y'])] }));
-  add('sum-broadcast-bomb', broadcastBombModel(), { needsH1: true });
-  add('concat-bomb', concatBombModel(), { needsH1: true });
+  add('sum-broadcast-bomb', broadcastBombModel());
+  add('concat-bomb', concatBombModel());
   const int64 = (name: string, values: bigint[]): ReturnType<typeof floatInit> => ({ name, dims: [BigInt(values.length)], dataType: 7, int64Data: values });
   add('constant-of-shape-bomb', modelBytes({ output: [tensorInfo('y', [100_000, 100_000])], initializer: [int64('s', [100_000n, 100_000n])], node: [node('ConstantOfShape', ['s'], ['y'])] }));
   add('range-bomb', modelBytes({ output: [tensorInfo('y', [1e10])], initializer: [{ name: 'a', dims: [], dataType: 1, floatData: [0] }, { name: 'b', dims: [], dataType: 1, floatData: [1e10] }, { name: 'd', dims: [], dataType: 1, floatData: [1] }], node: [node('Range', ['a', 'b', 'd'], ['y'])] }));

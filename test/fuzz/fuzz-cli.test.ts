@@ -29,16 +29,12 @@ interface Run {
   ms: number;
 }
 
-/** The folding bombs' limit while they are todo (each costs its whole limit until H1 is merged). */
-const H1_TIME_LIMIT_MS = 10_000;
-
 function analyze(c: FuzzCase): Promise<Run> {
-  const limit = c.needsH1 ? H1_TIME_LIMIT_MS : TIME_LIMIT_MS;
   return new Promise((resolve) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, CLI, 'analyze', c.path, '--json'], {
       cwd: dirname(c.path),
-      timeout: limit,
+      timeout: TIME_LIMIT_MS,
       killSignal: 'SIGKILL',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -51,9 +47,8 @@ function analyze(c: FuzzCase): Promise<Run> {
 }
 
 function check(c: FuzzCase, r: Run): void {
-  const limit = c.needsH1 ? H1_TIME_LIMIT_MS : TIME_LIMIT_MS;
   const said = `${c.name}\nexit ${r.code} signal ${r.signal} after ${r.ms.toFixed(0)} ms\nstderr: ${r.stderr.slice(0, 2000)}`;
-  assert.ok(r.signal === null, `killed by ${r.signal}${r.ms >= limit - 100 ? ` (time limit ${limit / 1000} s: a hang)` : ' (a crash)'}: ${said}`);
+  assert.ok(r.signal === null, `killed by ${r.signal}${r.ms >= TIME_LIMIT_MS - 100 ? ` (time limit ${TIME_LIMIT_MS / 1000} s: a hang)` : ' (a crash)'}: ${said}`);
   assert.ok(r.code === 0 || r.code === 1 || r.code === 2, `exit code outside 0/1/2: ${said}`);
   if (r.code === 0) {
     const report = JSON.parse(r.stdout) as { nodes: unknown[] };
@@ -71,11 +66,7 @@ test('fuzz corpus through the CLI: typed errors or reports, no crash, no hang', 
   assert.ok(existsSync(CLI), `${CLI} is missing: run 'npm run build' first`);
   assert.ok(corpus.cases.length > 50);
   await Promise.all(
-    corpus.cases.map((c) =>
-      // needsH1: bounded constant folding (H1, issue 11 item 1) makes these pass; until it is merged
-      // they crash out of heap, so they are todo (run and reported, not failing the suite).
-      t.test(c.name, c.needsH1 ? { todo: 'needs H1: bounded constant folding (issue 11, item 1)' } : {}, async () => check(c, await analyze(c))),
-    ),
+    corpus.cases.map((c) => t.test(c.name, async () => check(c, await analyze(c)))),
   );
 });
 

@@ -17,8 +17,6 @@ import { changes, REFUSAL_NAMES, snapshot, TYPED } from './checks';
 import { buildCorpus, type FuzzCase } from './corpus';
 
 const TIME_LIMIT_MS = 30_000;
-/** The folding bombs' limit while they are todo (each costs its whole limit until H1 is merged). */
-const H1_TIME_LIMIT_MS = 10_000;
 const WORKER_HEAP_MB = '512';
 const REQUESTS = ['layerlens/graphView', 'layerlens/modelSummary'] as const;
 
@@ -86,23 +84,10 @@ async function check(s: ServerProcess, c: FuzzCase, limitMs = TIME_LIMIT_MS): Pr
 }
 
 test('fuzz corpus through the language server: every request answered, typed errors, the server alive', async (t) => {
-  for (const c of corpus.cases.filter((x) => !x.needsH1)) {
+  for (const c of corpus.cases) {
     await t.test(c.name, c.serverTodo ? { todo: c.serverTodo } : {}, () => check(server, c));
   }
 });
-
-// needsH1: bounded constant folding (H1, issue 11 item 1) makes these pass; until it is merged they
-// run out of time or end the server, so they are todo, each on a server of its own with a shorter limit.
-for (const c of corpus.cases.filter((x) => x.needsH1)) {
-  test(`${c.name} (a server of its own)`, { todo: 'needs H1: bounded constant folding (issue 11, item 1)' }, async () => {
-    const own = await startServer({ env: { LAYERLENS_MODEL_WORKER_HEAP_MB: WORKER_HEAP_MB } });
-    try {
-      await check(own, c, H1_TIME_LIMIT_MS);
-    } finally {
-      own.close();
-    }
-  });
-}
 
 test('the server is still alive and answers; no file under the corpus folder changed', async () => {
   assert.ok(alive(server));
