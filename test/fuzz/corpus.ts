@@ -162,7 +162,7 @@ export function buildCorpus(root: string, seed = FUZZ_SEED, mutants = FUZZ_MUTAN
     { refusal: /^ModelLimitError: .*deeper than the limit of 100 levels/ },
   );
   add('self-loop', modelBytes({ input: [tensorInfo('x', [2])], output: [tensorInfo('a', [2])], node: [node('Add', ['x', 'a'], ['a'], { name: 'loop' })] }), {
-    refusal: /^ModelGraphError: (node Add 'loop' produces 'a' and reads|the graph has a cycle through node Add 'loop')/,
+    refusal: /^ModelGraphError: the graph has a cycle through node Add 'loop'/,
   });
   add('duplicate-inputs', modelBytes({ input: [tensorInfo('x', [2]), tensorInfo('x', [2])], output: [tensorInfo('y', [2])], node: [node('Relu', ['x'], ['y'])] }), {
     refusal: /^ModelGraphError: graph input 'x' is declared twice/,

@@ -254,7 +254,9 @@ function checkOrder(g: Graph): void {
   if (topologicalOrder(g) === null) {
     const stuck = findCycleNode(g);
     throw new ModelGraphError(
-      `the graph has a cycle through node ${stuck}: ONNX graphs must be acyclic`,
+      `the graph has a cycle through node ${stuck} (a node reading its own output, directly, through other nodes or from ` +
+        `its subgraphs): ONNX graphs must be acyclic, and ONNX Runtime refuses this model ("the graph is not acyclic"); ` +
+        "fix the node's inputs",
       stuck?.displayName,
     );
   }

@@ -1,13 +1,12 @@
 // Structural rules ONNX Runtime enforces when it loads a model, checked on the IR the reader built
-// (the reader itself refuses values produced twice, dangling inputs and cycles between nodes).
-// Each rule here was tried on crafted models in onnxruntime-node 1.30; the message quotes ORT's:
-//   refused by ORT -> ModelGraphError     a node reading its own output, directly or from its
-//                                         subgraph ("the graph is not acyclic"); a graph input
-//                                         declared twice ("Duplicate definition-site"); two nodes
-//                                         of one graph with one name ("two nodes with same node
-//                                         name"); a subgraph node output reusing a name already
-//                                         defined where the subgraph runs ("single static
-//                                         assignment (SSA) form")
+// (the reader itself refuses values produced twice, dangling inputs and cycles, self-loops
+// included). Each rule here was tried on crafted models in onnxruntime-node 1.30; the message
+// quotes ORT's:
+//   refused by ORT -> ModelGraphError     a graph input declared twice ("Duplicate
+//                                         definition-site"); two nodes of one graph with one name
+//                                         ("two nodes with same node name"); a subgraph node output
+//                                         reusing a name already defined where the subgraph runs
+//                                         ("single static assignment (SSA) form")
 //   warned by ORT  -> a warning           an initializer defined twice (ORT and LayerLens use the
 //                                         last); a subgraph output reusing the name of an outer
 //                                         node's output that ORT may or may not order first
@@ -67,28 +66,7 @@ function checkGraph(g: Graph, warnings: string[]): void {
     }
     names.set(n.name, n);
   }
-  for (const n of g.nodes) {
-    checkSelfLoop(n);
-    if (g.owner) checkShadowing(n, g, warnings);
-  }
-}
-
-/** A node reading its own output, or its subgraphs reading it: a cycle that topological sorting alone does not see. */
-function checkSelfLoop(n: Node): void {
-  const own = new Set(n.outputs.filter((v): v is Value => v !== null));
-  const refuse = (v: Value, how: string): never => {
-    throw new ModelGraphError(
-      `node ${n} produces '${v.name}' and ${how} it: a cycle (a node cannot consume what it produces), and ONNX Runtime refuses ` +
-        `this model ("the graph is not acyclic"); give the node's input or output another name`,
-      n.displayName,
-    );
-  };
-  n.inputs.forEach((v, i) => {
-    if (v && own.has(v)) refuse(v, `reads (as input ${i})`);
-  });
-  for (const sub of n.subgraphs()) {
-    for (const m of sub.allNodes()) for (const v of m.inputs) if (v && own.has(v)) refuse(v, `its subgraph's node ${m} reads`);
-  }
+  if (g.owner) for (const n of g.nodes) checkShadowing(n, g, warnings);
 }
 
 /**
