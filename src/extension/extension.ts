@@ -1,7 +1,7 @@
 // Activation only wires: the graph editor, the text view provider, commands, the status bar. The
 // language server starts on first use (a model or text view opened, a command run).
 import * as vscode from 'vscode';
-import { ModelSummaryRequest, modelUriOf, type ModelSummaryResult } from '../protocol/requests';
+import { ModelSummaryRequest, modelUriOf } from '../protocol/requests';
 import { onModelChanged, routeApplyFix, server, stopServer } from './client';
 import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { openCompare } from './compare';
@@ -146,7 +146,7 @@ function followCursor(editor: vscode.TextEditor): void {
 async function textViewStatus(context: vscode.ExtensionContext, status: ModelStatusBar, e: vscode.TextEditor | undefined): Promise<void> {
   if (!e || e.document.languageId !== 'onnxtxt') return;
   const c = await server(context);
-  const r = await c.sendRequest<ModelSummaryResult | null>(ModelSummaryRequest, { uri: e.document.uri.toString() }).catch(() => null);
+  const r = await c.sendRequest(ModelSummaryRequest.type, { uri: e.document.uri.toString() }).catch(() => null);
   if (!r || vscode.window.activeTextEditor !== e) return;
   const model = modelUriOf(e.document.uri.toString());
   status.show(fileName(e.document.uri), { nodes: r.nodes, macs: r.macs, flops: r.flops, params: r.params, totalsIncomplete: r.totalsIncomplete }, model ? profileOf(vscode.Uri.parse(model)) : null);

@@ -3,9 +3,9 @@
 // webview lays it out lazily and renders it. This file relays messages between the two.
 import * as vscode from 'vscode';
 import type { ViewModel } from '../core/view/view-model';
-import { GraphViewRequest, ListFixesRequest, ModelSummaryRequest, NodeDetailsRequest, type GraphViewParams, type GraphViewText, type ListFixesResult, type ModelSummaryResult, type NodeDetailsResult } from '../protocol/requests';
+import { GraphViewRequest, ListFixesRequest, ModelSummaryRequest, NodeDetailsRequest } from '../protocol/requests';
 import type { FromWebview, ToWebview } from '../protocol/webview';
-import { onModelChanged, server } from './client';
+import { modelServer, onModelChanged } from './client';
 import { discardFix, finishCommit, previewFix } from './fixes';
 import { onProfile, profileOf } from './models';
 import { fileName } from './model-uri';
@@ -108,16 +108,16 @@ export class GraphPanel {
     const name = fileName(this.uri);
     this.post({ type: 'loading', fileName: name, stage: 'reading and analysing the model' });
     try {
-      const c = await server(this.context);
+      const c = await modelServer(this.context, this.uri);
       // As text: the extension host hands the (possibly many-megabyte) view model to the webview
       // without parsing or re-serialising it; the webview parses it.
-      const params: GraphViewParams = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' };
-      const r = await c.sendRequest<GraphViewText | null>(GraphViewRequest, params);
+      const params = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' as const };
+      const r = await c.sendRequest(GraphViewRequest.textType, params);
       if (!r) throw new Error('the language server returned no graph for this file');
       this.viewJson = r.json;
       this.parsed = null;
       this.post({ type: 'model', fileName: name, view: r.json, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
-      const s = await c.sendRequest<ModelSummaryResult | null>(ModelSummaryRequest, { uri: params.uri, dims: params.dims });
+      const s = await c.sendRequest(ModelSummaryRequest.type, { uri: params.uri, dims: params.dims });
       this.summary = s ? { nodes: s.nodes, macs: s.macs, flops: s.flops, params: s.params, totalsIncomplete: s.totalsIncomplete } : null;
       this.showStatus();
     } catch (e) {
@@ -130,7 +130,7 @@ export class GraphPanel {
   }
 
   private async onMessage(m: FromWebview): Promise<void> {
-    const c = await server(this.context);
+    const c = await modelServer(this.context, this.uri);
     const uri = this.uri.toString();
     switch (m.type) {
       case 'ready':
@@ -138,11 +138,11 @@ export class GraphPanel {
         for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
         return;
       case 'nodeDetails': {
-        const details = await c.sendRequest<NodeDetailsResult | null>(NodeDetailsRequest, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => null);
+        const details = await c.sendRequest(NodeDetailsRequest.type, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => null);
         return this.post({ type: 'details', requestId: m.requestId, details });
       }
       case 'listFixes': {
-        const r = await c.sendRequest<ListFixesResult>(ListFixesRequest, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => ({ fixes: [] }));
+        const r = await c.sendRequest(ListFixesRequest.type, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => ({ fixes: [] }));
         return this.post({ type: 'fixes', requestId: m.requestId, node: m.node, fixes: r.fixes });
       }
       case 'profile':
@@ -155,7 +155,7 @@ export class GraphPanel {
       case 'commitFix':
         return this.commit(m.write);
       case 'discardFix':
-        if (this.candidate) await discardFix(this.context, this.candidate.path);
+        if (this.candidate) await discardFix(this.context, this.uri, this.candidate.path);
         this.post({ type: 'fixState', state: 'discarded', ruleId: this.candidate?.ruleId ?? '' });
         this.candidate = null;
         return;
@@ -202,7 +202,7 @@ export class GraphPanel {
   }
 
   private async preview(ruleId: string, title: string, node?: string): Promise<void> {
-    if (this.candidate) await discardFix(this.context, this.candidate.path).catch(() => undefined);
+    if (this.candidate) await discardFix(this.context, this.uri, this.candidate.path).catch(() => undefined);
     this.candidate = null;
     this.post({ type: 'fixState', state: 'verifying', ruleId, ...(node ? { node } : {}) });
     try {
@@ -227,7 +227,7 @@ export class GraphPanel {
   }
 
   dispose(): void {
-    if (this.candidate) void discardFix(this.context, this.candidate.path).catch(() => undefined);
+    if (this.candidate) void discardFix(this.context, this.uri, this.candidate.path).catch(() => undefined);
     panels.delete(this);
     if (!activePanel()) this.status.hide();
     this.disposables.forEach((d) => d.dispose());

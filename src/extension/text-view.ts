@@ -3,8 +3,11 @@
 // diagnostics and quick fixes. A node chosen in the graph is revealed here, and the node under the
 // cursor here is highlighted in the graph.
 import * as vscode from 'vscode';
-import { TextViewRequest, modelUriOf, textViewUriFor, type TextViewResult } from '../protocol/requests';
-import { server } from './client';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { TextViewRequest, modelUriOf, textViewUriFor } from '../protocol/requests';
+import { modelServer } from './client';
+
+let nextToken = 1;
 
 export class TextViewProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -15,9 +18,17 @@ export class TextViewProvider implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const model = modelUriOf(uri.toString());
     if (!model) throw new Error(`not a LayerLens text view: ${uri.toString()}`);
-    const c = await server(this.context);
-    const r = await c.sendRequest<TextViewResult>(TextViewRequest, { uri: model });
-    return r.text;
+    const c = await modelServer(this.context, model);
+    // A large model takes seconds to read and print: the status bar says what the server is doing.
+    const workDoneToken = `layerlens-text-${nextToken++}`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'LayerLens' }, async (progress) => {
+      const sub = c.onProgress(WorkDoneProgress.type, workDoneToken, (v) => v.kind !== 'end' && v.message && progress.report({ message: v.message }));
+      try {
+        return (await c.sendRequest(TextViewRequest.type, { uri: model, workDoneToken })).text;
+      } finally {
+        sub.dispose();
+      }
+    });
   }
 
   /** The model file changed on disk: its open text view is produced again. */

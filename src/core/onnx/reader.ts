@@ -388,7 +388,7 @@ class BuildContext {
 }
 
 /** Unnamed nodes take ONNX Runtime's name: `<OpType>_<k>`, k counting non-Constant nodes in file order. */
-function nameNodes(g: Graph): void {
+export function nameNodes(g: Graph): void {
   let k = 0;
   let j = 0;
   for (const n of g.nodes) {

@@ -1,0 +1,59 @@
+// Hover on a node: its op, shapes, MACs, FLOPs, params, bytes, intensity, and which rewrites apply
+// there or why not; on a constant the text does not write out (a Constant node, a weight), what it
+// holds. Model strings are shown inside code spans, never as markup.
+import type { Hover, MarkupContent } from 'vscode-languageserver';
+import { formatType } from '../../core/ir/shape';
+import { RULES, listSites } from '../../core/passes';
+import type { DocumentState } from './document-state';
+import { nodeAt, valueAt } from './document-state';
+import type { Position } from '../../core/onnx/text/ranges';
+import type { Tensor } from '../../core/ir/tensor';
+import type { ProfileResult, WeightStats } from '../../protocol/requests';
+import { constantLines } from './constant-preview';
+import { fixesIn } from './details';
+import { bytes, si } from '../../core/units';
+
+const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
+
+export interface HoverOptions {
+  /** The model's latest profile: measured latency per node. */
+  measured?: ProfileResult;
+  /** Statistics of a constant tensor, where the thread holds the model's data. */
+  stats?: (t: Tensor) => WeightStats;
+}
+
+export function hover(state: DocumentState, p: Position, opts: HoverOptions = {}): Hover | null {
+  const { measured } = opts;
+  const at = nodeAt(state, p);
+  const a = state.analysis;
+  const v = valueAt(state, p);
+  if (!at || !a || (v && v.value.constant && v.value.producer !== at.node)) {
+    if (!v) return null;
+    const t = a?.shapes.typeOf(v.value) ?? v.value.type;
+    const constant = v.value.constant ? constantLines(v.value.constant, opts.stats) : [];
+    return { contents: { kind: 'markdown', value: [`${code(v.value.name)}: ${code(formatType(t))}`, ...constant].join('\n\n') }, range: v.range };
+  }
+  const n = at.node;
+  const c = a.cost.nodes.find((x) => x.node === n);
+  const lines = [`**${code(n.domain ? `${n.domain}.${n.opType}` : n.opType)}** ${code(n.displayName)}`, ''];
+  for (const v of n.inputs) if (v) lines.push(`- in ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
+  for (const v of n.outputs) if (v) lines.push(`- out ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
+  if (c) {
+    lines.push('', `MACs ${si(c.macs)} · FLOPs ${si(c.flops)} · params ${si(c.params)} · weights ${bytes(c.weightBytes)} · activations ${bytes(c.activationBytes)}` +
+      (c.intensity !== null ? ` · intensity ${c.intensity.toFixed(2)} FLOP/B` : ''));
+    if (!c.known) lines.push(`_${c.note ?? 'not costed'}_`);
+    else if (c.macs === null) lines.push('_shapes not concrete: symbolic dims are unbound_');
+  }
+  if (n.constantTensor) lines.push('', ...constantLines(n.constantTensor, opts.stats));
+  const m = measured?.nodes.find((x) => x.name === n.displayName);
+  if (m) {
+    lines.push(`measured (${measured!.mode}): ${m.medianUs.toFixed(1)} µs, ${(100 * m.share).toFixed(1)} % of the model, ${m.verdict}`);
+  }
+  const fixes = fixesIn(listSites(RULES, { model: state.parse.model!, shapes: a.shapes }), n.displayName);
+  if (fixes.length) {
+    lines.push('');
+    for (const f of fixes) lines.push(f.ok ? `✓ ${f.title}` : `✗ ${f.title}: ${f.reason}`);
+  }
+  const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n') };
+  return { contents, range: at.range };
+}
