@@ -6,7 +6,8 @@
 // spec allows for a message it could not read, and logs it — and reading resumes at the next header:
 //  - a header block that is not `Name: value` lines, lacks a Content-Length, or gives one that is not
 //    a whole number up to MAX_BODY: skipped up to the next `Content-Length:`;
-//  - a body that is not JSON: skipped (it was framed right);
+//  - a body that is not JSON: skipped (it was framed right, or its length was too short: then what is
+//    left of it comes before the next header and is skipped too);
 //  - a length longer than what the client sent: a raw `Content-Length: <digits>\r\n` inside the body
 //    cannot belong to a JSON text (JSON strings hold no raw line breaks, and outside strings that is no
 //    JSON), so it marks the next frame, where reading resumes.
@@ -54,7 +55,12 @@ export class FrameParser {
         }
         const header = this.parseHeader(this.buf.subarray(0, end).toString('latin1'));
         if (typeof header === 'string') {
-          this.bad(problem, header, end + HEADER_END.length);
+          // The rest of a body whose length was too short, then a good header: resume at that header.
+          const inside = this.nextHeader(1, end);
+          if (inside > 0) {
+            problem(header);
+            this.buf = this.buf.subarray(inside);
+          } else this.bad(problem, header, end + HEADER_END.length);
           continue;
         }
         this.buf = this.buf.subarray(end + HEADER_END.length);

@@ -15,7 +15,7 @@ import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-lan
 import type { DimBindings, ModelErrorData } from '../../protocol/requests';
 import { RelayedError } from '../shared/errors';
 import { LOAD_ONLY_OPS, type ModelOp, type ModelOps, type ModelPhase, type ModelReplyMessage } from '../shared/model-protocol';
-import { limitsFromEnv, startWorkerProcess, type WorkerProcess } from './worker-process';
+import { describeLimit, limitsFromEnv, startWorkerProcess, type WorkerProcess } from './worker-process';
 
 type Pending = {
   id: number;
@@ -45,6 +45,8 @@ let nextId = 1;
 /** Sent and not yet answered, in order: the first is the one the worker is working on. */
 const queue: Pending[] = [];
 let timer: NodeJS.Timeout | undefined;
+/** Workers in a row that stopped before starting any request. */
+let idleDeaths = 0;
 /** Failures that stopped the worker, by FailureKeys key: answered again without new work. */
 const failures = new Map<string, { path: string; error: ModelErrorData }>();
 /** Open text views' files, kept in the worker's memory (sent again to a new worker). */
@@ -84,6 +86,7 @@ function onMessage(raw: unknown): void {
   if ('phase' in m) {
     p.phase = m.phase;
     if (m.phase === 'start') {
+      idleDeaths = 0;
       clearTimeout(timer);
       timer = setTimeout(() => worker?.stop(`${describe(p)} took longer than ${limits.timeoutMs / 1000} s (LAYERLENS_MODEL_WORKER_TIMEOUT_S)`), limits.timeoutMs);
       timer.unref();
@@ -92,26 +95,40 @@ function onMessage(raw: unknown): void {
     return;
   }
   settle(p);
-  if ('error' in m) p.reject(new RelayedError(m.error));
+  if ('stopped' in m) fail(p, describeLimit(limits, m.stopped));
+  else if ('error' in m) p.reject(new RelayedError(m.error));
   else p.resolve(m.result);
+}
+
+/** `p` stopped the worker (`why`): it fails with a ModelWorkerError, remembered for what it had reached. */
+function fail(p: Pending, why: string): void {
+  const error: ModelErrorData = {
+    name: 'ModelWorkerError',
+    message: `the model worker stopped while ${describe(p)}: ${why}. The model may be too large for these limits or malformed; the server goes on, and the file is not tried again until it changes`,
+  };
+  if (p.keys) {
+    const loadOnly = LOAD_ONLY_OPS.includes(p.op);
+    const key = p.phase === null || p.phase === 'start' ? p.keys.file : p.phase === 'loaded' && !loadOnly ? p.keys.analysis : p.keys.op;
+    failures.set(key, { path: p.keys.path, error });
+  }
+  p.reject(new RelayedError(error));
 }
 
 function onExit(w: WorkerProcess, why: string): void {
   if (worker !== w) return;
   worker = null;
   clearTimeout(timer);
-  const head = queue.shift();
-  if (head) {
-    const error: ModelErrorData = {
-      name: 'ModelWorkerError',
-      message: `the model worker stopped while ${describe(head)}: ${why}. The model may be too large for these limits or malformed; the server goes on, and the file is not tried again until it changes`,
-    };
-    if (head.keys) {
-      const loadOnly = LOAD_ONLY_OPS.includes(head.op);
-      const key = head.phase === null || head.phase === 'start' ? head.keys.file : head.phase === 'loaded' && !loadOnly ? head.keys.analysis : head.keys.op;
-      failures.set(key, { path: head.keys.path, error });
-    }
-    head.reject(new RelayedError(error));
+  // The request at the head stopped it if it had started; one not yet started is not to blame.
+  const head = queue[0];
+  if (head && head.phase !== null) {
+    queue.shift();
+    fail(head, why);
+  }
+  // A worker that dies before it starts anything, again and again, cannot start at all: say so.
+  if (!head || head.phase === null) idleDeaths++;
+  if (idleDeaths >= 3) {
+    for (const p of queue.splice(0)) p.reject(new RelayedError({ name: 'ModelWorkerError', message: `the model worker cannot start: ${why}` }));
+    idleDeaths = 0;
   }
   // The others had not started: a new worker takes them, in order.
   if (queue.length) {

@@ -70,15 +70,15 @@ function lines(stream: NodeJS.ReadableStream | null, f: (line: string) => void):
   stream?.on('end', () => rest && f(rest));
 }
 
+/** A limit the worker itself found passed (`memory N MB`, or another reason), in words. */
+export function describeLimit(limits: WorkerLimits, what: string): string {
+  return what.startsWith('memory') ? `it used ${what.slice('memory '.length)} of memory, over its limit of ${limits.memoryMb} MB (LAYERLENS_WORKER_MEMORY_MB)` : what;
+}
+
 /** Why a worker ended, in words, from its exit and the last lines of its stderr. */
 function describeExit(limits: WorkerLimits, code: number | null, signal: string | null, stderr: string[]): string {
   const marker = stderr.find((l) => l.startsWith(LIMIT_MARKER));
-  if (marker) {
-    const what = marker.slice(LIMIT_MARKER.length).trim();
-    return what.startsWith('memory')
-      ? `it used ${what.slice('memory '.length)} of memory, over its limit of ${limits.memoryMb} MB (LAYERLENS_WORKER_MEMORY_MB)`
-      : what;
-  }
+  if (marker) return describeLimit(limits, marker.slice(LIMIT_MARKER.length).trim());
   if (stderr.some((l) => /heap out of memory|Allocation failed|invalid size error|invalid array length/i.test(l))) {
     return `it ran out of memory (JavaScript heap limit ${limits.heapMb} MB, LAYERLENS_MODEL_WORKER_HEAP_MB)`;
   }

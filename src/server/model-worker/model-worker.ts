@@ -7,7 +7,7 @@
 import type { ListFixesResult, ModelSummaryResult, NodeDetailsResult } from '../../protocol/requests';
 import { errorData } from '../shared/errors';
 import { TEXT_VIEW_OPS, type ModelOps, type ModelReplyMessage, type ModelRequestMessage, type TextViewOp } from '../shared/model-protocol';
-import { startWatchdog, toServer } from '../shared/worker-child';
+import { overMemoryLimit, startWatchdog, toServer } from '../shared/worker-child';
 import { describeNode, findNode, fixesIn } from '../features/details';
 import { cachedModel, invalidate, loadedFile, pin, onPhase, sitesOf, statsOf, viewJsonOf } from './model-cache';
 import { tensorValues } from './tensor-values';
@@ -60,9 +60,13 @@ process.on('message', (m: ModelRequestMessage) => {
   const send = (r: ModelReplyMessage): void => toServer(r);
   onPhase((phase) => send({ id: m.id, phase }));
   send({ id: m.id, phase: 'start' });
+  let reply: ModelReplyMessage;
   try {
-    send({ id: m.id, result: run(m) });
+    reply = { id: m.id, result: run(m) };
   } catch (e) {
-    send({ id: m.id, error: errorData(e) });
+    reply = { id: m.id, error: errorData(e) };
   }
+  const over = overMemoryLimit();
+  if (!over) return send(reply);
+  toServer({ id: m.id, stopped: over } satisfies ModelReplyMessage, () => process.exit(0));
 });

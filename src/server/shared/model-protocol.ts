@@ -3,7 +3,8 @@
 // the worker too (their text was printed there, with the printer's map from text ranges to nodes and
 // values), so their operations name the printed text by its hash: a text that no longer matches (the
 // file changed since) is answered with STALE, and the main thread parses that document itself.
-// Protocol: {id, op, args} in; {id, phase} while working, then {id, result} or {id, error}; in order.
+// Protocol: {id, op, args} in; {id, phase} while working, then {id, result} or {id, error} (or
+// {id, stopped} when it ended over the memory limit, and the worker exits); one at a time, in order.
 import type { CodeAction, CodeLens, Diagnostic, DocumentSymbol, Hover, InlayHint, Location, Position, Range } from 'vscode-languageserver';
 import type { DimBindings, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
 
@@ -51,7 +52,8 @@ export type ModelRequestMessage = { [K in ModelOp]: { id: number; op: K; args: M
  * worker dies, remembers the failure for what the request had reached.
  */
 export type ModelPhase = 'start' | 'loaded' | 'analysed';
-export type ModelReplyMessage = { id: number; phase: ModelPhase } | { id: number; result: unknown } | { id: number; error: ModelErrorData };
+/** `stopped`: the request ended with the worker over its memory limit (what the watchdog writes); the worker exits. */
+export type ModelReplyMessage = { id: number; phase: ModelPhase } | { id: number; result: unknown } | { id: number; error: ModelErrorData } | { id: number; stopped: string };
 
 /** Operations that work on a text view document. */
 export const TEXT_VIEW_OPS = ['diagnostics', 'hover', 'definition', 'references', 'symbols', 'inlayHints', 'codeLenses', 'codeActions'] as const satisfies readonly ModelOp[];

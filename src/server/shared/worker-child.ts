@@ -29,12 +29,28 @@ setInterval(() => {
 }, w.everyMs);
 `;
 
+/** The memory limit the server gave this worker, in MB (0 = none). */
+function limitMb(): number {
+  const mb = Number(process.env.LAYERLENS_WORKER_MEMORY_MB);
+  return Number.isFinite(mb) && mb > 0 ? mb : 0;
+}
+
+/**
+ * Why this worker must stop now, or null: its memory is over the limit. Checked at the end of each
+ * task, so a task that passed the limit between two looks of the watchdog is still caught — and
+ * caught as the task that did it, not the next one.
+ */
+export function overMemoryLimit(): string | null {
+  const rss = process.memoryUsage.rss();
+  const limit = limitMb();
+  return limit && rss > limit * 2 ** 20 ? `memory ${Math.round(rss / 2 ** 20)} MB` : null;
+}
+
 /** Starts the watchdog (once, at the worker's start). */
 export function startWatchdog(): void {
-  const mb = Number(process.env.LAYERLENS_WORKER_MEMORY_MB);
   const w = new Worker(WATCHDOG, {
     eval: true,
-    workerData: { pid: process.pid, ppid: process.ppid, limitBytes: Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : 0, everyMs: 100 },
+    workerData: { pid: process.pid, ppid: process.ppid, limitBytes: limitMb() * 2 ** 20, everyMs: 100 },
     resourceLimits: { maxOldGenerationSizeMb: 16 },
   });
   w.unref();
@@ -42,7 +58,8 @@ export function startWatchdog(): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Sends a message to the server (the worker's IPC channel); silently dropped once the server is gone. */
-export function toServer(message: unknown): void {
-  if (process.connected) process.send!(message);
+/** Sends a message to the server (the worker's IPC channel; silently dropped once the server is gone); `sent` runs once it is written. */
+export function toServer(message: unknown, sent?: () => void): void {
+  if (process.connected) process.send!(message, undefined, undefined, () => sent?.());
+  else sent?.();
 }
