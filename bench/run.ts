@@ -20,6 +20,12 @@ const subjects: { label: string; file: string; bindings: object }[] = [
   { label: 'hello-deepa', file: join(cache, 'models/hello-deepa.onnx'), bindings: {} },
   { label: 'silero-vad-v5', file: join(cache, 'models/silero-vad-v5.onnx'), bindings: {} },
   { label: 'silero-vad-legacy', file: join(cache, 'models/silero-vad-legacy.onnx'), bindings: { dims: { batch: 1, sequence: 512 } } },
+  { label: 'ppocr-det', file: join(cache, 'models/ppocr-det.onnx'), bindings: { inputs: { x: [1, 3, 640, 640] } } },
+  { label: 'blazeface-front', file: join(cache, 'models/blazeface-front.onnx'), bindings: {} },
+  { label: 'mlsd-tiny', file: join(cache, 'models/mlsd-tiny.onnx'), bindings: {} },
+  // Bench tier (`fetch-models --tier bench`): the same IS-Net segmenter, int8 (1,084 nodes) and fp16 (88 MB).
+  { label: 'isnet-quint8', file: join(cache, 'models/isnet-quint8.onnx'), bindings: {} },
+  { label: 'isnet-fp16', file: join(cache, 'models/isnet-fp16.onnx'), bindings: {} },
   { label: 'generated 20k nodes', file: large, bindings: { dims: { batch: 1, seq: 128 } } },
 ];
 

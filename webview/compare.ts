@@ -1,6 +1,6 @@
 // The compare view: two models side by side (typically before and after a fix): totals with their
 // ratio, per-op-type counts and MACs, and the nodes found in only one of them.
-import type { ViewModel } from '../src/core/view/view-model';
+import type { ViewModel } from '../src/protocol/view-model';
 import type { CompareSide, CompareToWebview } from '../src/protocol/webview';
 import { h } from './dom';
 import { bytes, siu } from './format';
@@ -13,16 +13,16 @@ export interface OpRow {
   macs: [number, number];
 }
 
-/** Per op type: node counts and MACs (× runs, as in the totals) on each side. */
+/** Per op type: node counts and MACs (× runs, as in the totals) on each side, from each analysis's byOp. */
 export function byOpType(a: ViewModel | null, b: ViewModel | null): OpRow[] {
   const rows = new Map<string, OpRow>();
   [a, b].forEach((v, side) => {
-    for (const n of v?.nodes ?? []) {
-      if (n.kind !== 'op') continue;
-      const r = rows.get(n.opType) ?? { op: n.opType, count: [0, 0], macs: [0, 0] };
-      r.count[side as 0 | 1]++;
-      r.macs[side as 0 | 1] += (n.macs ?? 0) * n.runs;
-      rows.set(n.opType, r);
+    for (const o of v?.byOp ?? []) {
+      const op = o.domain ? `${o.domain}.${o.opType}` : o.opType;
+      const r = rows.get(op) ?? { op, count: [0, 0], macs: [0, 0] };
+      r.count[side as 0 | 1] += o.count;
+      r.macs[side as 0 | 1] += o.macs;
+      rows.set(op, r);
     }
   });
   return [...rows.values()].sort((x, y) => Math.max(y.macs[0], y.macs[1]) - Math.max(x.macs[0], x.macs[1]) || x.op.localeCompare(y.op));

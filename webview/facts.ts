@@ -1,21 +1,15 @@
 // The facts shown for a node on hover and in the side panel: the same as the language server's
 // hover (op, tensor types, MACs, FLOPs, params, bytes, intensity, measured latency, which rewrites
 // apply there or why not), as DOM text.
-import type { ViewNode } from '../src/core/view/view-model';
+import { NODE_FIGURES, formatFigure } from '../src/core/cost/figures';
+import type { ViewNode } from '../src/protocol/view-model';
 import type { Fix } from '../src/protocol/webview';
 import { h } from './dom';
-import { bytes, micros, percent, siu } from './format';
+import { micros, percent } from './format';
 import type { Latency } from './heat';
 
 export function costLines(n: ViewNode, lat: Latency): HTMLElement[] {
-  const rows: [string, string][] = [
-    ['MACs', siu(n.macs, 'MACs')],
-    ['FLOPs', siu(n.flops, 'FLOPs')],
-    ['params', siu(n.params, 'params')],
-    ['weights', bytes(n.weightBytes)],
-    ['activations', bytes(n.activationBytes)],
-    ['intensity', n.intensity === null ? '?' : `${n.intensity.toFixed(2)} FLOP/B`],
-  ];
+  const rows: [string, string][] = NODE_FIGURES.map((f) => [f.title, formatFigure(f, n[f.key])]);
   const m = lat.get(n.name);
   if (m) rows.push(['measured', `${micros(m.medianUs)} · ${percent(m.share)} of the model · ${m.verdict}`]);
   if (n.runs !== 1) rows.push(['runs', n.runs === 0 ? 'not in the totals (uncounted branch or function body)' : `× ${n.runs} in the totals`]);

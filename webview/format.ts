@@ -1,9 +1,9 @@
 // Number formatting with units for the graph view (MACs and FLOPs are never mixed: the unit is
 // always written by the caller).
 import type { ColorMetric } from '../src/protocol/webview';
-import { bytes, si } from '../src/core/units';
+import { bytes, si, total } from '../src/core/units';
 
-export { bytes, si };
+export { bytes, si, total };
 
 /** A figure with its unit; unknown keeps the unit too (`? FLOPs`). */
 export function siu(n: number | null | undefined, unit: string): string {
@@ -17,12 +17,6 @@ export function micros(us: number | null | undefined): string {
 
 export function percent(x: number | null | undefined): string {
   return x === null || x === undefined ? '?' : `${(100 * x).toFixed(1)} %`;
-}
-
-/** A total that may be a lower bound: `≥1.20 MMACs`, or `? MACs` when nothing was known at all. */
-export function total(v: number, unit: string, incomplete: boolean): string {
-  if (incomplete && v === 0) return `? ${unit}`;
-  return `${incomplete ? '≥' : ''}${siu(v, unit)}`;
 }
 
 /** A metric value with its unit. */

@@ -7,12 +7,12 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { ViewModel } from '../src/core/view/view-model';
+import type { ViewModel } from '../src/protocol/view-model';
 import type { NodeDetailsResult, ProfileResult } from '../src/protocol/requests';
 import { COLOR_METRICS, type ColorMetric, type Fix, type FromWebview, type ToWebview } from '../src/protocol/webview';
 import { clear, h, icon, s } from './dom';
 import { hoverCard } from './facts';
-import { siu, total } from './format';
+import { metricText, siu, total } from './format';
 import { colourAt, Heat, latencyOf, METRIC_LABELS, type Latency } from './heat';
 import { sceneSvg, svgToPng } from './image-export';
 import { LayoutEngine, type Scene } from './layout';
@@ -42,6 +42,8 @@ class GraphApp {
   private metric: ColorMetric = 'macs';
   private profile: ProfileResult | null = null;
   private lat: Latency = new Map();
+  /** Sums of MACs, FLOPs and params over containers, for their hover cards (rebuilt with the model). */
+  private readonly sums = new Map<'macs' | 'flops' | 'params', Heat>();
   private heat: Heat | null = null;
   private scene: Scene | null = null;
   private boxEls = new Map<string, SVGGElement>();
@@ -308,6 +310,7 @@ class GraphApp {
   private redraw(): void {
     if (!this.model || !this.scene) return;
     this.heat = this.metric === 'none' ? null : new Heat(this.model.tree, this.metric, this.lat);
+    this.sums.clear();
     this.boxEls = renderScene(this.layer, this.scene, {
       tree: this.model.tree,
       heat: this.heat,
@@ -479,9 +482,17 @@ class GraphApp {
     const title = it.kind === 'node' ? `${it.node!.kind} ${it.node!.name}: ${it.node!.opType}` : it.group?.id ?? it.label;
     const lines: (HTMLElement | string)[] = [h('div', { class: 'card-title' }, h('code', {}, title))];
     if (it.kind !== 'node') lines.push(h('p', {}, `${count} nodes`));
-    if (it.group) lines.push(h('p', {}, `${it.group.incomplete ? '≥' : ''}${siu(it.group.macs, 'MACs')} · ${siu(it.group.flops, 'FLOPs')} · ${siu(it.group.params, 'params')}`));
+    if (it.kind !== 'node') lines.push(h('p', {}, (['macs', 'flops', 'params'] as const).map((m) => this.sumText(key, m)).join(' · ')));
     if (agg && this.heat && this.metric !== 'macs') lines.push(h('p', {}, `${METRIC_LABELS[this.metric]}: ${agg.incomplete ? '≥' : ''}${agg.value.toPrecision(4)}`));
     place(h('div', { class: 'card' }, ...lines));
+  }
+
+  /** A container's sum of a static figure (heat.ts sums it, as for the colours; `≥` when some node inside is unknown). */
+  private sumText(key: string, metric: 'macs' | 'flops' | 'params'): string {
+    let heat = this.sums.get(metric);
+    if (!heat) this.sums.set(metric, (heat = new Heat(this.model!.tree, metric, this.lat)));
+    const a = heat.value(key);
+    return a ? metricText(metric, a.value, a.incomplete) : '?';
   }
 
   private hideTooltip(): void {

@@ -2,7 +2,7 @@
 // summed over containers (intensity: not summed, containers are uncoloured), mapped to a colour on a
 // logarithmic scale between the smallest and largest positive node values of the model. Unknown
 // values stay unknown (drawn hatched), never 0.
-import type { ViewNode } from '../src/core/view/view-model';
+import type { ViewNode } from '../src/protocol/view-model';
 import type { ProfileResult } from '../src/protocol/requests';
 import type { ColorMetric } from '../src/protocol/webview';
 import type { GraphTree } from './tree';

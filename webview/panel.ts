@@ -1,7 +1,7 @@
 // The side panel: the selected node's details (attributes, tensors, weights' statistics, metrics,
 // rewrite rules with a Preview button each), the slowest layers after a profile, and the
 // verification figures of a previewed fix with the choice of where to write it.
-import type { ViewNode } from '../src/core/view/view-model';
+import type { ViewNode } from '../src/protocol/view-model';
 import type { NodeDetailsResult, ProfileResult, WeightStats } from '../src/protocol/requests';
 import type { Fix, ToWebview } from '../src/protocol/webview';
 import { h } from './dom';

@@ -1,8 +1,9 @@
 // The layer table: every op node with its figures, sortable by any column, virtualised (only the
 // rows in view are in the DOM) so 20,000 layers scroll smoothly. Clicking a row selects the node.
-import type { ViewNode } from '../src/core/view/view-model';
+import { NODE_FIGURES, formatFigure } from '../src/core/cost/figures';
+import type { ViewNode } from '../src/protocol/view-model';
 import { h } from './dom';
-import { bytes, micros, percent, siu } from './format';
+import { micros, percent } from './format';
 import type { Latency } from './heat';
 
 export interface Row {
@@ -21,12 +22,8 @@ interface Column {
 export const COLUMNS: Column[] = [
   { id: 'name', title: 'Name', value: (r) => r.node.name, text: (r) => r.node.name, numeric: false },
   { id: 'op', title: 'Op', value: (r) => r.node.opType, text: (r) => r.node.opType, numeric: false },
-  { id: 'macs', title: 'MACs', value: (r) => r.node.macs, text: (r) => siu(r.node.macs, 'MACs'), numeric: true },
-  { id: 'flops', title: 'FLOPs', value: (r) => r.node.flops, text: (r) => siu(r.node.flops, 'FLOPs'), numeric: true },
-  { id: 'params', title: 'Params', value: (r) => r.node.params, text: (r) => siu(r.node.params, ''), numeric: true },
-  { id: 'weights', title: 'Weight bytes', value: (r) => r.node.weightBytes, text: (r) => bytes(r.node.weightBytes), numeric: true },
-  { id: 'acts', title: 'Activation bytes', value: (r) => r.node.activationBytes, text: (r) => bytes(r.node.activationBytes), numeric: true },
-  { id: 'intensity', title: 'FLOP/B', value: (r) => r.node.intensity, text: (r) => (r.node.intensity === null ? '?' : r.node.intensity.toFixed(2)), numeric: true },
+  // One column per figure of the analysis's record (src/core/cost/figures.ts).
+  ...NODE_FIGURES.map((f): Column => ({ id: f.id, title: f.title, value: (r) => r.node[f.key], text: (r) => formatFigure(f, r.node[f.key]), numeric: true })),
   { id: 'latency', title: 'Latency', value: (r, l) => l.get(r.node.name)?.medianUs ?? null, text: (r, l) => micros(l.get(r.node.name)?.medianUs), numeric: true },
   { id: 'share', title: 'Share', value: (r, l) => l.get(r.node.name)?.share ?? null, text: (r, l) => percent(l.get(r.node.name)?.share), numeric: true },
 ];

@@ -3,7 +3,7 @@
 // bodies (If/Loop/Scan subgraphs, called functions) under the node that holds them. Each edge is
 // filed under the lowest container holding both ends, so laying out one container needs only its
 // own edges. Which containers are expanded is view state, kept apart (see layout.ts).
-import type { ViewEdge, ViewGraph, ViewGroup, ViewModel, ViewNode } from '../src/core/view/view-model';
+import type { ViewEdge, ViewGraph, ViewGroup, ViewModel, ViewNode } from '../src/protocol/view-model';
 
 export type ItemKind = 'root' | 'group' | 'section' | 'node' | 'body';
 

@@ -1,5 +1,5 @@
 // Plain-text tables and number formatting for the terminal (and CSV for spreadsheets).
-export { bytes, si } from '../core/units';
+export { bytes, si, total } from '../core/units';
 
 export function pct(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-';

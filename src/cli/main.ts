@@ -5,7 +5,9 @@ import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
-import { exitWithError } from './errors';
+import { endQuietlyOnClosedPipe, exitWithError } from './errors';
+
+endQuietlyOnClosedPipe();
 
 const program = new Command();
 program

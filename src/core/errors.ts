@@ -47,6 +47,25 @@ export class UsageError extends LayerLensError {
   readonly exitCode = 2;
 }
 
+/**
+ * The file system refused a read or a write (no permission, read-only, disk full, a folder where a
+ * file was expected, a missing folder…). Names the path and what to do; nothing half-written is left.
+ */
+export class FileSystemError extends LayerLensError {
+  readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly path: string,
+    /** The system's error code (EACCES, ENOSPC, …), when there is one. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A write that would replace a file the input model reads (its own file or its external data). */
+export class WriteConflictError extends UsageError {}
+
 /** A file outside what the caller may read or write (the language server: its workspace folders and the documents and models its client opened). */
 export class FileAccessError extends LayerLensError {
   readonly exitCode = 2;

@@ -3,9 +3,7 @@
 // atomically: a temp file beside the target, then a rename.
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../protocol/webview';
-import { exportMetrics } from './export-metrics';
-import type { GraphPanel } from './graph-editor';
-import { profileOf } from './models';
+import type { OpenGraph } from './panels';
 
 export const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportFormat })[] = [
   { label: 'SVG image', detail: 'the graph as it is shown (expanded groups, heat map)', format: 'svg' },
@@ -39,15 +37,15 @@ export async function writeAtomic(target: vscode.Uri, bytes: Uint8Array): Promis
 }
 
 /** Renders or serialises `format` for the panel's model; null when the view has no model loaded. */
-export async function exportBytes(panel: GraphPanel, format: ExportFormat): Promise<Uint8Array | null> {
+export async function exportBytes(panel: OpenGraph, format: ExportFormat): Promise<Uint8Array | null> {
   if (format === 'svg') return new TextEncoder().encode(await panel.renderImage('svg'));
   if (format === 'png') return Buffer.from(await panel.renderImage('png'), 'base64');
-  if (!panel.view) return null;
-  return new TextEncoder().encode(exportMetrics(format, panel.view, profileOf(panel.uri)));
+  if (!panel.loaded) return null;
+  return new TextEncoder().encode(await panel.metricsText(format));
 }
 
 /** Exports to `target`, or where the user picks; a scripted call (with a target) gets errors thrown. */
-export async function exportFrom(panel: GraphPanel, format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | null> {
+export async function exportFrom(panel: OpenGraph, format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | null> {
   const scripted = target !== undefined;
   const s = SUFFIX[format];
   const base = panel.uri.path.replace(/\.onnx$/, '');

@@ -2,8 +2,7 @@
 // a view model by the language server (in its worker thread), never in the extension host; the
 // webview lays it out lazily and renders it. This file relays messages between the two.
 import * as vscode from 'vscode';
-import type { ViewModel } from '../core/view/view-model';
-import { GraphViewRequest, ListFixesRequest, ModelSummaryRequest, NodeDetailsRequest } from '../protocol/requests';
+import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest } from '../protocol/requests';
 import type { FromWebview, ToWebview } from '../protocol/webview';
 import { modelServer, onModelChanged } from './client';
 import { discardFix, finishCommit, previewFix } from './fixes';
@@ -15,24 +14,14 @@ import type { ModelStatusBar, Totals } from './status-bar';
 import { openAsText, revealNode, textViewUri } from './text-view';
 import { exportFrom } from './export';
 import { webviewRoots } from './webview-html';
+import { exportMetrics } from './export-metrics';
+import { activePanel, addPanel, removePanel, type OpenGraph } from './panels';
 
 class ModelDocument implements vscode.CustomDocument {
   constructor(readonly uri: vscode.Uri) {}
   dispose(): void {}
 }
 
-const panels = new Set<GraphPanel>();
-
-const activePanel = (): GraphPanel | undefined => [...panels].find((p) => p.panel.active);
-
-/** The model of the focused graph editor, if any. */
-export function activeGraphModel(): vscode.Uri | undefined {
-  return activePanel()?.uri;
-}
-
-export function graphPanelsOf(uri: vscode.Uri): GraphPanel[] {
-  return [...panels].filter((p) => p.uri.toString() === uri.toString());
-}
 
 /** The server's error for a model it cannot load, split into the typed name and the message. */
 function typedError(e: unknown): { name: string; message: string } {
@@ -43,20 +32,13 @@ function typedError(e: unknown): { name: string; message: string } {
   return k ? { name: k[1]!, message: k[2]! } : { name: 'Error', message: m };
 }
 
-export class GraphPanel {
-  /** The view model's JSON as the server sent it; parsed only when the extension needs it (exports). */
-  private viewJson: string | null = null;
-  private parsed: ViewModel | null = null;
+export class GraphPanel implements OpenGraph {
+  /** The model's totals from the graph view's answer (the host never parses the view model itself). */
   private summary: Totals | null = null;
-
-  get view(): ViewModel | null {
-    if (!this.parsed && this.viewJson) this.parsed = JSON.parse(this.viewJson) as ViewModel;
-    return this.parsed;
-  }
 
   /** The model is loaded (its view can be rendered or exported). */
   get loaded(): boolean {
-    return this.viewJson !== null;
+    return this.summary !== null;
   }
   private ready = false;
   private queue: ToWebview[] = [];
@@ -69,7 +51,7 @@ export class GraphPanel {
     readonly panel: vscode.WebviewPanel,
     private readonly status: ModelStatusBar,
   ) {
-    panels.add(this);
+    addPanel(this);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)),
       panel.onDidChangeViewState(() => this.focusChanged()),
@@ -114,17 +96,14 @@ export class GraphPanel {
       const params = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' as const };
       const r = await c.sendRequest(GraphViewRequest.textType, params);
       if (!r) throw new Error('the language server returned no graph for this file');
-      this.viewJson = r.json;
-      this.parsed = null;
       this.post({ type: 'model', fileName: name, view: r.json, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
-      const s = await c.sendRequest(ModelSummaryRequest.type, { uri: params.uri, dims: params.dims });
-      this.summary = s ? { nodes: s.nodes, macs: s.macs, flops: s.flops, params: s.params, totalsIncomplete: s.totalsIncomplete } : null;
+      this.summary = r.summary;
       this.showStatus();
     } catch (e) {
       const err = typedError(e);
-      this.viewJson = null;
-      this.parsed = null;
       this.summary = null;
+      // The error page replaces the model: the status bar must not keep showing its (or another model's) totals.
+      if (this.panel.active) this.status.hide();
       this.post({ type: 'error', fileName: name, ...err, hint: 'The file may be truncated, not an ONNX model, or refer to external data outside its folder. "Open as Text" shows what can be read.' });
     }
   }
@@ -183,6 +162,11 @@ export class GraphPanel {
   private readonly imageWaiters = new Map<number, (m: Extract<FromWebview, { type: 'image' }>) => void>();
   private nextImage = 1;
 
+  /** The model's metrics in an export format, made by the language server from its analysis. */
+  async metricsText(format: 'csv' | 'json' | 'model-explorer' | 'netron'): Promise<string> {
+    return exportMetrics(await modelServer(this.context, this.uri), this.uri.toString(), settings(this.uri).dims, format, profileOf(this.uri));
+  }
+
   /** Asks the webview to render the graph as it is shown (SVG text, or PNG as base64). */
   renderImage(format: 'svg' | 'png'): Promise<string> {
     const requestId = this.nextImage++;
@@ -228,7 +212,7 @@ export class GraphPanel {
 
   dispose(): void {
     if (this.candidate) void discardFix(this.context, this.uri, this.candidate.path).catch(() => undefined);
-    panels.delete(this);
+    removePanel(this);
     if (!activePanel()) this.status.hide();
     this.disposables.forEach((d) => d.dispose());
   }

@@ -2,7 +2,7 @@
 // a text view, or the active graph editor.
 import * as vscode from 'vscode';
 import { modelUriOf } from '../protocol/requests';
-import { activeGraphModel } from './graph-editor';
+import { activeGraphModel } from './panels';
 
 /** The file: URI of the .onnx model a command was invoked on, or undefined. */
 export function targetModel(arg?: unknown): vscode.Uri | undefined {

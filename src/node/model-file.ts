@@ -1,12 +1,13 @@
 // Loads a model from disk: the only place the file system meets the ONNX reader. External data is
 // read lazily through a reader confined to the model's folder (symlinks resolved before the check).
 import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ExternalDataError, ModelFormatError } from '../core/errors';
 import type { Model } from '../core/ir/model';
 import type { ExternalDataReader } from '../core/ir/tensor';
 import { checkExternalLocation } from '../core/onnx/external-location';
 import { readModel } from '../core/onnx/reader';
+import { isTfliteBytes, readTflite } from '../core/tflite';
 
 /** External data confined to `folder`: every location must resolve, after symlinks, inside it. */
 export class FolderExternalData implements ExternalDataReader {
@@ -69,12 +70,14 @@ export interface LoadedModel {
   model: Model;
   path: string;
   bytes: Uint8Array;
+  /** The file's format: by content (TFLite's identifier "TFL3" at bytes 4..8), else by extension. */
+  format: 'onnx' | 'tflite';
   /** Milliseconds spent reading the file and decoding it. */
   readMs: number;
   decodeMs: number;
 }
 
-/** Read and decode an ONNX file; every failure is a LayerLensError naming the file. */
+/** Read and decode an ONNX or TFLite file; every failure is a LayerLensError naming the file. */
 export function loadModelFile(path: string): LoadedModel {
   const t0 = performance.now();
   let bytes: Uint8Array;
@@ -87,7 +90,11 @@ export function loadModelFile(path: string): LoadedModel {
     throw new ModelFormatError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const t1 = performance.now();
-  const model = readModel(bytes, { externalData: new FolderExternalData(dirname(resolve(path))) });
+  const folder = new FolderExternalData(dirname(resolve(path)));
+  const format = isTfliteBytes(bytes) || /\.tflite$/i.test(path) ? 'tflite' : 'onnx';
+  const model = format === 'tflite'
+    ? readTflite(bytes, { externalData: folder, fileName: basename(path) })
+    : readModel(bytes, { externalData: folder });
   const t2 = performance.now();
-  return { model, path, bytes, readMs: t1 - t0, decodeMs: t2 - t1 };
+  return { model, path, bytes, format, readMs: t1 - t0, decodeMs: t2 - t1 };
 }

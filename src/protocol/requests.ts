@@ -8,7 +8,7 @@
 // vscode-languageserver and vscode-languageclient use (jsonrpc compares ParameterStructures by
 // identity, so a second copy would not do). The webview imports this file's types only.
 import { NotificationType, RequestType, type ExecuteCommandParams } from 'vscode-languageserver-protocol';
-import type { ViewModel } from '../core/view/view-model';
+import type { ViewModel } from './view-model';
 
 /** A custom request: its method and its typed signature. */
 function request<P, R>(method: string): { method: string; type: RequestType<P, R, ModelErrorData> } {
@@ -78,6 +78,8 @@ export interface ModelSummaryResult {
   macs: number;
   flops: number;
   params: number;
+  weightBytes: number;
+  /** The analysis's one decision (src/core/cost/cost-model.ts): some counted figure is unknown, the totals are lower bounds. */
   totalsIncomplete: boolean;
 }
 export const ModelSummaryRequest = request<ModelSummaryParams, ModelSummaryResult | null>('layerlens/modelSummary');
@@ -226,8 +228,31 @@ export interface GraphViewParams {
 }
 export interface GraphViewText {
   json: string;
+  /** The model's totals, for the status bar: the host needs no second request and never parses `json`. */
+  summary: ModelSummaryResult;
 }
-/** The result is a ViewModel (src/core/view/view-model.ts), or GraphViewText with `as: 'text'`. */
+
+/**
+ * The per-node figures of a `file:` model as an export (docs/exports.md): made in the server's model
+ * worker from the analysis it holds for the graph view (same dims), so the extension host never
+ * parses the view model. `latency` and `profile` add a measured profile (ProfileResult's nodes).
+ */
+export interface ExportMetricsParams {
+  uri: string;
+  dims?: DimBindings;
+  format: 'csv' | 'json' | 'model-explorer' | 'netron';
+  /** Model Explorer: the figure to carry (default macs). */
+  metric?: string;
+  latency?: { name: string; medianUs: number; share: number; graph?: string }[];
+  profile?: { mode: string; runs?: number; medianMs?: number; coverage?: number };
+}
+export interface ExportMetricsResult {
+  text: string;
+  /** Nodes the format could not carry, and why. */
+  skipped: { graph: string; name: string; reason: string }[];
+}
+export const ExportMetricsRequest = request<ExportMetricsParams, ExportMetricsResult>('layerlens/exportMetrics');
+/** The result is a ViewModel (src/protocol/view-model.ts), or GraphViewText with `as: 'text'`. */
 export const GraphViewRequest = {
   ...request<GraphViewParams, ViewModel | GraphViewText | null>('layerlens/graphView'),
   /** The same request asked `as: 'text'`, typed by that result. */

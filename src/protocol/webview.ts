@@ -1,6 +1,6 @@
 // Messages between the extension host and the graph view's webview: two discriminated unions, one
 // per direction. Everything on the wire is plain data; model strings are data, never markup.
-import type { ViewModel } from '../core/view/view-model';
+import type { ViewModel } from '../protocol/view-model';
 import type { ApplyFixResult, NodeDetailsResult, ProfileResult } from './requests';
 
 /** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time). */

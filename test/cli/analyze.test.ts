@@ -66,12 +66,19 @@ test('the table names the heaviest layer and the totals', () => {
   assert.match(r.stdout, /total: 2\.80 MMACs/);
 });
 
-test('--csv prints a header and one row per node', () => {
+test('--csv prints the export CSV: its header and one row per node, the same text as export --format csv', () => {
   const r = runCli(['analyze', SAMPLE, '--input', 'image=1x3x32x32', '--csv']);
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0]!, /^name,opType,graph,macs,flops,params/);
+  const lines = r.stdout.trim().split('\r\n');
+  assert.match(lines[0]!, /^"graph","node","op_type","known","runs \[count\]","macs \[MACs\]","flops \[FLOPs\]","params \[elements\]"/);
   assert.equal(lines.length, 1 + 15);
+  const exported = runCli(['export', SAMPLE, '--input', 'image=1x3x32x32', '--format', 'csv']);
+  assert.equal(exported.stdout, r.stdout);
+  // --top keeps the heaviest rows, heaviest first
+  const top = runCli(['analyze', SAMPLE, '--input', 'image=1x3x32x32', '--csv', '--top', '2']).stdout.trim().split('\r\n');
+  assert.equal(top.length, 3);
+  const macs = top.slice(1).map((l) => Number(l.split(',')[5]));
+  assert.ok(macs[0]! >= macs[1]! && macs[1]! > 0, String(macs));
 });
 
 test('a real export keeps its weights in Constant nodes: params are not 0', () => {

@@ -10,7 +10,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import type { MessageConnection } from 'vscode-languageserver-protocol/node';
 import { ModelProtoSchema, type ModelProto } from '../../src/core/onnx/gen/layerlens/onnx/onnx_pb';
 import { DataType } from '../../src/core/ir/data-type';
-import type { ViewModel } from '../../src/core/view/view-model';
+import type { ViewModel } from '../../src/protocol/view-model';
 import type { ApplyFixResult, CommitFixResult, DiscardFixResult, ProfileResult } from '../../src/protocol/requests';
 import { rejectsTyped, tmp as tmpFolder, uriOf } from '../support/lsp';
 import { SAMPLE } from '../support/models';

@@ -18,7 +18,7 @@ import { newModel } from '../../src/core/ir/builder';
 import { DataType } from '../../src/core/ir/data-type';
 import { ModelProtoSchema } from '../../src/core/onnx/gen/layerlens/onnx/onnx_pb';
 import { writeModel } from '../../src/core/onnx/writer';
-import type { ViewModel } from '../../src/core/view/view-model';
+import type { ViewModel } from '../../src/protocol/view-model';
 import { ApplyFixCommand, GraphViewRequest, ModelSummaryRequest, ProfileRequest, TextViewRequest } from '../../src/protocol/requests';
 import { rejectsTyped, tmp, uriOf } from '../support/lsp';
 import { SAMPLE } from '../support/models';

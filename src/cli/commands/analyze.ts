@@ -4,7 +4,9 @@ import { analyzeModel } from '../../core/analysis/analyze';
 import type { AnalysisReport, NodeReport, TensorInfo } from '../../core/analysis/report';
 import { UsageError } from '../../core/errors';
 import { loadModelFile } from '../../node/model-file';
-import { bytes, csv, pct, safe, si, table } from '../format';
+import { figureTree } from '../../core/analysis/figure-tree';
+import { csvRows, metricRows } from '../../core/export';
+import { bytes, csv, pct, safe, si, table, total } from '../format';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 
 interface AnalyzeFlags extends BindingFlags {
@@ -17,7 +19,7 @@ interface AnalyzeFlags extends BindingFlags {
 export function registerAnalyze(program: Command): void {
   withBindingOptions(program.command('analyze'))
     .description('infer shapes and count MACs, FLOPs, parameters and bytes of every layer')
-    .argument('<model>', 'an .onnx file')
+    .argument('<model>', 'an .onnx or .tflite file')
     .option('--json', 'print one JSON object (see docs/cli.md)')
     .option('--csv', 'print one CSV row per node')
     .option('--by-op', 'summarise by op type instead of listing layers')
@@ -25,12 +27,19 @@ export function registerAnalyze(program: Command): void {
     .action((path: string, flags: AnalyzeFlags) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
       const loaded = loadModelFile(path);
-      const { report } = analyzeModel(loaded.model, {
+      const analysis = analyzeModel(loaded.model, {
         bindings: bindingsFrom(flags),
         path,
         loadMs: loaded.readMs + loaded.decodeMs,
       });
-      process.stdout.write(render(report, flags) + '\n');
+      if (flags.csv && !flags.byOp) {
+        // The same CSV as `layerlens export --format csv` (docs/exports.md), heaviest first with --top.
+        const rows = metricRows(figureTree(loaded.model, analysis));
+        const byCost = (a: (typeof rows)[number], b: (typeof rows)[number]): number => (b.node.macs ?? -1) - (a.node.macs ?? -1) || (b.node.flops ?? -1) - (a.node.flops ?? -1);
+        process.stdout.write(csvRows(flags.top ? [...rows].sort(byCost).slice(0, flags.top) : rows));
+        return;
+      }
+      process.stdout.write(render(analysis.report, flags) + '\n');
     });
 }
 
@@ -49,24 +58,17 @@ export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
     return JSON.stringify({ ...report, nodes }, null, 2);
   }
   if (flags.csv) {
-    if (flags.byOp) {
-      return csv(
-        ['opType', 'domain', 'count', 'macs', 'flops', 'params'],
-        report.byOp.map((o) => [o.opType, o.domain, o.count, o.macs, o.flops, o.params]),
-      );
-    }
-    const nodes = flags.top ? ranked(report, flags.top) : report.nodes;
+    // Per op type; `incomplete` marks sums that leave out unknown figures (lower bounds).
     return csv(
-      ['name', 'opType', 'graph', 'macs', 'flops', 'params', 'weightBytes', 'activationBytes', 'intensity', 'outputShapes'],
-      nodes.map((n) => [n.name, n.opType, n.graph, n.macs, n.flops, n.params, n.weightBytes, n.activationBytes,
-        n.intensity === null ? null : Number(n.intensity.toFixed(3)), n.outputs.map(shapeText).join(' ')]),
+      ['opType', 'domain', 'count', 'macs [MACs]', 'flops [FLOPs]', 'params [elements]', 'incomplete'],
+      report.byOp.map((o) => [o.opType, o.domain, o.count, o.macs, o.flops, o.params, String(o.incomplete)]),
     );
   }
   const t = report.totals;
   const lines: string[] = [];
   const m = report.model;
   lines.push(
-    `${safe(m.path ?? m.graphName)}: IR ${m.irVersion}, opsets ${Object.entries(m.opsets).map(([d, v]) => `${safe(d)} ${v}`).join(', ')}` +
+    `${safe(m.path ?? m.graphName)}: ${'tflite' in m.opsets ? `TFLite schema ${m.opsets['tflite']}` : `IR ${m.irVersion}, opsets ${Object.entries(m.opsets).map(([d, v]) => `${safe(d)} ${v}`).join(', ')}`}` +
       (m.producer ? `, made by ${safe(m.producer)}` : ''),
   );
   lines.push(`${m.nodeCount} nodes` + (m.nestedNodeCount ? ` (+${m.nestedNodeCount} in subgraphs/functions)` : ''));
@@ -78,7 +80,14 @@ export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
     lines.push(
       table(
         ['op', 'count', 'MACs', 'share', 'FLOPs', 'params'],
-        ops.map((o) => [safe(o.domain ? `${o.domain}.${o.opType}` : o.opType), String(o.count), si(o.macs), pct(o.macs, t.macs), si(o.flops), si(o.params)]),
+        ops.map((o) => [
+          safe(o.domain ? `${o.domain}.${o.opType}` : o.opType),
+          String(o.count),
+          total(o.macs, '', o.incomplete),
+          o.incomplete && o.macs === 0 ? '?' : pct(o.macs, t.macs),
+          total(o.flops, '', o.incomplete),
+          si(o.params),
+        ]),
         new Set([1, 2, 3, 4, 5]),
       ),
     );
@@ -103,7 +112,7 @@ export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
   }
   lines.push('');
   lines.push(
-    `total: ${si(t.macs)}MACs, ${si(t.flops)}FLOPs, ${si(t.params)} params (${bytes(t.weightBytes)} of weights), ` +
+    `total: ${total(t.macs, 'MACs', report.totalsIncomplete)}, ${total(t.flops, 'FLOPs', report.totalsIncomplete)}, ${si(t.params, 'params')} (${bytes(t.weightBytes)} of weights), ` +
       `${bytes(t.activationBytes)} of activations` + (report.totalsIncomplete ? ' — lower bounds: some layers could not be costed' : ''),
   );
   for (const u of report.unknownOps) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ModelFormatError, UsageError } from '../../core/errors';
 import { fillDeclaredTensors, type FillMethod } from '../../core/onnx/text/fill';
 import { parseModel } from '../../core/onnx/text/parser';
-import { saveModel } from '../../node/model-save';
+import { saveModel } from '../../node/files/encode-model';
 
 export function registerCompile(program: Command): void {
   program

@@ -7,11 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { UsageError } from '../../core/errors';
-import { EXPORT_FORMATS, exportMetrics, FIGURES, figure, sourceNames, type ExportFormat, type ExportResult, type LatencyEntry } from '../../core/export';
+import { EXPORT_FORMATS, exportMetrics, FIGURES, figure, figureTree, type ExportFormat, type ExportResult, type LatencyEntry } from '../../core/export';
 import type { ProfileMode } from '../../core/profile/runtime';
-import { buildViewModel } from '../../core/view/view-model';
 import { loadModelFile } from '../../node/model-file';
-import { writeFileAtomic } from '../../node/model-save';
+import { writeFileAtomic } from '../../node/files/atomic-file';
 import { profileModel } from '../../node/profile-model';
 import { safe } from '../format';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
@@ -37,7 +36,7 @@ interface ProfiledJson {
 export function registerExport(program: Command): void {
   withBindingOptions(program.command('export'))
     .description("write every node's MACs, FLOPs, params, bytes, intensity (and measured latency) as CSV, JSON, Model Explorer node data or a Netron attachment")
-    .argument('<model>', 'an .onnx file')
+    .argument('<model>', 'an .onnx or .tflite file')
     .addOption(new Option('--format <format>', 'what to write (see docs/exports.md)').choices(EXPORT_FORMATS).makeOptionMandatory())
     .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
     .addOption(new Option('--metric <figure>', 'model-explorer: the figure to carry (default: latency with --profile, else macs)').choices(FIGURES.map((f) => f.id)))
@@ -54,7 +53,7 @@ export function registerExport(program: Command): void {
       const bindings = bindingsFrom(flags);
       const loaded = loadModelFile(path);
       const analysis = analyzeModel(loaded.model, { bindings, path, loadMs: loaded.readMs + loaded.decodeMs });
-      const view = buildViewModel(loaded.model, analysis);
+      const tree = figureTree(loaded.model, analysis);
 
       let latency: LatencyEntry[] | undefined;
       let measured: { mode: string; runs: number; medianMs: number; coverage: number } | undefined;
@@ -74,9 +73,8 @@ export function registerExport(program: Command): void {
         measured = { mode: j.attribution.mode, runs: j.latency?.runs ?? 0, medianMs: j.latency?.medianMs ?? 0, coverage: j.attribution.coverage };
       }
 
-      const result = exportMetrics(view, flags.format, {
+      const result = exportMetrics(tree, flags.format, {
         ...(latency ? { latency } : {}),
-        names: sourceNames(loaded.model),
         metric,
         json: { path, ...(measured ? { profile: measured } : {}) },
       });

@@ -16,6 +16,7 @@ import type { Tensor } from '../ir/tensor';
 import type { ShapeInference } from '../shape/types';
 import { CostContext, type MissingShape, numel, opKey } from './context';
 import { assignRuns, type RunIssue } from './control-flow';
+import { isIncomplete } from './figures';
 import { costFunction } from './registry';
 import type { CostReport, CostTotals, NodeCost, OpTypeCost, UnknownCostOp } from './types';
 import { type Weight, weightOf } from './weights';
@@ -188,7 +189,7 @@ export function costModel(model: Model, shapes: ShapeInference): CostReport {
       totals.macs += (c.macs ?? 0) * k;
       totals.flops += (c.flops ?? 0) * k;
       totals.activationBytes += (c.activationBytes ?? 0) * k;
-      if (c.macs === null || c.flops === null) incomplete = true;
+      if (isIncomplete(c)) incomplete = true;
     }
     for (const wt of w.weights) {
       if (allWeights.has(wt.tensor)) continue;
@@ -199,13 +200,14 @@ export function costModel(model: Model, shapes: ShapeInference): CostReport {
     const key = w.key;
     let o = ops.get(key);
     if (!o) {
-      o = { opType: c.opType, domain: c.domain, count: 0, macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0, tensors: new Set() };
+      o = { opType: c.opType, domain: c.domain, count: 0, macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0, incomplete: false, tensors: new Set() };
       ops.set(key, o);
     }
     o.count++;
     o.macs += (c.macs ?? 0) * k;
     o.flops += (c.flops ?? 0) * k;
     o.activationBytes += (c.activationBytes ?? 0) * k;
+    if (k > 0 && isIncomplete(c)) o.incomplete = true;
     for (const wt of w.weights) {
       if (o.tensors.has(wt.tensor)) continue;
       o.tensors.add(wt.tensor);

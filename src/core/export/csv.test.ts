@@ -65,8 +65,8 @@ const dangerous = (cell: string): boolean => /^[=+\-@\t\r\n\0]/.test(cell);
 /** Undoes the guard (a leading ' was added exactly when the text started with a trigger or a '). */
 const unguard = (cell: string): string => (cell.startsWith("'") ? cell.slice(1) : cell);
 
-const { view } = exportModel();
-const text = toCsv(view);
+const { tree } = exportModel();
+const text = toCsv(tree);
 const [header, ...rows] = parseCsv(text);
 const col = (name: string): number => {
   const k = header!.indexOf(name);
@@ -142,11 +142,11 @@ test('CSV: Σ runs × MACs over the records is the model total', () => {
   for (const r of rows) if (r[col('macs [MACs]')] !== '') macs += Number(r[col('runs [count]')]) * Number(r[col('macs [MACs]')]);
   // Conv 6,912 + then-branch MatMul 16 + Loop body MatMul 3 × 16 = 6,976
   assert.equal(macs, 6976);
-  assert.equal(view.totals.macs, 6976);
+  assert.equal(tree.totals.macs, 6976);
 });
 
 test('CSV: latency entries land on their nodes, share in percent', () => {
-  const t = toCsv(view, [
+  const t = toCsv(tree, [
     { name: NAMES.conv, medianUs: 12.5, share: 0.625 },
     { name: NAMES.loopMm, graph: `${NAMES.loop}/body`, medianUs: 3, share: 0.15 },
     { name: 'no such node', medianUs: 1, share: 0.05 },

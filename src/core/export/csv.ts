@@ -8,8 +8,8 @@
 // read as "this is text". LayerLens also guards a leading LF and NUL (OWASP ASVS 1.2.10 lists NUL) and
 // a leading `'` itself, so that the rule is reversible: a text field that starts with `'` had exactly
 // one `'` added. Numbers are never quoted or prefixed (LayerLens's figures are never negative).
-import type { ViewModel } from '../view/view-model';
-import { FIGURES, metricRows, type LatencyEntry } from './rows';
+import type { FigureTree } from '../analysis/figure-tree';
+import { FIGURES, metricRows, valueOf, type LatencyEntry, type MetricRow } from './rows';
 
 /** First characters a spreadsheet may evaluate (and `'`, so that the guard can be undone). */
 const TRIGGER = /^[=+\-@\t\r\n\0']/;
@@ -31,17 +31,22 @@ export const CSV_COLUMNS: readonly string[] = ['graph', 'node', 'op_type', 'know
  * `runs` is how many times the node's one-run figures enter the model totals (Loop trip counts; 0 for
  * the uncounted If branch and for function bodies, whose cost is on the call node).
  */
-export function toCsv(view: ViewModel, latency?: readonly LatencyEntry[]): string {
+export function toCsv(tree: FigureTree, latency?: readonly LatencyEntry[]): string {
+  return csvRows(metricRows(tree, latency ?? []));
+}
+
+/** The CSV text of some rows (a header and one record per row, in the order given). */
+export function csvRows(rows: readonly MetricRow[]): string {
   const lines = [CSV_COLUMNS.map(csvText).join(',')];
-  for (const r of metricRows(view, latency ?? [])) {
+  for (const r of rows) {
     lines.push(
       [
         csvText(r.graph.path),
         csvText(r.node.name),
         csvText(r.node.opType),
         r.node.known ? 'true' : 'false',
-        csvNumber(r.runs),
-        ...FIGURES.map((f) => csvNumber(r[f.key])),
+        csvNumber(r.node.runs),
+        ...FIGURES.map((f) => csvNumber(valueOf(r, f.key))),
         csvText(r.node.note ?? ''),
       ].join(','),
     );

@@ -7,10 +7,10 @@ import { METRICS_JSON_VERSION, toMetricsJson, type MetricsJson } from './json';
 import { safeJson } from './rows';
 import { NAMES, exportModel } from './test-model';
 
-const { view } = exportModel();
+const { tree } = exportModel();
 
 test('JSON: format, version, units for every figure field, hand-derived totals', () => {
-  const text = exportMetrics(view, 'json').text;
+  const text = exportMetrics(tree, 'json').text;
   assert.ok(!text.includes('<'), '< is escaped');
   const j = JSON.parse(text) as MetricsJson;
   assert.equal(j.format, 'layerlens.metrics');
@@ -22,13 +22,13 @@ test('JSON: format, version, units for every figure field, hand-derived totals',
   for (const n of j.nodes) for (const f of figureFields) assert.ok(f in n, `node field ${f}`);
   // Conv 6,912 + then-branch MatMul 16 + Loop body 3 × 16 = 6,976 MACs; FLOPs 14,080 + Relu 256 + pool 260
   // + then (MatMul 32 + Relu 4) + Loop body 3 × 32 = 14,728; params w 108 + b 4 + w2 16 + fw 16 = 144, 4 bytes each
-  assert.deepEqual(j.totals, { macs: 6976, flops: 14728, paramElements: 144, weightBytes: 576, activationBytes: view.totals.activationBytes });
+  assert.deepEqual(j.totals, { macs: 6976, flops: 14728, paramElements: 144, weightBytes: 576, activationBytes: tree.totals.activationBytes });
   assert.equal(j.totalsIncomplete, true);
   assert.equal(j.profile, null);
 });
 
 test('JSON: graphs table with the node and attribute holding each body; nodes name their graph by index', () => {
-  const j = JSON.parse(safeJson(toMetricsJson(view))) as MetricsJson;
+  const j = JSON.parse(safeJson(toMetricsJson(tree))) as MetricsJson;
   assert.deepEqual(
     j.graphs.map((g) => [g.path, g.kind, g.parent, g.ownerNode, g.attribute, g.function]),
     [
@@ -48,7 +48,7 @@ test('JSON: graphs table with the node and attribute holding each body; nodes na
 });
 
 test('JSON: hostile names come back exactly; unknown figures are null with a note', () => {
-  const j = JSON.parse(exportMetrics(view, 'json').text) as MetricsJson;
+  const j = JSON.parse(exportMetrics(tree, 'json').text) as MetricsJson;
   for (const name of [NAMES.conv, NAMES.relu, NAMES.gap, NAMES.call]) assert.ok(j.nodes.some((n) => n.name === name), JSON.stringify(name));
   const conv = j.nodes.find((n) => n.name === NAMES.conv)!;
   assert.deepEqual(
@@ -63,7 +63,7 @@ test('JSON: hostile names come back exactly; unknown figures are null with a not
 });
 
 test('JSON: a profile adds latency in µs and share in percent, and how it was measured', () => {
-  const j = toMetricsJson(view, [{ name: NAMES.relu, medianUs: 7.25, share: 0.25 }], { profile: { mode: 'per-node', runs: 5, medianMs: 0.03, coverage: 1 }, path: 'm.onnx' });
+  const j = toMetricsJson(tree, [{ name: NAMES.relu, medianUs: 7.25, share: 0.25 }], { profile: { mode: 'per-node', runs: 5, medianMs: 0.03, coverage: 1 }, path: 'm.onnx' });
   assert.deepEqual(j.profile, { measuredNodes: 1, mode: 'per-node', runs: 5, medianMs: 0.03, coverage: 1 });
   assert.equal(j.model.path, 'm.onnx');
   const relu = j.nodes.find((n) => n.name === NAMES.relu)!;

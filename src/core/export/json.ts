@@ -2,7 +2,7 @@
 // documents every field). Nested graphs are kept flat and exact: `graphs` lists every graph (main,
 // If/Loop/Scan bodies, function bodies) with the graph and node that hold it, and every node names
 // its graph by index, so a node name containing '/' can never be mistaken for a path.
-import type { ViewModel } from '../view/view-model';
+import type { FigureTree } from '../analysis/figure-tree';
 import { FIGURES, graphsOf, metricRows, type LatencyEntry } from './rows';
 
 export const METRICS_JSON_FORMAT = 'layerlens.metrics' as const;
@@ -74,28 +74,27 @@ export interface JsonOptions {
   profile?: Omit<MetricsJsonProfile, 'measuredNodes'>;
 }
 
-export function toMetricsJson(view: ViewModel, latency?: readonly LatencyEntry[], opts: JsonOptions = {}): MetricsJson {
-  const graphs = graphsOf(view);
-  const rows = metricRows(view, latency ?? []);
-  const opIndex = (graph: (typeof graphs)[number], nodeId: number): number => graph.graph.nodes.filter((n) => n.kind === 'op' && n.id < nodeId).length;
+export function toMetricsJson(tree: FigureTree, latency?: readonly LatencyEntry[], opts: JsonOptions = {}): MetricsJson {
+  const graphs = graphsOf(tree);
+  const rows = metricRows(tree, latency ?? []);
   const measured = rows.filter((r) => r.latencyUs !== null).length;
-  const t = view.totals;
+  const t = tree.totals;
   return {
     format: METRICS_JSON_FORMAT,
     version: METRICS_JSON_VERSION,
-    model: { graphName: view.info.graphName, producer: view.info.producer, irVersion: view.info.irVersion, opsets: view.info.opsets, nodeCount: view.info.nodeCount, ...(opts.path !== undefined ? { path: opts.path } : {}) },
+    model: { graphName: tree.info.graphName, producer: tree.info.producer, irVersion: tree.info.irVersion, opsets: tree.info.opsets, nodeCount: tree.info.nodeCount, ...(opts.path !== undefined ? { path: opts.path } : {}) },
     units: Object.fromEntries([['runs', 'count'], ...FIGURES.map((f) => [f.json, f.unit])]),
     totals: { macs: t.macs, flops: t.flops, paramElements: t.params, weightBytes: t.weightBytes, activationBytes: t.activationBytes },
-    totalsIncomplete: view.totalsIncomplete,
+    totalsIncomplete: tree.totalsIncomplete,
     profile: latency?.length || opts.profile ? { measuredNodes: measured, ...opts.profile } : null,
     graphs: graphs.map((g) => ({
       index: g.index,
       path: g.path,
       kind: g.kind,
       parent: g.parent ? g.parent.index : null,
-      ownerNode: g.parent && g.owner ? opIndex(g.parent, g.owner.id) : null,
+      ownerNode: g.ownerIndex,
       attribute: g.attribute,
-      function: g.function === null ? null : { domain: view.functions[g.function]!.domain, name: view.functions[g.function]!.name },
+      function: g.function === null ? null : { domain: tree.functions[g.function]!.domain, name: tree.functions[g.function]!.name },
     })),
     nodes: rows.map((r) => ({
       graph: r.graph.index,
@@ -104,13 +103,13 @@ export function toMetricsJson(view: ViewModel, latency?: readonly LatencyEntry[]
       name: r.node.name,
       opType: r.node.opType,
       known: r.node.known,
-      runs: r.runs,
-      macs: r.macs,
-      flops: r.flops,
-      paramElements: r.params,
-      weightBytes: r.weightBytes,
-      activationBytes: r.activationBytes,
-      intensityFlopsPerByte: r.intensity,
+      runs: r.node.runs,
+      macs: r.node.macs,
+      flops: r.node.flops,
+      paramElements: r.node.params,
+      weightBytes: r.node.weightBytes,
+      activationBytes: r.node.activationBytes,
+      intensityFlopsPerByte: r.node.intensity,
       latencyMedianUs: r.latencyUs,
       latencySharePercent: r.sharePercent,
       note: r.node.note ?? null,

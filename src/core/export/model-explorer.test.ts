@@ -7,14 +7,12 @@ import { analyzeModel } from '../analysis/analyze';
 import { GraphBuilder, newModel } from '../ir/builder';
 import { DataType } from '../ir/data-type';
 import { Graph, type Value } from '../ir/graph';
-import { buildViewModel, type ViewModel } from '../view/view-model';
+import { figureTree, type FigureTree } from '../analysis/figure-tree';
 import { modelExplorerIds, toModelExplorer } from './model-explorer';
-import { namesFromView, sourceNames } from './names';
 import { graphsOf, safeJson } from './rows';
 import { NAMES, exportModel } from './test-model';
 
-const { model, view } = exportModel();
-const names = sourceNames(model);
+const { tree } = exportModel();
 
 const MAIN = NAMES.graph;
 const LOOP_BODY = `${NAMES.loop}/body`;
@@ -64,12 +62,12 @@ function checkModelExplorerSchema(data: unknown): void {
 }
 
 test('Model Explorer ids: NameFixPass names, If branches flattened with their If name, Loop body and function graphs', () => {
-  const ids = modelExplorerIds(view, names);
-  const graphs = graphsOf(view);
+  const ids = modelExplorerIds(tree);
+  const graphs = graphsOf(tree);
   const flat = new Map<string, string>();
   graphs.forEach((g, gi) => {
     let k = 0;
-    for (const n of g.graph.nodes) if (n.kind === 'op') flat.set(`${g.path}|${n.name}`, JSON.stringify(ids[gi]![k++]));
+    for (const n of g.graph.nodes) flat.set(`${g.path}|${n.name}`, JSON.stringify(ids[gi]![k++]));
   });
   const at = (graph: string, nodeId: string): string => JSON.stringify({ graphId: graph, nodeId });
   // main graph: named nodes keep their names; the unnamed Flatten is the first unnamed node -> `node`
@@ -91,16 +89,16 @@ test('Model Explorer ids: NameFixPass names, If branches flattened with their If
   assert.equal(flat.get('fn:local.Block|Relu_1'), at(FN, 'node'));
 });
 
-test('the view model keeps the stored names: ids from it alone equal those from the model', () => {
-  const fromView = modelExplorerIds(view, namesFromView(view));
-  assert.deepEqual(fromView, modelExplorerIds(view, names));
+test('ids come from the names stored in the file, not the display names', () => {
   // An unnamed node shown as Flatten_3 is keyed by the adapter's name for it, not the display name.
-  const main = graphsOf(view)[0]!.graph.nodes.filter((n) => n.kind === 'op');
-  assert.notDeepEqual(fromView[0]![main.findIndex((n) => n.name === 'Flatten_3')], { graphId: MAIN, nodeId: 'Flatten_3' });
+  const main = graphsOf(tree)[0]!.graph.nodes;
+  const k = main.findIndex((n) => n.name === 'Flatten_3');
+  assert.equal(main[k]!.storedName, '');
+  assert.notDeepEqual(modelExplorerIds(tree)[0]![k], { graphId: MAIN, nodeId: 'Flatten_3' });
 });
 
 test('Model Explorer node data: MACs per node id, unknown left out, schema as Model Explorer reads it', () => {
-  const { data, skipped } = toModelExplorer(view, undefined, { metric: 'macs', names });
+  const { data, skipped } = toModelExplorer(tree, undefined, { metric: 'macs' });
   const text = safeJson(data);
   assert.ok(!text.includes('<'), 'no raw < in the text');
   const parsed = JSON.parse(text) as Record<string, { name: string; results: Record<string, { value: number }> }>;
@@ -123,7 +121,7 @@ test('Model Explorer node data: MACs per node id, unknown left out, schema as Mo
 });
 
 test('Model Explorer node data: `__proto__` as a node id with a known figure is a plain key', () => {
-  const { data } = toModelExplorer(view, undefined, { metric: 'params', names });
+  const { data } = toModelExplorer(tree, undefined, { metric: 'params' });
   const parsed = JSON.parse(safeJson(data)) as Record<string, { results: Record<string, { value: number }> }>;
   // params are known for every node (0 for the call: the weights sit in the function body)
   assert.equal(Object.prototype.hasOwnProperty.call(parsed[MAIN]!.results, '__proto__'), true);
@@ -132,7 +130,7 @@ test('Model Explorer node data: `__proto__` as a node id with a known figure is 
 });
 
 test('Model Explorer node data: latency in µs from a profile; nodes without a measurement left out', () => {
-  const { data, skipped } = toModelExplorer(view, [{ name: NAMES.conv, medianUs: 40, share: 0.8 }, { name: NAMES.relu, medianUs: 10, share: 0.2 }], { metric: 'share', names });
+  const { data, skipped } = toModelExplorer(tree, [{ name: NAMES.conv, medianUs: 40, share: 0.8 }, { name: NAMES.relu, medianUs: 10, share: 0.2 }], { metric: 'share' });
   checkModelExplorerSchema(data);
   assert.deepEqual(Object.keys(data), [MAIN]);
   assert.deepEqual(data[MAIN]!.results, { [NAMES.conv]: { value: 80 }, [NAMES.relu]: { value: 20 } });
@@ -141,7 +139,7 @@ test('Model Explorer node data: latency in µs from a profile; nodes without a m
 });
 
 /** A Loop whose body holds another Loop and an If; weights of 5 and 7 elements tell the MatMuls apart. */
-function nestedView(): ViewModel {
+function nestedView(): FigureTree {
   const { model, b } = newModel('');
   const x = b.input('x', DataType.FLOAT, [1, 1]);
   const w5 = b.initializer('w5', DataType.FLOAT, [1, 5], [1, 2, 3, 4, 5]);
@@ -169,7 +167,7 @@ function nestedView(): ViewModel {
     gb.output(gb.node('If', [c], { then_branch: branch('in_if', w7), else_branch: branch('in_else', w7) }, { name: 'if2' })[0]!);
   });
   b.output(b.node('Loop', [m, null], { body: outer }, { name: 'outer_loop', outputs: 2 })[1]!);
-  return buildViewModel(model, analyzeModel(model));
+  return figureTree(model, analyzeModel(model));
 }
 
 test('Model Explorer: a body inside a body has no graph; an If inside a Loop body is flattened into it; an unnamed graph is <main>', () => {

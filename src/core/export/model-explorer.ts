@@ -29,9 +29,8 @@
 //      Bodies of nodes inside those bodies, lists of graphs, and bodies inside functions get no graph,
 //      so their nodes cannot carry data. Output tensor names do not work as keys: the adapter writes
 //      `__tensor_tag`, not `tensor_name`, in outputsMetadata.
-import type { ViewModel } from '../view/view-model';
-import { namesByGraph, namesFromView, type GraphNames, type SourceNames } from './names';
-import { figure, graphsOf, metricRows, type Figure, type GraphRef, type LatencyEntry, type MetricRow } from './rows';
+import type { FigureGraph, FigureTree } from '../analysis/figure-tree';
+import { figure, graphsOf, metricRows, valueOf, type Figure, type GraphRef, type LatencyEntry, type MetricRow } from './rows';
 
 export interface MeResult {
   value: number;
@@ -82,7 +81,7 @@ export const ME_GRADIENT: readonly MeGradientItem[] = [
 ];
 
 /** Step 1: onnx_ir's NameFixPass over one root graph (the main graph or one function) and its bodies. */
-function fixNames(root: GraphNames, out: Map<GraphNames, string[]>): void {
+function fixNames(root: FigureGraph, out: Map<FigureGraph, string[]>): void {
   const counter = new Map<string, number>();
   const unique = (preferred: string, used: Set<string>): string => {
     let name = preferred;
@@ -94,12 +93,12 @@ function fixNames(root: GraphNames, out: Map<GraphNames, string[]>): void {
     used.add(name);
     return name;
   };
-  const visit = (g: GraphNames): void => {
+  const visit = (g: FigureGraph): void => {
     const used = new Set<string>();
     const names: string[] = [];
     out.set(g, names);
     for (const n of g.nodes) {
-      names.push(unique(n.stored || 'node', used));
+      names.push(unique(n.storedName || 'node', used));
       for (const s of n.subgraphs) visit(s.graph);
     }
   };
@@ -109,42 +108,39 @@ function fixNames(root: GraphNames, out: Map<GraphNames, string[]>): void {
 const isOnnxIf = (opType: string): boolean => opType === 'If' || opType === 'ai.onnx.If';
 
 /**
- * The Model Explorer graph id and node id of every op node, per graph of graphsOf(view), as the ONNX
- * adapter assigns them (steps 1-3 in the header). `names` are the stored names (sourceNames(model)),
- * by default read back from the view model's `storedName`s.
+ * The Model Explorer graph id and node id of every op node, per graph of graphsOf(tree), as the ONNX
+ * adapter assigns them (steps 1-3 in the header) from the names stored in the file.
  */
-export function modelExplorerIds(view: ViewModel, names: SourceNames = namesFromView(view)): MePlacement[][] {
-  const graphs = graphsOf(view);
-  const byGraph = namesByGraph(names, view, graphs);
-  const fixed = new Map<GraphNames, string[]>();
-  fixNames(names.main, fixed);
-  for (const f of names.functions) fixNames(f.graph, fixed);
-  const index = new Map(byGraph.map((g, i) => [g, i]));
-  const out: MePlacement[][] = byGraph.map(() => []);
-  const mainId = names.graphName || '<main>';
+export function modelExplorerIds(tree: FigureTree): MePlacement[][] {
+  const graphs = graphsOf(tree);
+  const fixed = new Map<FigureGraph, string[]>();
+  fixNames(tree.main, fixed);
+  for (const f of tree.functions) fixNames(f.graph, fixed);
+  const index = new Map(graphs.map((g, i) => [g.graph, i]));
+  const out: MePlacement[][] = graphs.map(() => []);
+  const mainId = tree.info.graphName || '<main>';
 
   // Steps 2 and 3 for the main graph and its bodies: `host` is the Model Explorer graph that shows
   // this graph's nodes (null: none), `prefix` what EmbedIfPass puts before their names.
-  const place = (g: GraphNames, host: string | null, main: boolean, prefix: string, why: string): void => {
+  const place = (g: FigureGraph, host: string | null, main: boolean, prefix: string, why: string): void => {
     const gi = index.get(g)!;
-    const ops = graphs[gi]!.graph.nodes.filter((n) => n.kind === 'op');
     g.nodes.forEach((n, k) => {
       const id = prefix + fixed.get(g)![k]!;
       out[gi]![k] = host === null ? { graphId: null, reason: why } : { graphId: host, nodeId: id };
       for (const s of n.subgraphs) {
-        if (isOnnxIf(ops[k]!.opType) && s.kind === 'graph') place(s.graph, host, main, `${id}/${s.attribute}/`, why);
+        if (isOnnxIf(n.opType) && s.kind === 'graph') place(s.graph, host, main, `${id}/${s.attribute}/`, why);
         else if (host !== null && main && s.kind === 'graph') place(s.graph, `${id}/${s.attribute}`, false, '', '');
         else place(s.graph, null, false, '', s.kind === 'graphs' ? 'the ONNX adapter shows no graph for a list-of-graphs attribute' : 'the ONNX adapter shows the bodies of main-graph nodes only, not bodies inside bodies');
       }
     });
   };
-  place(names.main, mainId, true, '', '');
-  names.functions.forEach((f) => {
+  place(tree.main, mainId, true, '', '');
+  tree.functions.forEach((f) => {
     const host = `[function]${f.domain}::${f.name}${f.overload ? `::${f.overload}` : ''}`;
     const gi = index.get(f.graph)!;
     f.graph.nodes.forEach((n, k) => {
       out[gi]![k] = { graphId: host, nodeId: fixed.get(f.graph)![k]! };
-      const skip = (g: GraphNames): void => {
+      const skip = (g: FigureGraph): void => {
         const gj = index.get(g)!;
         g.nodes.forEach((m, j) => {
           out[gj]![j] = { graphId: null, reason: 'the ONNX adapter shows no graph for bodies inside functions' };
@@ -160,8 +156,6 @@ export function modelExplorerIds(view: ViewModel, names: SourceNames = namesFrom
 export interface MeOptions {
   /** Figure id from FIGURES (rows.ts): macs, flops, params, weight-bytes, activation-bytes, intensity, latency, share. */
   metric: string;
-  /** Stored node names (sourceNames(model)); by default those the view model keeps. */
-  names?: SourceNames;
   /** Overrides the run name (default: the figure's label, with its unit). */
   name?: string;
 }
@@ -173,11 +167,11 @@ const rowName = (r: MetricRow): { graph: string; name: string } => ({ graph: r.g
  * Values are the node's own figure for one run (as in the CSV); unknown figures are left out, never 0.
  * Graphs without any value are left out (Model Explorer then offers the file for the others only).
  */
-export function toModelExplorer(view: ViewModel, latency: readonly LatencyEntry[] | undefined, opts: MeOptions): MeExport {
+export function toModelExplorer(tree: FigureTree, latency: readonly LatencyEntry[] | undefined, opts: MeOptions): MeExport {
   const fig: Figure | undefined = figure(opts.metric);
   if (!fig) throw new Error(`export: unknown figure '${opts.metric}'`);
-  const ids = modelExplorerIds(view, opts.names);
-  const rows = metricRows(view, latency ?? []);
+  const ids = modelExplorerIds(tree);
+  const rows = metricRows(tree, latency ?? []);
   const perGraph = new Map<string, [string, MeResult][]>();
   const seen = new Map<string, string>();
   const skipped: MeExport['skipped'] = [];
@@ -187,7 +181,7 @@ export function toModelExplorer(view: ViewModel, latency: readonly LatencyEntry[
       skipped.push({ ...rowName(r), reason: p.reason });
       continue;
     }
-    const value = r[fig.key];
+    const value = valueOf(r, fig.key);
     if (value === null) {
       skipped.push({ ...rowName(r), reason: fig.measured ? 'not measured' : `${fig.id} unknown` });
       continue;

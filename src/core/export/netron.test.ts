@@ -6,13 +6,12 @@ import { analyzeModel } from '../analysis/analyze';
 import { GraphBuilder, newModel } from '../ir/builder';
 import { DataType } from '../ir/data-type';
 import { Graph } from '../ir/graph';
-import { buildViewModel } from '../view/view-model';
-import { sourceNames } from './names';
+import { figureTree } from '../analysis/figure-tree';
 import { toNetronAttachment } from './netron';
 import { safeJson } from './rows';
 import { NAMES, exportModel } from './test-model';
 
-const { model, view } = exportModel();
+const { tree } = exportModel();
 
 /** Netron's lookup, written from its description: entries by `<kind>::<target>`, then by item name. */
 function attach(text: string): { metrics: (kind: string, name: string) => Map<string, unknown>; metadata: (kind: string, name: string) => Map<string, unknown> } | null {
@@ -32,7 +31,7 @@ function attach(text: string): { metrics: (kind: string, name: string) => Map<st
   return { metrics: lookup(container(data['metrics'])), metadata: lookup(container(data['metadata'])) };
 }
 
-const exported = toNetronAttachment(view, [{ name: NAMES.conv, medianUs: 20, share: 0.5 }], { names: sourceNames(model) });
+const exported = toNetronAttachment(tree, [{ name: NAMES.conv, medianUs: 20, share: 0.5 }]);
 const text = safeJson(exported.data);
 const netron = attach(text)!;
 
@@ -106,7 +105,7 @@ test('Netron: two nodes of one name in different graphs share one entry: the fir
   gb.output(gb.node('MatMul', [x, w99], {}, { name: 'mm' })[0]!);
   const trips = b.initializer('M', DataType.INT64, [], [2]);
   b.output(b.node('Loop', [trips, null], { body }, { name: 'loop', outputs: 2 })[1]!);
-  const v = buildViewModel(m, analyzeModel(m));
+  const v = figureTree(m, analyzeModel(m));
   const r = toNetronAttachment(v);
   const n = attach(safeJson(r.data))!;
   assert.equal(n.metrics('node', 'mm').get('params (elements)'), 10);

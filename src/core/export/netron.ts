@@ -18,9 +18,8 @@
 //   - names are not qualified by graph: nodes in bodies are found by name alone, and two nodes of one
 //     name share one entry (LayerLens keeps the first and says so in the node's metadata);
 //   - values are shown as `String(value)`: numbers stay numbers, units go in the item's name.
-import type { ViewModel } from '../view/view-model';
-import { namesByGraph, namesFromView, type SourceNames } from './names';
-import { FIGURES, graphsOf, metricRows, type LatencyEntry } from './rows';
+import type { FigureTree } from '../analysis/figure-tree';
+import { FIGURES, metricRows, valueOf, type LatencyEntry } from './rows';
 
 export const NETRON_SIGNATURE = 'netron:attachment' as const;
 
@@ -45,35 +44,33 @@ export interface NetronExport {
 
 const firstLine = (s: string): string => s.split('\n')[0]!;
 
-export function toNetronAttachment(view: ViewModel, latency?: readonly LatencyEntry[], opts: { names?: SourceNames } = {}): NetronExport {
-  const graphs = graphsOf(view);
-  const names = namesByGraph(opts.names ?? namesFromView(view), view, graphs);
+export function toNetronAttachment(tree: FigureTree, latency?: readonly LatencyEntry[]): NetronExport {
   const metadata: NetronItem[] = [];
   const metrics: NetronItem[] = [];
   const skipped: NetronExport['skipped'] = [];
-  const t = view.totals;
+  const t = tree.totals;
   const model = (name: string, value: number): void => void metrics.push({ kind: 'model', target: '', name, value });
   model('total MACs (multiply-accumulates)', t.macs);
   model('total FLOPs (operations)', t.flops);
   model('total params (elements)', t.params);
   model('total weights (bytes)', t.weightBytes);
   model('total activations (bytes)', t.activationBytes);
-  if (view.totalsIncomplete) metadata.push({ kind: 'model', target: '', name: 'LayerLens totals', value: 'lower bounds: some nodes could not be costed' });
+  if (tree.totalsIncomplete) metadata.push({ kind: 'model', target: '', name: 'LayerLens totals', value: 'lower bounds: some nodes could not be costed' });
 
   const owners = new Map<string, { desc: string; count: number; kind: NetronItem['kind']; target: string }>();
-  for (const r of metricRows(view, latency ?? [])) {
-    const stored = names[r.graph.index]!.nodes[r.index]!.stored;
+  for (const r of metricRows(tree, latency ?? [])) {
+    const stored = r.node.storedName;
     const desc = r.graph.path ? `'${r.node.name}' in ${r.graph.path}` : `'${r.node.name}'`;
     let kind: NetronItem['kind'] = 'node';
     let target = firstLine(stored);
     if (!target) {
-      const out = r.node.outputs.find((o) => firstLine(o.name) !== '');
+      const out = r.node.outputs.find((o) => firstLine(o) !== '');
       if (!out) {
         skipped.push({ graph: r.graph.path, name: r.node.name, reason: 'unnamed node without a named output: Netron cannot find it' });
         continue;
       }
       kind = 'value';
-      target = firstLine(out.name);
+      target = firstLine(out);
     }
     const key = `${kind}::${target}`;
     const owner = owners.get(key);
@@ -87,9 +84,9 @@ export function toNetronAttachment(view: ViewModel, latency?: readonly LatencyEn
     if (kind === 'value') meta('LayerLens node', `${r.node.name} (${r.node.opType}, unnamed in the file): the figures are those of the node producing this value`);
     if (r.graph.path) meta('LayerLens graph', r.graph.path);
     if (r.node.note) meta('LayerLens note', r.node.note);
-    metrics.push({ kind, target, name: 'runs (times counted in the model totals)', value: r.runs });
+    metrics.push({ kind, target, name: 'runs (times counted in the model totals)', value: r.node.runs });
     for (const f of FIGURES) {
-      const v = r[f.key];
+      const v = valueOf(r, f.key);
       if (v !== null) metrics.push({ kind, target, name: f.label, value: v });
     }
   }

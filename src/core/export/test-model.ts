@@ -12,7 +12,7 @@ import type { Model } from '../ir/model';
 import { readModel } from '../onnx/reader';
 import { writeModel } from '../onnx/writer';
 import { Tensor } from '../ir/tensor';
-import { buildViewModel, type ViewModel } from '../view/view-model';
+import { figureTree, type FigureTree } from '../analysis/figure-tree';
 
 const F = DataType.FLOAT;
 const fill = (n: number): number[] => Array.from({ length: n }, (_, i) => ((i % 7) - 3) / 8);
@@ -28,7 +28,7 @@ export const NAMES = {
   call: '__proto__',
 } as const;
 
-export function exportModel(): { model: Model; view: ViewModel } {
+export function exportModel(): { model: Model; tree: FigureTree } {
   const { model, b } = newModel(NAMES.graph, [{ domain: '', version: 17 }, { domain: 'local', version: 1 }]);
   const x = b.input('x', F, [1, 3, 8, 8]);
   const c = b.input('c', DataType.BOOL, []);
@@ -83,5 +83,5 @@ export function exportModel(): { model: Model; view: ViewModel } {
   b.output(scan!);
   // Through the writer and the reader, as a file would be: the reader gives unnamed nodes ONNX Runtime's names.
   const read = readModel(writeModel(model));
-  return { model: read, view: buildViewModel(read, analyzeModel(read)) };
+  return { model: read, tree: figureTree(read, analyzeModel(read)) };
 }

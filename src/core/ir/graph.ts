@@ -2,6 +2,7 @@
 // "is this weight shared?" are one call each. Subgraphs (If/Loop/Scan bodies) are Graphs whose
 // `parent` is the enclosing graph; a name not defined in a subgraph resolves in its parents.
 import type { Attribute } from './attribute';
+import type { Quantization } from './quantization';
 import type { ValueType } from './shape';
 import type { SparseTensor } from './sparse-tensor';
 import type { Tensor } from './tensor';
@@ -20,6 +21,8 @@ export class Value {
   /** The initializer holding this value, if any. */
   initializer: Tensor | null = null;
   sparseInitializer: SparseTensor | null = null;
+  /** Quantization parameters the file stores for this tensor (TFLite), if any. */
+  quantization: Quantization | null = null;
   docString = '';
   metadata: [string, string][] = [];
 

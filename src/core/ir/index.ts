@@ -3,6 +3,7 @@ export * from './attribute';
 export * from './data-type';
 export * from './graph';
 export * from './model';
+export * from './quantization';
 export * from './shape';
 export * from './sparse-tensor';
 export * from './tensor';

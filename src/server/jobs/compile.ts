@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ModelFormatError } from '../../core/errors';
 import { fillDeclaredTensors } from '../../core/onnx/text/fill';
 import { parseModel } from '../../core/onnx/text/parser';
-import { saveModel } from '../../node/model-save';
+import { saveModel } from '../../node/files/encode-model';
 import type { CompileArgs, CompileResult } from '../../protocol/requests';
 
 export function compile(args: CompileArgs): CompileResult {

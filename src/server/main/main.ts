@@ -5,8 +5,10 @@
 // names only files the client may have the server read (access.ts).
 import { CodeActionKind, DidChangeWorkspaceFoldersNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildViewModel, type ViewModel } from '../../core/view/view-model';
+import type { ViewModel } from '../../protocol/view-model';
+import { buildViewModel } from '../view/build-view-model';
 import {
+  ExportMetricsRequest,
   GraphViewRequest,
   ListFixesRequest,
   ModelChangedNotification,
@@ -27,8 +29,10 @@ import {
 import { codeActions } from '../features/code-actions';
 import { fixesAt, nodeDetails } from '../features/details';
 import { hover } from '../features/hover';
+import { summaryOf } from '../features/summary';
 import { codeLenses, inlayHints } from '../features/inlay-hints';
 import { definition, references, symbols } from '../features/navigation';
+import { UsageError } from '../../core/errors';
 import { modelError, RelayedError } from '../shared/errors';
 import { changeFolders, checkAccess, grant, pathOf } from './access';
 import { COMMANDS, registerCommands } from './commands';
@@ -192,13 +196,13 @@ onRawRequest(connection, GraphViewRequest.type, typed<GraphViewParams, ViewModel
   const t = target(p.uri, p.dims);
   if (!t) return null;
   if ('path' in t) {
-    const json = await askModel('graphView', t, { token });
-    return p.as === 'text' ? { json } : new RawJson(json);
+    const r = await askModel('graphView', t, { token });
+    return p.as === 'text' ? r : new RawJson(r.json);
   }
   const st = stateOf(t.doc);
   if (!st.analysis || !st.parse.model) return null;
   const vm = buildViewModel(st.parse.model, st.analysis);
-  return p.as === 'text' ? { json: JSON.stringify(vm) } : vm;
+  return p.as === 'text' ? { json: JSON.stringify(vm), summary: summaryOf(st.analysis) } : vm;
 }));
 
 handle(TextViewRequest.type, async (p, token) => {
@@ -228,8 +232,14 @@ handle(ModelSummaryRequest.type, (p, token): ModelSummaryResult | null | Promise
   if ('path' in t) return askModel('modelSummary', t, { token });
   const st = stateOf(t.doc);
   if (st.analysisError) throw new RelayedError(st.analysisError);
-  const r = st.analysis?.report;
-  return r ? { nodes: r.model.nodeCount, macs: r.totals.macs, flops: r.totals.flops, params: r.totals.params, totalsIncomplete: r.totalsIncomplete } : null;
+  return st.analysis ? summaryOf(st.analysis) : null;
+});
+
+handle(ExportMetricsRequest.type, (p, token) => {
+  const t = target(p.uri, p.dims);
+  if (!t || !('path' in t)) throw new UsageError(`exports are made for model files (file: URIs of .onnx files), not ${p.uri}`);
+  const { format, metric, latency, profile } = p;
+  return askModel('exportMetrics', { ...t, format, ...(metric ? { metric } : {}), ...(latency ? { latency } : {}), ...(profile ? { profile } : {}) }, { token });
 });
 
 documents.listen(connection);

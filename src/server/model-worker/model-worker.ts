@@ -4,11 +4,14 @@
 // and everything about a model's text view (text-view.ts). It runs within the limits the server set
 // (main/worker-process.ts, shared/worker-child.ts): a model that blows them ends this process, not the
 // server. Requests are answered one at a time, in order; see shared/model-protocol.ts.
-import type { ListFixesResult, ModelSummaryResult, NodeDetailsResult } from '../../protocol/requests';
+import { figureTree } from '../../core/analysis/figure-tree';
+import { exportMetrics } from '../../core/export';
+import type { ExportMetricsResult, GraphViewText, ListFixesResult, NodeDetailsResult } from '../../protocol/requests';
 import { errorData } from '../shared/errors';
 import { TEXT_VIEW_OPS, type ModelOps, type ModelReplyMessage, type ModelRequestMessage, type TextViewOp } from '../shared/model-protocol';
 import { overMemoryLimit, startWatchdog, toServer } from '../shared/worker-child';
 import { describeNode, findNode, fixesIn } from '../features/details';
+import { summaryOf } from '../features/summary';
 import { cachedModel, invalidate, loadedFile, pin, onPhase, sitesOf, statsOf, viewJsonOf } from './model-cache';
 import { tensorValues } from './tensor-values';
 import { textView, textViewOp } from './text-view';
@@ -33,18 +36,27 @@ function run(m: ModelRequestMessage): unknown {
   switch (m.op) {
     case 'textView':
       return textView(m.args.path);
-    case 'graphView':
-      return viewJsonOf(cachedModel(m.args.path, m.args.dims));
+    case 'graphView': {
+      const e = cachedModel(m.args.path, m.args.dims);
+      return { json: viewJsonOf(e), summary: summaryOf(e.analysis) } satisfies GraphViewText;
+    }
+    case 'exportMetrics': {
+      const { path, dims, format, metric, latency, profile } = m.args;
+      const e = cachedModel(path, dims);
+      return exportMetrics(figureTree(e.model, e.analysis), format, {
+        ...(latency ? { latency } : {}),
+        ...(metric ? { metric } : {}),
+        json: { path, ...(profile ? { profile } : {}) },
+      }) satisfies ExportMetricsResult;
+    }
     case 'nodeDetails':
       return nodeDetails(m.args);
     case 'listFixes': {
       const e = cachedModel(m.args.path, m.args.dims);
       return { fixes: fixesIn(sitesOf(e), m.args.node) } satisfies ListFixesResult;
     }
-    case 'modelSummary': {
-      const r = cachedModel(m.args.path, m.args.dims).analysis.report;
-      return { nodes: r.model.nodeCount, macs: r.totals.macs, flops: r.totals.flops, params: r.totals.params, totalsIncomplete: r.totalsIncomplete } satisfies ModelSummaryResult;
-    }
+    case 'modelSummary':
+      return summaryOf(cachedModel(m.args.path, m.args.dims).analysis);
     case 'tensorValues':
       return tensorValues(loadedFile(m.args.path).model, m.args.name, m.args.limit);
     case 'invalidate':

@@ -6,7 +6,7 @@
 // Protocol: {id, op, args} in; {id, phase} while working, then {id, result} or {id, error} (or
 // {id, stopped} when it ended over the memory limit, and the worker exits); one at a time, in order.
 import type { CodeAction, CodeLens, Diagnostic, DocumentSymbol, Hover, InlayHint, Location, Position, Range } from 'vscode-languageserver';
-import type { DimBindings, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
+import type { DimBindings, ExportMetricsParams, ExportMetricsResult, GraphViewText, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
 
 /** A text view document, as the worker printed it. */
 export interface TextViewArgs {
@@ -24,8 +24,9 @@ type FileArgs = { path: string; dims: DimBindings };
 export interface ModelOps {
   /** The text form of the model, and its sha1 (the main thread matches opened documents by it). */
   textView: { args: { path: string }; result: { text: string; sha: string } };
-  /** The ViewModel (src/core/view/view-model.ts) as JSON text. */
-  graphView: { args: FileArgs; result: string };
+  /** The ViewModel (src/protocol/view-model.ts) as JSON text, with the model's totals. */
+  graphView: { args: FileArgs; result: GraphViewText };
+  exportMetrics: { args: FileArgs & Omit<ExportMetricsParams, 'uri' | 'dims'>; result: ExportMetricsResult };
   nodeDetails: { args: FileArgs & { node: string }; result: NodeDetailsResult | null };
   listFixes: { args: FileArgs & { node: string }; result: ListFixesResult };
   modelSummary: { args: FileArgs; result: ModelSummaryResult };

@@ -44,9 +44,13 @@ spec('search: exact op type first, then names and tensors containing the query',
   eq(searchNodes(t, '  '), []);
 });
 
-spec('compare: per-op-type counts and MACs × runs, nodes found on one side only', () => {
+spec('compare: per-op-type counts and MACs × runs (each side\'s byOp), nodes found on one side only', () => {
   const a = model(graph([op(0, 'c1', 'Conv', 10), op(1, 'bn', 'BatchNormalization', 1), op(2, 'loop_mm', 'MatMul', 4, { runs: 3 })], []));
   const b = model(graph([op(0, 'c1', 'Conv', 10), op(1, 'loop_mm', 'MatMul', 4, { runs: 3 })], []));
+  // byOp as the analysis gives it: MACs are sums of runs × node MACs (the MatMul runs 3 times: 12).
+  const o = (opType: string, count: number, macs: number) => ({ opType, domain: '', count, macs, flops: 2 * macs, params: 0, weightBytes: 0, activationBytes: 0, incomplete: false });
+  a.byOp = [o('Conv', 1, 10), o('BatchNormalization', 1, 1), o('MatMul', 1, 12)];
+  b.byOp = [o('Conv', 1, 10), o('MatMul', 1, 12)];
   const rows = byOpType(a, b);
   eq(rows.map((r) => [r.op, r.count, r.macs]), [
     ['MatMul', [1, 1], [12, 12]],

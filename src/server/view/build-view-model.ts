@@ -1,114 +1,11 @@
-// The graph view's model: a plain, serialisable description of a model built from the IR and its
-// analysis — nodes with metrics and tensor types, edges labelled with shapes, name-scope groups with
-// summed metrics (`/encoder/layer.3/attn/MatMul` lies in encoder › layer.3 › attn), If/Loop/Scan
-// bodies and model-local functions as nested graphs. The webview never sees the IR or protobuf; it
-// re-declares nothing and imports these types (type-only) from here.
-import type { Analysis } from '../analysis/analyze';
-import type { NodeCost } from '../cost/types';
-import type { Graph, Node, Value } from '../ir/graph';
-import type { Model } from '../ir/model';
-import { formatShape, formatType } from '../ir/shape';
-
-export interface ViewTensor {
-  name: string;
-  /** Inferred (else declared) type, e.g. `float32[1,3,224,224]`; `?` when unknown. */
-  type: string;
-  /** True for a constant weight (initializer or Constant output). */
-  weight?: boolean;
-}
-
-export interface ViewNode {
-  /** Index in its graph's `nodes`. */
-  id: number;
-  /** 'op' for a node of the graph; 'input'/'output' for the graph's interface values. */
-  kind: 'op' | 'input' | 'output';
-  /** The node's display name (ONNX Runtime's name for unnamed nodes), or the value's name. */
-  name: string;
-  /**
-   * The node's name as stored in the file, only when it differs from `name` ('' for an unnamed
-   * node, shown under ONNX Runtime's `<OpType>_<k>`): tools that read the file key nodes by it.
-   */
-  storedName?: string;
-  /** `Conv`, `com.microsoft.FusedMatMul`; for inputs/outputs the tensor type. */
-  opType: string;
-  /** Id of the innermost name-scope group, or null at top level. */
-  group: string | null;
-  inputs: ViewTensor[];
-  outputs: ViewTensor[];
-  /** MACs of one run of the node; null when unknown (never a silent 0). */
-  macs: number | null;
-  flops: number | null;
-  params: number;
-  weightBytes: number;
-  activationBytes: number | null;
-  /** FLOPs per byte moved, or null. */
-  intensity: number | null;
-  /** False when the op has no cost function. */
-  known: boolean;
-  /** Why a figure is null, or how a control-flow node entered the totals. */
-  note?: string;
-  /** Times the node's figures enter the model totals (Loop trip counts, uncounted If branches: 0). */
-  runs: number;
-  /** Bodies held in attributes: If branches, Loop/Scan bodies. */
-  subgraphs?: { attribute: string; graph: ViewGraph }[];
-  /** Index into ViewModel.functions when the node calls a model-local function. */
-  callee?: number;
-}
-
-export interface ViewEdge {
-  /** Node ids in the same graph. */
-  from: number;
-  to: number;
-  /** The value's name. */
-  value: string;
-  /** Its shape, e.g. `[1,64,56,56]` (`?` when unknown). */
-  shape: string;
-}
-
-export interface ViewGroup {
-  /** The scope path, e.g. `/encoder/layer.3`. */
-  id: string;
-  name: string;
-  parent: string | null;
-  /** Op nodes inside, at any depth. */
-  nodeCount: number;
-  /** Sums over the op nodes inside (unknown figures count as 0 and set `incomplete`). */
-  macs: number;
-  flops: number;
-  params: number;
-  weightBytes: number;
-  activationBytes: number;
-  incomplete: boolean;
-}
-
-export interface ViewGraph {
-  nodes: ViewNode[];
-  edges: ViewEdge[];
-  groups: ViewGroup[];
-}
-
-export interface ViewModel extends ViewGraph {
-  /** Model-local functions, each body as a graph. */
-  functions: { name: string; domain: string; overload: string; graph: ViewGraph }[];
-  totals: { macs: number; flops: number; params: number; weightBytes: number; activationBytes: number };
-  /** True when some node's figures are unknown: totals are then lower bounds. */
-  totalsIncomplete: boolean;
-  info: {
-    producer: string;
-    irVersion: number;
-    opsets: Record<string, number>;
-    graphName: string;
-    nodeCount: number;
-    /** Symbolic dims of the graph inputs that the analysis had no size for (their costs are unknown). */
-    unboundDims: string[];
-  };
-}
-
-/** Scopes of a node name: '/a/b/Conv' -> ['/a', '/a/b']. */
-export function scopesOf(name: string): string[] {
-  const parts = name.split('/').filter(Boolean).slice(0, -1);
-  return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
-}
+// Builds the graph view's model (src/protocol/view-model.ts) from a model and its analysis: runs in
+// the language server's model worker (and for open text documents on its main thread).
+import type { Analysis } from '../../core/analysis/analyze';
+import type { NodeCost } from '../../core/cost/types';
+import type { Graph, Node, Value } from '../../core/ir/graph';
+import type { Model } from '../../core/ir/model';
+import { formatShape, formatType } from '../../core/ir/shape';
+import { scopesOf, type ViewEdge, type ViewGraph, type ViewGroup, type ViewModel, type ViewNode, type ViewTensor } from '../../protocol/view-model';
 
 /** What building the graphs of one model shares: its analysis, and each value formatted once. */
 interface Build {
@@ -156,16 +53,10 @@ function buildGraph(b: Build, graph: Graph): ViewGraph {
     scopes.forEach((s, k) => {
       let g = groups.get(s);
       if (!g) {
-        g = { id: s, name: s.slice(s.lastIndexOf('/') + 1), parent: k ? scopes[k - 1]! : null, nodeCount: 0, macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0, incomplete: false };
+        g = { id: s, name: s.slice(s.lastIndexOf('/') + 1), parent: k ? scopes[k - 1]! : null, nodeCount: 0 };
         groups.set(s, g);
       }
       g.nodeCount++;
-      g.macs += c?.macs ?? 0;
-      g.flops += c?.flops ?? 0;
-      g.params += c?.params ?? 0;
-      g.weightBytes += c?.weightBytes ?? 0;
-      g.activationBytes += c?.activationBytes ?? 0;
-      if (!c || !c.known || c.macs === null) g.incomplete = true;
     });
     const id = nodes.length;
     for (const v of n.outputs) if (v) producedBy.set(v, id);
@@ -232,11 +123,13 @@ function unboundDims(model: Model, analysis: Analysis): string[] {
 export function buildViewModel(model: Model, analysis: Analysis): ViewModel {
   const b: Build = { model, analysis, costs: new Map(analysis.cost.nodes.map((c) => [c.node, c])), tensors: new Map(), shapes: new Map() };
   const r = analysis.report;
+  const c = analysis.cost;
   return {
     ...buildGraph(b, model.graph),
     functions: model.functions.map((f) => ({ name: f.name, domain: f.domain, overload: f.overload, graph: buildGraph(b, f.body) })),
-    totals: { ...r.totals },
-    totalsIncomplete: r.totalsIncomplete,
+    totals: { ...c.totals },
+    totalsIncomplete: c.totalsIncomplete,
+    byOp: c.byOp,
     info: { producer: r.model.producer, irVersion: r.model.irVersion, opsets: r.model.opsets, graphName: r.model.graphName, nodeCount: r.model.nodeCount, unboundDims: unboundDims(model, analysis) },
   };
 }
