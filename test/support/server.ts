@@ -3,6 +3,8 @@
 // vscode-languageserver-protocol's (the copy of vscode-jsonrpc the server and the extension use), so
 // the typed requests of src/protocol/requests.ts work with it. Its workspace folders are the repo and
 // the system's temp folder (the server reads nothing outside them and what the client opened).
+// LAYERLENS_TEST_SERVER=<path of a server.js> runs the suites against another build (e.g. main's, to
+// see a new test fail there).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ export interface ServerProcess {
 /** Starts the server; `onDiagnostics` sees every publishDiagnostics (registered before listening). */
 export async function startServer(o: { onDiagnostics?: (p: PublishDiagnosticsParams) => void; env?: Record<string, string>; folders?: string[] } = {}): Promise<ServerProcess> {
   const { onDiagnostics } = o;
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], ...(o.env ? { env: { ...process.env, ...o.env } } : {}) });
+  const child = spawn(process.execPath, [process.env.LAYERLENS_TEST_SERVER ?? join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], ...(o.env ? { env: { ...process.env, ...o.env } } : {}) });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   if (onDiagnostics) conn.onNotification('textDocument/publishDiagnostics', onDiagnostics);
   conn.listen();

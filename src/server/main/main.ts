@@ -171,7 +171,7 @@ const progressOf = (p: { workDoneToken?: string | number }): WorkDoneProgressRep
  * request's dims) or a text view it serves (its model, the setting's dims); or a document parsed here.
  */
 function target(uri: string, dims: unknown): { path: string; dims: DimBindings } | { doc: TextDocument } | null {
-  if (uri.startsWith('file:') && /\.onnx$/i.test(uri)) return { path: checkAccess(uri), dims: checkDims(dims) };
+  if (uri.startsWith('file:') && /\.(onnx|tflite)$/i.test(uri)) return { path: checkAccess(uri), dims: checkDims(dims) };
   const d = doc(uri);
   if (!d) return null;
   const s = servedArgs(uri);
