@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ApplyFixCommand, ModelChangedNotification, OpenModelNotification, type ApplyFixArgs } from '../protocol/requests';
 
+/** The command that shows a constant's values (registered in extension.ts; linked from hovers). */
+export const SHOW_VALUES_COMMAND = 'layerlens.showTensorValues';
+
 let client: LanguageClient | null = null;
 let starting: Promise<LanguageClient> | null = null;
 const changeListeners = new Set<(uri: string) => void>();
@@ -37,6 +40,9 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
       // configurationSection: the server analyses open text views with the user's `layerlens.dims`.
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'layerlens' },
       outputChannelName: 'LayerLens',
+      // Hovers on constants the text view does not write out link to the command that shows them.
+      initializationOptions: { showValuesCommand: SHOW_VALUES_COMMAND },
+      markdown: { isTrusted: { enabledCommands: [SHOW_VALUES_COMMAND] } },
       middleware: {
         executeCommand: (command, args, next) => {
           const a = args[0] as ApplyFixArgs | undefined;

@@ -4,8 +4,8 @@
 // cursor here is highlighted in the graph.
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
-import { TextViewRequest, modelUriOf, textViewUriFor } from '../protocol/requests';
-import { modelServer } from './client';
+import { TensorValuesRequest, TextViewRequest, modelUriOf, textViewUriFor } from '../protocol/requests';
+import { modelServer, server } from './client';
 
 let nextToken = 1;
 
@@ -104,4 +104,21 @@ export async function revealNode(model: vscode.Uri, node: string, opts: { preser
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
+}
+
+/**
+ * Shows every value of a constant the text view does not write out (hover link: the text view's URI
+ * or a model's, and the value's name) in an untitled document.
+ */
+export async function showTensorValues(context: vscode.ExtensionContext, uri: unknown, name: unknown): Promise<vscode.TextEditor | null> {
+  if (typeof uri !== 'string' || typeof name !== 'string') return null;
+  const c = await server(context);
+  const r = await c.sendRequest(TensorValuesRequest.type, { uri, name });
+  if (!r) {
+    void vscode.window.showWarningMessage(`LayerLens: no constant named '${name}' in this model.`);
+    return null;
+  }
+  const head = `# ${r.name}: ${r.dtype}[${r.dims.join(',')}], ${r.elements} values${r.shown < r.elements ? ` (the first ${r.shown} shown)` : ''}`;
+  const doc = await vscode.workspace.openTextDocument({ content: `${head}\n${r.text}\n`, language: 'plaintext' });
+  return vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }

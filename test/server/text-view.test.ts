@@ -95,6 +95,18 @@ test('an elided constant: the hover says what it holds, layerlens/tensorValues g
     assert.equal(got.length, values.length);
     for (let i = 0; i < values.length; i++) assert.ok(Math.abs(got[i]! - values[i]!) <= 1e-6 * Math.max(1, Math.abs(values[i]!)), `value ${i}: ${got[i]} vs ${values[i]}`);
   }
+  assert.match(md, /request layerlens\/tensorValues gives them all/, 'no command link for a client that has none');
+  // A client with a command for it (the VS Code extension) gets a link naming the document and value.
+  const linked = await startServer({ initializationOptions: { showValuesCommand: 'layerlens.showTensorValues' }, onDiagnostics: (p) => diagnosed.get(p.uri)?.(p) });
+  try {
+    await openTextView(linked.conn, diagnosed, fileUri);
+    const h = (await linked.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: lines[line]!.indexOf('Constant') } })) as Hover;
+    const link = /\[show all values\]\(command:layerlens\.showTensorValues\?([^)]*)\)/.exec((h.contents as { value: string }).value);
+    assert.ok(link, (h.contents as { value: string }).value);
+    assert.deepEqual(JSON.parse(decodeURIComponent(link[1]!)), [uri, node.output[0]]);
+  } finally {
+    linked.close();
+  }
   const few = (await conn.sendRequest(TensorValuesRequest.type, { uri: fileUri, name: node.output[0]!, limit: 3 }))!;
   assert.equal(few.shown, 3);
   assert.equal(few.text.split(', ').length, 3);

@@ -19,14 +19,14 @@ export interface ServerProcess {
 }
 
 /** Starts the server; `onDiagnostics` sees every publishDiagnostics (registered before listening). */
-export async function startServer(o: { onDiagnostics?: (p: PublishDiagnosticsParams) => void; env?: Record<string, string>; folders?: string[] } = {}): Promise<ServerProcess> {
+export async function startServer(o: { onDiagnostics?: (p: PublishDiagnosticsParams) => void; env?: Record<string, string>; folders?: string[]; initializationOptions?: object } = {}): Promise<ServerProcess> {
   const { onDiagnostics } = o;
   const child = spawn(process.execPath, [process.env.LAYERLENS_TEST_SERVER ?? join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], ...(o.env ? { env: { ...process.env, ...o.env } } : {}) });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   if (onDiagnostics) conn.onNotification('textDocument/publishDiagnostics', onDiagnostics);
   conn.listen();
   const workspaceFolders = (o.folders ?? [ROOT, tmpdir()]).map((f) => ({ uri: pathToFileURL(f).href, name: f }));
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders, capabilities: {} });
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders, capabilities: {}, ...(o.initializationOptions ? { initializationOptions: o.initializationOptions } : {}) });
   await conn.sendNotification('initialized', {});
   return {
     conn,

@@ -13,10 +13,18 @@ const FIRST = 8;
 
 const num = (x: number | null): string => (x === null ? '–' : Number(x.toPrecision(6)).toString());
 
-/** Markdown lines about `t`, or none when the text shows its values already. */
-export function constantLines(t: Tensor, stats?: (t: Tensor) => WeightStats): string[] {
+/** How a hover offers the whole value: a command link for a client that said it has one (VS Code's extension does). */
+export interface ValuesLink {
+  command: string;
+  /** The document the hover is in. */
+  uri: string;
+}
+
+/** Markdown lines about `t` (the value named `name`), or none when the text shows its values already. */
+export function constantLines(t: Tensor, name: string, stats?: (t: Tensor) => WeightStats, link?: ValuesLink): string[] {
   if (t.elementCount <= SHOWN_ELEMENTS && t.storage.kind !== 'external') return [];
-  const lines = [`value ${'`'}${dataTypeName(t.dataType)}[${t.dims.join(',')}]${'`'}: ${t.elementCount.toLocaleString('en-US')} values, not written in the text (request layerlens/tensorValues gives them all)`];
+  const all = link ? `[show all values](command:${link.command}?${encodeURIComponent(JSON.stringify([link.uri, name]))})` : 'request layerlens/tensorValues gives them all';
+  const lines = [`value ${'`'}${dataTypeName(t.dataType)}[${t.dims.join(',')}]${'`'}: ${t.elementCount.toLocaleString('en-US')} values, not written in the text (${all})`];
   if (t.storage.kind === 'declared') return [...lines, '_declared by type and shape only: no data yet_'];
   try {
     lines.push(`first values: ${'`'}${tensorValuesText(t, FIRST)}${t.elementCount > FIRST ? ', …' : ''}${'`'}`);

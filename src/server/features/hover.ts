@@ -9,7 +9,7 @@ import { nodeAt, valueAt } from './document-state';
 import type { Position } from '../../core/onnx/text/ranges';
 import type { Tensor } from '../../core/ir/tensor';
 import type { ProfileResult, WeightStats } from '../../protocol/requests';
-import { constantLines } from './constant-preview';
+import { constantLines, type ValuesLink } from './constant-preview';
 import { fixesIn } from './details';
 import { bytes, si } from '../../core/units';
 
@@ -20,6 +20,8 @@ export interface HoverOptions {
   measured?: ProfileResult;
   /** Statistics of a constant tensor, where the thread holds the model's data. */
   stats?: (t: Tensor) => WeightStats;
+  /** A command link that shows a constant's whole value. */
+  valuesLink?: ValuesLink;
 }
 
 export function hover(state: DocumentState, p: Position, opts: HoverOptions = {}): Hover | null {
@@ -30,7 +32,7 @@ export function hover(state: DocumentState, p: Position, opts: HoverOptions = {}
   if (!at || !a || (v && v.value.constant && v.value.producer !== at.node)) {
     if (!v) return null;
     const t = a?.shapes.typeOf(v.value) ?? v.value.type;
-    const constant = v.value.constant ? constantLines(v.value.constant, opts.stats) : [];
+    const constant = v.value.constant ? constantLines(v.value.constant, v.value.name, opts.stats, opts.valuesLink) : [];
     return { contents: { kind: 'markdown', value: [`${code(v.value.name)}: ${code(formatType(t))}`, ...constant].join('\n\n') }, range: v.range };
   }
   const n = at.node;
@@ -44,7 +46,7 @@ export function hover(state: DocumentState, p: Position, opts: HoverOptions = {}
     if (!c.known) lines.push(`_${c.note ?? 'not costed'}_`);
     else if (c.macs === null) lines.push('_shapes not concrete: symbolic dims are unbound_');
   }
-  if (n.constantTensor) lines.push('', ...constantLines(n.constantTensor, opts.stats));
+  if (n.constantTensor && n.outputs[0]) lines.push('', ...constantLines(n.constantTensor, n.outputs[0].name, opts.stats, opts.valuesLink));
   const m = measured?.nodes.find((x) => x.name === n.displayName);
   if (m) {
     lines.push(`measured (${measured!.mode}): ${m.medianUs.toFixed(1)} µs, ${(100 * m.share).toFixed(1)} % of the model, ${m.verdict}`);

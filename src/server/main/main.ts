@@ -48,7 +48,12 @@ const connection = serverConnection();
 const documents = new TextDocuments(TextDocument);
 const pending = new Map<string, NodeJS.Timeout>();
 
+/** The client's command that shows a constant's values (initializationOptions.showValuesCommand), if it has one. */
+let valuesCommand: string | undefined;
+
 connection.onInitialize((p) => {
+  const command = (p.initializationOptions as { showValuesCommand?: unknown } | undefined)?.showValuesCommand;
+  if (typeof command === 'string') valuesCommand = command;
   changeFolders([...(p.workspaceFolders ?? []).map((f) => f.uri), ...(p.rootUri ? [p.rootUri] : [])]);
   return {
     capabilities: {
@@ -109,7 +114,9 @@ const measured = (uri: string) => profileOf(modelUriOf(uri));
 connection.onHover(async (p) => {
   const d = doc(p.textDocument.uri);
   const m = measured(p.textDocument.uri);
-  return d ? documentFeature(d, 'hover', { position: p.position, ...(m ? { measured: m } : {}) }, (s) => hover(s, p.position, m ? { measured: m } : {}), { value: null }) : null;
+  if (!d) return null;
+  const link = valuesCommand ? { valuesLink: { command: valuesCommand, uri: d.uri } } : {};
+  return documentFeature(d, 'hover', { position: p.position, ...(m ? { measured: m } : {}), ...(valuesCommand ? { valuesCommand } : {}) }, (s) => hover(s, p.position, { ...(m ? { measured: m } : {}), ...link }), { value: null });
 });
 connection.onDefinition(async (p) => {
   const d = doc(p.textDocument.uri);

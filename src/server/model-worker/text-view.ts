@@ -43,7 +43,7 @@ export function textViewOp<K extends TextViewOp>(op: K, args: Args<K>): ModelOps
   const s = stateOf(args);
   const run: { [O in TextViewOp]: (a: Args<O>) => ModelOps[O]['result'] } = {
     diagnostics: () => diagnostics(s),
-    hover: (a) => hover(s, a.position, { ...(a.measured ? { measured: a.measured } : {}), stats: (t) => weightStats(t, 0) }),
+    hover: (a) => hover(s, a.position, { ...(a.measured ? { measured: a.measured } : {}), stats: (t) => weightStats(t, 0), ...(a.valuesCommand ? { valuesLink: { command: a.valuesCommand, uri: a.uri } } : {}) }),
     definition: (a) => definition(s, a.uri, a.position),
     references: (a) => references(s, a.uri, a.position),
     symbols: () => symbols(s),

@@ -32,7 +32,8 @@ export interface ModelOps {
   modelSummary: { args: FileArgs; result: ModelSummaryResult };
   tensorValues: { args: { path: string; name: string; limit: number }; result: TensorValuesResult | null };
   diagnostics: { args: TextViewArgs; result: Diagnostic[] };
-  hover: { args: TextViewArgs & { position: Position; measured?: ProfileResult }; result: Hover | null };
+  /** `valuesCommand`: the client's command that shows a constant's values (a link in the hover). */
+  hover: { args: TextViewArgs & { position: Position; measured?: ProfileResult; valuesCommand?: string }; result: Hover | null };
   definition: { args: TextViewArgs & { position: Position }; result: Location[] };
   references: { args: TextViewArgs & { position: Position }; result: Location[] };
   symbols: { args: TextViewArgs; result: DocumentSymbol[] };
