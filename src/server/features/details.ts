@@ -5,7 +5,7 @@ import { formatAttribute } from '../../core/ir/attribute';
 import type { Node } from '../../core/ir/graph';
 import type { Model } from '../../core/ir/model';
 import { formatType } from '../../core/ir/shape';
-import { RULES, listSites, type SiteCheck } from '../../core/passes';
+import type { SiteCheck } from '../../core/passes';
 import type { NodeDetailsResult } from '../../protocol/requests';
 import type { DocumentState } from './document-state';
 
@@ -62,7 +62,7 @@ export function fixesAt(state: DocumentState, name: string): NodeDetailsResult['
   const a = state.analysis;
   const model = state.parse.model;
   if (!a || !model) return [];
-  return fixesIn(listSites(RULES, { model, shapes: a.shapes }), name);
+  return fixesIn(state.sites(), name);
 }
 
 export function nodeDetails(state: DocumentState, name: string): NodeDetailsResult | null {
@@ -70,5 +70,5 @@ export function nodeDetails(state: DocumentState, name: string): NodeDetailsResu
   const model = state.parse.model;
   if (!a || !model) return null;
   if (!findNode(model, name)) return null;
-  return describeNode(model, a, name, listSites(RULES, { model, shapes: a.shapes }));
+  return describeNode(model, a, name, state.sites());
 }

@@ -36,8 +36,12 @@ export function diagnostics(state: DocumentState): Diagnostic[] {
       });
     }
   }
+  // The fuse and cleanup rules' sites, in the registry's order (from the state's listed sites).
+  const sites = state.sites();
+  const listed = new Set(sites.map((s) => s.rule.id));
+  const fuse = rulesOf('fuse-all');
   const ctx = { model: state.parse.model, shapes: a.shapes };
-  for (const s of listSites(rulesOf('fuse-all'), ctx)) {
+  for (const s of fuse.flatMap((r) => (listed.has(r.id) ? sites.filter((x) => x.rule.id === r.id) : listSites([r], ctx)))) {
     if (s.check.ok) out.push({ range: rangeOf(s.site.anchor), message: `${s.rule.title} (${s.rule.id})`, severity: DiagnosticSeverity.Hint, source: 'layerlens', code: s.rule.id });
   }
   return out;

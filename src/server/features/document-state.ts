@@ -6,6 +6,7 @@ import type { Analysis } from '../../core/analysis/analyze';
 import type { Node } from '../../core/ir/graph';
 import type { ParseResult } from '../../core/onnx/text/parser';
 import type { Position, Range } from '../../core/onnx/text/ranges';
+import { RULES, listSites, type SiteCheck } from '../../core/passes';
 import type { ModelErrorData } from '../../protocol/requests';
 
 export interface DocumentState {
@@ -14,6 +15,14 @@ export interface DocumentState {
   analysis: Analysis | null;
   /** Why the analysis failed (its typed error, in the editor's terms), when it did. */
   analysisError: ModelErrorData | null;
+  /** Every rule's sites with their check results, listed once (none without an analysis). */
+  sites(): readonly SiteCheck[];
+}
+
+/** `sites` for a state: listed on first use and kept (the model worker passes its cached ones instead). */
+export function lazySites(parse: ParseResult, analysis: Analysis | null): () => readonly SiteCheck[] {
+  let sites: readonly SiteCheck[] | undefined;
+  return () => (sites ??= parse.model && analysis ? listSites(RULES, { model: parse.model, shapes: analysis.shapes }) : []);
 }
 
 function contains(r: Range, p: Position): boolean {

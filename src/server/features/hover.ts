@@ -3,7 +3,6 @@
 // holds. Model strings are shown inside code spans, never as markup.
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { formatType } from '../../core/ir/shape';
-import { RULES, listSites } from '../../core/passes';
 import type { DocumentState } from './document-state';
 import { nodeAt, valueAt } from './document-state';
 import type { Position } from '../../core/onnx/text/ranges';
@@ -51,7 +50,7 @@ export function hover(state: DocumentState, p: Position, opts: HoverOptions = {}
   if (m) {
     lines.push(`measured (${measured!.mode}): ${m.medianUs.toFixed(1)} µs, ${(100 * m.share).toFixed(1)} % of the model, ${m.verdict}`);
   }
-  const fixes = fixesIn(listSites(RULES, { model: state.parse.model!, shapes: a.shapes }), n.displayName);
+  const fixes = fixesIn(state.sites(), n.displayName);
   if (fixes.length) {
     lines.push('');
     for (const f of fixes) lines.push(f.ok ? `✓ ${f.title}` : `✗ ${f.title}: ${f.reason}`);

@@ -9,7 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, type Analysis } from '../../core/analysis/analyze';
 import { parseModel } from '../../core/onnx/text/parser';
 import { modelUriOf, type DimBindings, type ModelErrorData } from '../../protocol/requests';
-import type { DocumentState } from '../features/document-state';
+import { lazySites, type DocumentState } from '../features/document-state';
 import { applicable, editorTerms } from '../shared/dims';
 import { errorData } from '../shared/errors';
 import type { TextViewArgs } from '../shared/model-protocol';
@@ -93,7 +93,7 @@ export function stateOf(doc: TextDocument): DocumentState {
       analysisError = { name: d.name, message: editorTerms(d.message) };
     }
   }
-  const state = { version: doc.version, parse, analysis, analysisError };
+  const state: DocumentState = { version: doc.version, parse, analysis, analysisError, sites: lazySites(parse, analysis) };
   cache.set(doc.uri, state);
   return state;
 }

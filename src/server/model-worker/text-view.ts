@@ -13,7 +13,7 @@ import type { DocumentState } from '../features/document-state';
 import { hover } from '../features/hover';
 import { codeLenses, inlayHints } from '../features/inlay-hints';
 import { definition, references, symbols } from '../features/navigation';
-import { documentEntry, loadedFile, printed } from './model-cache';
+import { documentEntry, loadedFile, printed, sitesOf } from './model-cache';
 import { weightStats } from './weight-stats';
 
 /** The text view's document state: the decoded model, the printer's map, the analysis with `dims`. */
@@ -27,6 +27,7 @@ function stateOf(a: TextViewArgs): DocumentState {
     parse: { model: f.model, diagnostics: [], map: p.map },
     analysis: e.analysis,
     analysisError: e.analysisError && { name: e.analysisError.name, message: editorTerms(e.analysisError.message) },
+    sites: () => (e.analysis ? sitesOf(e as typeof e & { analysis: NonNullable<typeof e.analysis> }) : []),
   };
 }
 
