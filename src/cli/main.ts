@@ -5,6 +5,7 @@ import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
+import { registerMachine } from './commands/machine';
 import { endQuietlyOnClosedPipe, exitWithError } from './errors';
 
 endQuietlyOnClosedPipe();
@@ -26,5 +27,6 @@ registerProfile(program);
 registerOptimize(program);
 registerCompile(program);
 registerExport(program);
+registerMachine(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -13,12 +13,12 @@ import { loadModelFile } from '../../node/model-file';
 import { tfliteUnsupported } from '../../core/tflite';
 import { checkTarget, filesReadBy, writeVerified, type Candidate } from '../../node/files/write-model';
 import { cloneModel } from '../../core/passes/graph-edit';
-import { verifyRewrite, type Verification } from '../../node/verify';
+import { verifyRewrite, type Verification } from '../../node/ort/verify';
 import { exitHandlersOnSignal } from '../errors';
 import { bytes, si, safe } from '../format';
 import { inputFiles } from './profile';
-import { calibrate } from '../../node/calibrate';
-import { inputSpecs } from '../../node/profile-model';
+import { calibrate } from '../../node/ort/calibrate';
+import { inputSpecs } from '../../node/ort/profile';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { bindingsFrom, type BindingFlags, parsePositiveInt, withBindingOptions } from '../options';
 
@@ -195,7 +195,7 @@ export function registerOptimize(program: Command): void {
 }
 
 function render(result: ReturnType<typeof runPass>, v: Verification | null, out: string | null, sparsity: { before: number; after: number }, json?: boolean): string {
-  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, removed: result.removed ?? null, weightSparsity: sparsity, verification: v }, null, 2);
+  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, notes: result.notes, removed: result.removed ?? null, weightSparsity: sparsity, verification: v }, null, 2);
   const lines: string[] = [];
   const byRule = new Map<string, number>();
   for (const a of result.applied) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
@@ -207,6 +207,7 @@ function render(result: ReturnType<typeof runPass>, v: Verification | null, out:
   }
   for (const r of result.refused.slice(0, 20)) lines.push(`refused ${r.rule} at ${safe(r.anchor)}: ${safe(r.reason)}`);
   if (result.refused.length > 20) lines.push(`(${result.refused.length - 20} more refusals; --json lists all)`);
+  for (const n of result.notes) lines.push(`note (${n.rule}): ${safe(n.note)}`);
   if (sparsity.after !== sparsity.before) {
     lines.push(`weight sparsity (Conv/MatMul/Gemm) ${(100 * sparsity.before).toFixed(1)} % -> ${(100 * sparsity.after).toFixed(1)} % (ONNX Runtime gets no speed from zeros; they compress)`);
   }

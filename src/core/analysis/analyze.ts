@@ -78,6 +78,7 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Analys
     outputs: model.graph.outputs.map((v) => info(v)),
     totals: { ...cost.totals },
     totalsIncomplete: cost.totalsIncomplete,
+    activationBytesIncomplete: cost.activationBytesIncomplete,
     nodes: cost.nodes.map(nodeReport),
     byOp: cost.byOp.map((o) => ({ ...o })),
     unknownOps: cost.unknownOps.map((u) => ({ ...u, nodes: [...u.nodes] })),

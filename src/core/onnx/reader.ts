@@ -6,6 +6,7 @@ import { ModelFormatError, ModelGraphError, ShapeError } from '../errors';
 import type { Attribute } from '../ir/attribute';
 import { DataType } from '../ir/data-type';
 import { Graph, Node } from '../ir/graph';
+import { isSorted, topologicalOrder } from '../ir/graph-order';
 import { Model, type FunctionDef, type OpsetImport } from '../ir/model';
 import type { Dim, Shape, ValueType } from '../ir/shape';
 import { SparseTensor } from '../ir/sparse-tensor';
@@ -410,61 +411,6 @@ function checkOrder(g: Graph): void {
       stuck?.displayName,
     );
   }
-}
-
-/** True when every node comes after the producers of its inputs (as ONNX requires of files). */
-export function isSorted(g: Graph): boolean {
-  const seen = new Set<Node>();
-  for (const n of g.nodes) {
-    for (const v of n.inputs) {
-      const p = v?.producer;
-      if (p && p.graph === g && !seen.has(p)) return false;
-    }
-    seen.add(n);
-  }
-  return true;
-}
-
-/** Names read inside a node's subgraphs that resolve to values of `g` (implicit inputs of If/Loop/Scan). */
-function implicitInputs(n: Node, g: Graph): Node[] {
-  const out: Node[] = [];
-  for (const sub of n.subgraphs()) {
-    for (const m of sub.allNodes()) {
-      for (const v of m.inputs) if (v?.graph === g && v.producer) out.push(v.producer);
-    }
-  }
-  return out;
-}
-
-/**
- * Nodes of `g` in an order where producers come before consumers (the file order when it already
- * is one); null if there is a cycle. Values a subgraph reads from `g` count as inputs of its node.
- */
-export function topologicalOrder(g: Graph): Node[] | null {
-  if (isSorted(g)) return g.nodes;
-  const pending = new Map<Node, number>();
-  const dependents = new Map<Node, Node[]>();
-  const ready: Node[] = [];
-  for (const n of g.nodes) {
-    const deps = new Set(
-      [...n.inputs.map((v) => v?.producer), ...implicitInputs(n, g)].filter((p): p is Node => !!p && p.graph === g && p !== n),
-    );
-    pending.set(n, deps.size);
-    for (const d of deps) {
-      const list = dependents.get(d) ?? [];
-      list.push(n);
-      dependents.set(d, list);
-    }
-    if (deps.size === 0) ready.push(n);
-  }
-  for (let i = 0; i < ready.length; i++) {
-    for (const m of dependents.get(ready[i]!) ?? []) {
-      const left = pending.get(m)! - 1;
-      pending.set(m, left);
-      if (left === 0) ready.push(m);
-    }
-  }
-  return ready.length === g.nodes.length ? ready : null;
 }
 
 function findCycleNode(g: Graph): Node | undefined {

@@ -1,8 +1,10 @@
-// Quick fixes: a rewrite rule whose check passes at a node becomes a code action on that node (and
-// "fix all" per rule as a source action), and whole-model quantization and pruning source actions.
+// Quick fixes: a rewrite rule whose check passes at a node becomes a code action on that node, ranked
+// by its expected benefit there and titled with it (passes/rank.ts), and "fix all" per rule as a
+// source action, ranked over the model; and the whole-model quantization and pruning source actions.
 // Each names the server's applyFix command, which the jobs worker runs (jobs/apply-fix.ts).
 import { CodeActionKind, type CodeAction, type Range } from 'vscode-languageserver';
-import { RULES, listSites } from '../../core/passes';
+import { RULES, listSites, rankFixes } from '../../core/passes';
+import { OPTIMIZATIONS } from '../../protocol/optimizations';
 import { ApplyFixCommand, modelUriOf, type ApplyFixArgs } from '../../protocol/requests';
 import type { DocumentState } from './document-state';
 
@@ -16,26 +18,33 @@ export function codeActions(state: DocumentState, uri: string, range: Range): Co
   if (!modelUri || !a || !state.parse.model) return []; // fixes apply to model files (text views)
   const inRange = new Set(state.parse.map.nodes.filter((n) => overlaps(n.range, range)).map((n) => n.node));
   const out: CodeAction[] = [];
-  const sites = listSites(RULES.filter((r) => r.family === 'fuse' || r.family === 'cleanup'), { model: state.parse.model, shapes: a.shapes });
-  for (const s of sites) {
-    if (!s.check.ok || !s.site.nodes.some((n) => inRange.has(n))) continue;
+  const ctx = { model: state.parse.model, shapes: a.shapes };
+  const sites = listSites(RULES.filter((r) => r.family === 'fuse' || r.family === 'cleanup'), ctx);
+  // Quick fixes on the selected nodes, ranked by expected benefit there, each titled with its gain.
+  const near = sites.filter((s) => s.site.nodes.some((n) => inRange.has(n)));
+  const here = rankFixes(near, a.cost.nodes, { totals: a.cost.totals, ctx });
+  const ranked = [...here.top, ...here.more];
+  const rank = (id: string): number => ranked.findIndex((f) => f.ruleId === id);
+  for (const s of near.filter((x) => x.check.ok).sort((x, y) => rank(x.rule.id) - rank(y.rule.id))) {
+    const f = ranked[rank(s.rule.id)]!;
     const args: ApplyFixArgs = { modelUri, ruleId: s.rule.id, anchor: s.site.anchor.displayName };
-    out.push({ title: `${s.rule.title} (verified in ONNX Runtime, new file)`, kind: CodeActionKind.QuickFix, command: { title: s.rule.title, command: ApplyFixCommand.command, arguments: [args] } });
+    out.push({
+      title: `${s.rule.title} — ${f.headline} (verified in ONNX Runtime, new file)`,
+      kind: CodeActionKind.QuickFix,
+      ...(out.length === 0 && here.top.includes(f) ? { isPreferred: true } : {}),
+      command: { title: s.rule.title, command: ApplyFixCommand.command, arguments: [args] },
+    });
   }
-  for (const rule of new Set(sites.filter((s) => s.check.ok).map((s) => s.rule))) {
-    const args: ApplyFixArgs = { modelUri, ruleId: rule.id };
-    out.push({ title: `${rule.title}: everywhere`, kind: CodeActionKind.SourceFixAll, command: { title: rule.title, command: ApplyFixCommand.command, arguments: [args] } });
+  // Each rule everywhere it applies, ranked by its expected benefit over the model.
+  const whole = rankFixes(sites, a.cost.nodes, { totals: a.cost.totals, ctx });
+  for (const f of [...whole.top, ...whole.more].filter((x) => x.ok)) {
+    const args: ApplyFixArgs = { modelUri, ruleId: f.ruleId };
+    out.push({ title: `${f.title}: everywhere — ${f.headline}`, kind: CodeActionKind.SourceFixAll, command: { title: f.title, command: ApplyFixCommand.command, arguments: [args] } });
   }
-  // Whole-model quantization and pruning (each verified before it is written, like the fixes).
-  const whole: [string, string, ApplyFixArgs['options']?][] = [
-    ['Quantize model: int8 dynamic (MatMul/Gemm weights)', 'quantize-int8-dynamic'],
-    ['Quantize model: int4 weight-only (MatMulNBits, block 32)', 'quantize-int4-weight', { blockSize: 32, symmetric: true }],
-    ['Quantize model: float16', 'quantize-fp16-compute'],
-    ['Prune model: 50 % of Conv channels', 'prune-channel', { ratio: 0.5 }],
-  ];
-  for (const [title, ruleId, options] of whole) {
-    const args: ApplyFixArgs = { modelUri, ruleId, ...(options ? { options } : {}) };
-    out.push({ title, kind: `${CodeActionKind.Source}.layerlens`, command: { title, command: ApplyFixCommand.command, arguments: [args] } });
+  // Whole-model quantization and pruning, from the one list the editor offers (each verified before it is written, like the fixes).
+  for (const o of OPTIMIZATIONS.filter((x) => x.family !== 'fuse')) {
+    const args: ApplyFixArgs = { modelUri, ruleId: o.ruleId, ...(o.options ? { options: o.options } : {}) };
+    out.push({ title: o.label, kind: `${CodeActionKind.Source}.layerlens`, command: { title: o.label, command: ApplyFixCommand.command, arguments: [args] } });
   }
   return out;
 }

@@ -1,15 +1,16 @@
-// Hover on a node: its op, shapes, MACs, FLOPs, params, bytes, intensity, and which rewrites apply
-// there or why not; on a constant the text does not write out (a Constant node, a weight), what it
-// holds. Model strings are shown inside code spans, never as markup.
+// Hover on a node: its op, shapes, MACs, FLOPs, params, bytes, intensity, and the rewrites that pay
+// off most there with their expected gain (the rest, and why others do not apply, behind "more"); on
+// a constant the text does not write out (a Constant node, a weight), what it holds. Model strings
+// are shown inside code spans, never as markup.
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { formatType } from '../../core/ir/shape';
+import { rankFixes } from '../../core/passes';
 import type { DocumentState } from './document-state';
 import { nodeAt, valueAt } from './document-state';
 import type { Position } from '../../core/onnx/text/ranges';
 import type { Tensor } from '../../core/ir/tensor';
 import type { ProfileResult, WeightStats } from '../../protocol/requests';
 import { constantLines, type ValuesLink } from './constant-preview';
-import { fixesIn } from './details';
 import { bytes, si } from '../../core/units';
 
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
@@ -50,10 +51,14 @@ export function hover(state: DocumentState, p: Position, opts: HoverOptions = {}
   if (m) {
     lines.push(`measured (${measured!.mode}): ${m.medianUs.toFixed(1)} µs, ${(100 * m.share).toFixed(1)} % of the model, ${m.verdict}`);
   }
-  const fixes = fixesIn(state.sites(), n.displayName);
-  if (fixes.length) {
+  // Fixes ranked by expected benefit at this node: the few that pay off with their estimate, the rest behind "more".
+  const ctx = { model: state.parse.model!, shapes: a.shapes };
+  const fixes = rankFixes(state.sites(), a.cost.nodes, { node: n.displayName, totals: a.cost.totals, ctx });
+  if (fixes.top.length || fixes.more.length) {
     lines.push('');
-    for (const f of fixes) lines.push(f.ok ? `✓ ${f.title}` : `✗ ${f.title}: ${f.reason}`);
+    for (const f of fixes.top) lines.push(`✓ **${f.title}**: ${f.text}`);
+    if (!fixes.top.length) lines.push('_No fix here is expected to gain 0.5 % of the model or more._');
+    if (fixes.more.length) lines.push(`_more:_ ${fixes.more.map((f) => (f.ok ? `${f.title} (${f.headline})` : `✗ ${f.title}: ${f.reason}`)).join(' · ')}`);
   }
   const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n') };
   return { contents, range: at.range };

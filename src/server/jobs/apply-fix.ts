@@ -9,7 +9,7 @@ import { loadModelFile } from '../../node/model-file';
 import { cloneModel } from '../../core/passes/graph-edit';
 import { guard } from '../../node/files/fs-error';
 import { filesReadBy, writeVerified } from '../../node/files/write-model';
-import { verifyRewrite, type OutputComparison } from '../../node/verify';
+import { verifyRewrite, type OutputComparison } from '../../node/ort/verify';
 import type { ApplyFixArgs, ApplyFixResult, OutputComparisonFigures } from '../../protocol/requests';
 import { newFileTarget, rememberPreview } from './fix-candidates';
 

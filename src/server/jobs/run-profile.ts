@@ -3,7 +3,7 @@
 // slowest nodes are returned (0 = all), and every node as `all` for the server to remember.
 import { fileURLToPath } from 'node:url';
 import { loadModelFile } from '../../node/model-file';
-import { profileModel } from '../../node/profile-model';
+import { profileModel } from '../../node/ort/profile';
 import type { ProfileParams, ProfileResult } from '../../protocol/requests';
 
 export async function runProfile(p: ProfileParams, signal: AbortSignal, onProgress: (m: string) => void): Promise<ProfileResult & { all: ProfileResult }> {
