@@ -6,7 +6,7 @@
 import { CodeActionKind, DidChangeWorkspaceFoldersNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ViewModel } from '../../protocol/view-model';
-import { buildViewModel } from '../view/build-view-model';
+import { buildViewModel } from '../features/view-model';
 import {
   ExportMetricsRequest,
   GraphViewRequest,

@@ -16,7 +16,7 @@ import type { Tensor } from '../../core/ir/tensor';
 import { printModel } from '../../core/onnx/text/printer';
 import type { TextMap } from '../../core/onnx/text/ranges';
 import { RULES, listSites, type SiteCheck } from '../../core/passes';
-import { buildViewModel } from '../view/build-view-model';
+import { buildViewModel } from '../features/view-model';
 import { loadModelFile } from '../../node/model-file';
 import type { DimBindings, ModelErrorData, WeightStats } from '../../protocol/requests';
 import { applicable } from '../shared/dims';
