@@ -1,5 +1,5 @@
-// One benchmark subject in its own process (so peak memory is its own): load, infer shapes and cost
-// a model `repeat` times; print medians and the process's peak RSS as one JSON line.
+// One benchmark subject in its own process (so peak memory is its own): load (read + decode), infer
+// shapes and cost a model `repeat` times; print medians and the process's peak RSS as one JSON line.
 import { readFileSync } from 'node:fs';
 import { analyzeModel } from '../src/core/analysis/analyze';
 
@@ -14,6 +14,8 @@ const [path, bindingsJson = '{}', repeatText = '7'] = process.argv.slice(2);
 const bindings = JSON.parse(bindingsJson) as { inputs?: Record<string, number[]>; dims?: Record<string, number> };
 const repeat = Number(repeatText);
 const load: number[] = [];
+const read: number[] = [];
+const decode: number[] = [];
 const shape: number[] = [];
 const cost: number[] = [];
 let nodes = 0;
@@ -24,6 +26,8 @@ for (let i = 0; i < repeat; i++) {
   const t1 = performance.now();
   const { report } = analyzeModel(loaded.model, { bindings });
   load.push(t1 - t0);
+  read.push(loaded.readMs);
+  decode.push(loaded.decodeMs);
   shape.push(report.timings.shapeMs);
   cost.push(report.timings.costMs);
   nodes = report.model.nodeCount + report.model.nestedNodeCount;
@@ -34,6 +38,8 @@ process.stdout.write(
   JSON.stringify({
     nodes,
     loadMs: median(load),
+    readMs: median(read),
+    decodeMs: median(decode),
     shapeMs: median(shape),
     costMs: median(cost),
     totalMs: median(load.map((l, i) => l + shape[i]! + cost[i]!)),

@@ -83,3 +83,12 @@ export class FileAccessError extends LayerLensError {
 export class ModelWorkerError extends LayerLensError {
   readonly exitCode = 1;
 }
+
+/**
+ * A file a loaded model reads its tensor data from on demand (the model file, an external data file)
+ * is not the version that was loaded: replaced, resized or rewritten since. Its data is never read
+ * from the new version; the message says what changed and to load the model again.
+ */
+export class FileChangedError extends LayerLensError {
+  readonly exitCode = 1;
+}

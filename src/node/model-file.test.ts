@@ -137,7 +137,7 @@ test('model files and external tensors above LAYERLENS_MAX_MODEL_MB are refused 
     process.env[MAX_MODEL_MB_ENV] = '5';
     assert.throws(() => loadModelFile(rec), ModelLimitError);
     process.env[MAX_MODEL_MB_ENV] = '20';
-    assert.equal(loadModelFile(rec).bytes.length, 10_822_323);
+    assert.equal(loadModelFile(rec).size, 10_822_323);
     // An external tensor is read on demand, under the same limit.
     const ext = mkdtempSync(join(tmpdir(), 'll-ext-'));
     const path = externalModel(ext, 'weights.bin');

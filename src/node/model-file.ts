@@ -1,22 +1,29 @@
 // Loads a model from disk (ONNX or TFLite): the only place the file system meets the readers. Only
 // regular files are read (regular-file.ts: no FIFOs, devices, sockets or folders; bounded by their
-// size and by maxModelBytes()). External data is confined to the model's folder (symlinks resolved before the
-// check) and checked at load — every location must resolve inside the folder to a regular file
-// holding the bytes its tensors claim — then read lazily, only when a tensor's data is asked for.
+// size and by maxModelBytes()). An ONNX file is read through positional reads without its large
+// tensor payloads (core/onnx/skeleton.ts), which stay in the file and are read when a tensor's data
+// is asked for — each read checks that the file is still the version that was loaded (device, inode,
+// size, modification time) and refuses another with a FileChangedError, never returning other bytes.
+// A TFLite file is read whole (flatbuffers index into one buffer; its weights stay views into it).
+// External data is confined to the model's folder (symlinks resolved before the check) and checked at
+// load — every location must resolve inside the folder to a regular file holding the bytes its
+// tensors claim — then read lazily, only when a tensor's data is asked for, under the same version check.
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { ExternalDataError, ModelFormatError } from '../core/errors';
+import { ExternalDataError, FileChangedError, ModelFormatError } from '../core/errors';
 import type { Model } from '../core/ir/model';
-import type { ExternalDataReader } from '../core/ir/tensor';
+import type { ExternalDataReader, FileRangeReader } from '../core/ir/tensor';
 import { checkExternalLocation } from '../core/onnx/external-location';
-import { readModel } from '../core/onnx/reader';
+import { readModelFile } from '../core/onnx/reader';
 import { externalTensors } from '../core/onnx/structure-check';
 import { isTfliteBytes, readTflite } from '../core/tflite';
-import { notRegular, readRegularFile } from './regular-file';
+import { notRegular, readRegularFile, RegularFile, sameStamp, stampChange, type FileErrorFactory, type FileStamp } from './regular-file';
 
 /** External data confined to `folder`: every location must resolve, after symlinks, inside it, to a regular file. */
 export class FolderExternalData implements ExternalDataReader {
   private readonly root: string;
+  /** Each location's version when it was first looked at (the model's load): later reads must find it. */
+  private readonly stamps = new Map<string, FileStamp>();
 
   constructor(folder: string) {
     this.root = realpathSync(folder);
@@ -59,10 +66,11 @@ export class FolderExternalData implements ExternalDataReader {
   statInside(location: string): number | 'missing' {
     const real = this.locate(location);
     if (real === 'missing') return real;
-    const st = statSync(real); // real has no symlinks left: this is the file itself
+    const st = statSync(real, { bigint: true }); // real has no symlinks left: this is the file itself
     const kind = notRegular(st);
     if (kind) throw new ExternalDataError(`external data '${location}' is ${kind}, not a regular file: refused (only regular files are read)`);
-    return st.size;
+    if (!this.stamps.has(location)) this.stamps.set(location, { dev: st.dev, ino: st.ino, size: Number(st.size), mtimeNs: st.mtimeNs });
+    return Number(st.size);
   }
 
   size(location: string): number {
@@ -74,7 +82,9 @@ export class FolderExternalData implements ExternalDataReader {
   read(location: string, offset: number, length: number | undefined): Uint8Array {
     const path = this.resolveInside(location);
     const fail = (why: string): Error => new ExternalDataError(`external data '${location}' (${path}) ${why}`);
-    return readRegularFile(path, fail, { offset, ...(length !== undefined ? { length } : {}), what: `external data '${location}' (bytes from ${offset})` }).bytes;
+    const stamp = this.stamps.get(location);
+    const expect = stamp && { stamp, changed: (why: string) => new FileChangedError(`external data '${location}' (${path}) changed on disk after the model was loaded (${why}): its tensors are no longer the model's; load the model again`) };
+    return readRegularFile(path, fail, { offset, ...(length !== undefined ? { length } : {}), what: `external data '${location}' (bytes from ${offset})`, ...(expect ? { expect } : {}) }).bytes;
   }
 }
 
@@ -113,29 +123,100 @@ function checkExternalFiles(model: Model, reader: FolderExternalData): void {
 export interface LoadedModel {
   model: Model;
   path: string;
-  bytes: Uint8Array;
+  /** The file's size in bytes. */
+  size: number;
+  /** The model file as the model reads it: its bytes read so far (to load it, then on demand). */
+  file: { readonly bytesRead: number };
   /** The file's format: by content (TFLite's identifier "TFL3" at bytes 4..8), else by extension. */
   format: 'onnx' | 'tflite';
-  /** Milliseconds spent reading the file and decoding it. */
+  /** Milliseconds spent reading the file (for ONNX, the pass that leaves the weights in it) and decoding it. */
   readMs: number;
   decodeMs: number;
 }
 
+/**
+ * The model file, pinned to the version that was opened: reads while it is being loaded use the open
+ * descriptor; later ones (a tensor's data on demand) open it again and refuse any other version.
+ */
+class PinnedModelFile implements FileRangeReader {
+  bytesRead = 0;
+  private constructor(
+    private open: RegularFile | null,
+    private readonly real: string,
+    private readonly path: string,
+    private readonly fail: FileErrorFactory,
+    private readonly stamp: FileStamp,
+  ) {}
+
+  /** Opens the model file at `path` (a regular file, a symlink to one is fine), at most maxModelBytes(). */
+  static open(path: string): PinnedModelFile {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (e) {
+      throw new ModelFormatError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    // Say where a symlink led when what it leads to is refused.
+    const link = real !== resolve(path) ? `(a link to ${real}) ` : '';
+    const fail = (why: string): Error => new ModelFormatError(`${path} ${link}${why}`);
+    const f = RegularFile.open(real, fail);
+    try {
+      RegularFile.checkLimit(f.size, `the model file ${path}`);
+      f.checkEnd();
+    } catch (e) {
+      f.close();
+      throw e;
+    }
+    return new PinnedModelFile(f, real, path, fail, f.stamp);
+  }
+
+  get size(): number {
+    return this.stamp.size;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const what = { what: `the model file ${this.path} (bytes from ${offset})` };
+    let f = this.open;
+    if (!f) {
+      f = RegularFile.open(this.real, this.fail);
+      if (!sameStamp(this.stamp, f.stamp)) {
+        const why = stampChange(this.stamp, f.stamp);
+        f.close();
+        throw new FileChangedError(`the model file ${this.path} changed on disk after it was loaded (${why}): its weights can no longer be read from it; load the model again`);
+      }
+    }
+    try {
+      const bytes = f.read(offset, length, what);
+      this.bytesRead += length;
+      return bytes;
+    } finally {
+      if (f !== this.open) f.close();
+    }
+  }
+
+  /** After loading: a file that grew while it was read is refused; the descriptor is closed. */
+  loaded(): void {
+    try {
+      this.open?.checkEnd();
+    } finally {
+      this.release();
+    }
+  }
+
+  release(): void {
+    this.open?.close();
+    this.open = null;
+  }
+}
+
 /** The bytes of a model file: a regular file (a symlink to one is fine), at most maxModelBytes(). */
 export function readModelBytes(path: string): Uint8Array {
-  const fail = (why: string): Error => new ModelFormatError(`${path} ${why}`);
-  let real: string;
+  const f = PinnedModelFile.open(path);
   try {
-    real = realpathSync(path);
-  } catch (e) {
-    throw new ModelFormatError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return f.read(0, f.size);
+  } finally {
+    f.loaded();
   }
-  if (real !== resolve(path)) {
-    // Say where a symlink led when what it leads to is refused.
-    const inner = fail;
-    return readRegularFile(real, (why) => inner(`(a link to ${real}) ${why}`), { what: `the model file ${path}` }).bytes;
-  }
-  return readRegularFile(real, fail, { what: `the model file ${path}` }).bytes;
 }
 
 /** The text of a hand-written model (.onnxtxt), read under the same rules as a binary model file. */
@@ -146,14 +227,33 @@ export function readModelText(path: string): string {
 /** Read and decode an ONNX or TFLite file; every failure is a LayerLensError naming the file. */
 export function loadModelFile(path: string): LoadedModel {
   const t0 = performance.now();
-  const bytes = readModelBytes(path);
-  const t1 = performance.now();
+  const file = PinnedModelFile.open(path);
   const externalData = new FolderExternalData(dirname(resolve(path)));
-  const format = isTfliteBytes(bytes) || /\.tflite$/i.test(path) ? 'tflite' : 'onnx';
-  const model = format === 'tflite'
-    ? readTflite(bytes, { externalData, fileName: basename(path) })
-    : readModel(bytes, { externalData });
+  let model: Model;
+  let format: LoadedModel['format'];
+  let readMs: number;
+  let decodeMs: number;
+  try {
+    format = (file.size >= 8 && isTfliteBytes(file.read(0, 8))) || /\.tflite$/i.test(path) ? 'tflite' : 'onnx';
+    if (format === 'tflite') {
+      const bytes = file.read(0, file.size);
+      file.loaded();
+      const t1 = performance.now();
+      model = readTflite(bytes, { externalData, fileName: basename(path) });
+      readMs = t1 - t0;
+      decodeMs = performance.now() - t1;
+    } else {
+      const r = readModelFile(file, { externalData });
+      file.loaded();
+      model = r.model;
+      readMs = r.decoded.readMs;
+      decodeMs = performance.now() - t0 - readMs;
+    }
+  } catch (e) {
+    // A file that grew while it was read says so, rather than what its partial bytes looked like.
+    file.loaded();
+    throw e;
+  }
   checkExternalFiles(model, externalData);
-  const t2 = performance.now();
-  return { model, path, bytes, format, readMs: t1 - t0, decodeMs: t2 - t1 };
+  return { model, path, size: file.size, file, format, readMs, decodeMs };
 }

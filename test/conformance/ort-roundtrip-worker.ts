@@ -1,9 +1,12 @@
 // Child process for roundtrip-testdata.test.ts: runs each testdata model and its re-saved copy in
-// ONNX Runtime and prints one JSON line per case. ORT crashes (SIGSEGV) on a few malformed test
+// ONNX Runtime and prints one JSON line per case. The copy is saved from the model as read from the
+// file with its tensor payloads (all but the tiniest) left in it and loaded on demand, the way a
+// model file is read (core/onnx/skeleton.ts). ORT crashes (SIGSEGV) on a few malformed test
 // models; running here lets the parent note the crash and restart after that case.
 import { readFileSync } from 'node:fs';
 import { DataType } from '../../src/core/ir/data-type';
-import { readModel, tensorFromProto } from '../../src/core/onnx/reader';
+import { readModelFile, tensorFromProto } from '../../src/core/onnx/reader';
+import { memoryFile } from '../../src/core/onnx/skeleton';
 import { writeModel } from '../../src/core/onnx/writer';
 import { ort } from '../support/ort';
 import { testCases } from '../support/testdata';
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
     const say = (status: string): void => void process.stdout.write(JSON.stringify({ i, name: c.name, status }) + '\n');
     process.stdout.write(JSON.stringify({ i, name: c.name, status: 'start' }) + '\n');
     const bytes = readFileSync(c.modelPath);
-    const m = readModel(bytes);
+    const m = readModelFile(memoryFile(bytes), { minPayload: 16 }).model;
     const real = m.graph.inputs.filter((v) => !v.initializer);
     // Fresh input tensors for every session, so that no run can see another's buffers.
     const makeFeeds = (): Record<string, ort.Tensor> | null => {

@@ -1,20 +1,16 @@
 // Constant tensors (initializers, Constant values, attribute tensors). Data stays where the file put
-// it: a view into the model's bytes, the proto's typed arrays, or an external file read only when
-// asked. Sizes are checked against the dims when the tensor is created, so a tensor that claims more
-// than it holds is refused before anything is allocated from its dims.
+// it: bytes or the proto's typed arrays in memory (small tensors), the model file itself at a known
+// offset (large tensors of a model read from disk: src/core/onnx/skeleton.ts), or an external file —
+// the last two read only when asked, on each use (a weak reference keeps one copy while a caller holds
+// it), so that analysing a model never holds its weights. Sizes are checked against the dims when the
+// tensor is created, so a tensor that claims more than it holds is refused before anything is
+// allocated from its dims.
 import { ExternalDataError, ModelGraphError } from '../errors';
 import { DataType, bitsOf, dataTypeName, storageBytes } from './data-type';
-import {
-  bfloat16ToNumber,
-  float16ToNumber,
-  float4e2m1ToNumber,
-  float8e4m3fnToNumber,
-  float8e4m3fnuzToNumber,
-  float8e5m2ToNumber,
-  float8e5m2fnuzToNumber,
-  float8e8m0ToNumber,
-} from './float-formats';
 import { checkedNumel } from './shape';
+import { elementReader, elementWriter, isFloat8 } from './tensor-elements';
+
+export { numberToFloat16 } from './tensor-elements';
 
 /** Reads bytes of an external-data file. Installed by the host (src/node) that loaded the model. */
 export interface ExternalDataReader {
@@ -22,6 +18,14 @@ export interface ExternalDataReader {
   read(location: string, offset: number, length: number | undefined): Uint8Array;
   /** Size of `location` in bytes, for checks before reading. */
   size(location: string): number;
+}
+
+/** Positional reads of one file (the model file), installed by the host that opened it. */
+export interface FileRangeReader {
+  /** The file's size in bytes when it was opened. */
+  readonly size: number;
+  /** Exactly bytes [offset, offset+length); a file that changed since it was opened is an error, never other bytes. */
+  read(offset: number, length: number): Uint8Array;
 }
 
 export interface ExternalRef {
@@ -32,22 +36,52 @@ export interface ExternalRef {
   entries: [string, string][];
 }
 
-/** Where the elements live, in the form the file used (kept so that a saved model is the same). */
-export type TensorStorage =
+/** Data held in memory, in the form the file used (kept so that a saved model is the same). */
+export type LoadedStorage =
   | { kind: 'raw'; bytes: Uint8Array }
   | { kind: 'float'; values: number[] }
   | { kind: 'int32'; values: number[] }
   | { kind: 'int64'; values: bigint[] }
   | { kind: 'double'; values: number[] }
   | { kind: 'uint64'; values: bigint[] }
-  | { kind: 'string'; values: Uint8Array[] }
+  | { kind: 'string'; values: Uint8Array[] };
+
+/**
+ * A tensor's data left in the model file: the payload of its `form` field (raw_data, or packed
+ * float_data / double_data) is bytes [offset, offset+length) of the file; the field, tag included,
+ * starts at `fieldStart`.
+ */
+export interface InFileRef {
+  form: 'raw' | 'float' | 'double';
+  fieldStart: number;
+  offset: number;
+  length: number;
+}
+
+/** Loads data left in the model file (installed by the reader: src/core/onnx/in-file.ts). */
+export interface InFileData {
+  /** The data at `ref`, read from the file now, in the form the file uses. */
+  load(ref: InFileRef): LoadedStorage;
+}
+
+/** Where the elements live. */
+export type TensorStorage =
+  | LoadedStorage
+  | { kind: 'in-file'; ref: InFileRef; data: InFileData }
   | { kind: 'external'; ref: ExternalRef; reader: ExternalDataReader | null }
   /** Declared by type and shape only (a weight in a hand-written .onnxtxt): no data until filled. */
   | { kind: 'declared' };
 
+/** Values one entry of an in-file form holds, in bytes (raw: bytes; float_data: 4; double_data: 8). */
+const IN_FILE_ENTRY_BYTES = { raw: 1, float: 4, double: 8 } as const;
+
 export class Tensor {
   readonly elementCount: number;
-  private cachedBytes: Uint8Array | undefined;
+  /** Data read from a file (in-file) and the raw form made from it or from typed fields, kept while a caller holds them. */
+  private cachedLoad: WeakRef<LoadedStorage> | undefined;
+  private cachedRaw: WeakRef<Uint8Array> | undefined;
+  /** The storage the caches were made from (storage is assignable). */
+  private cachedFor: TensorStorage | undefined;
 
   constructor(
     public name: string,
@@ -92,6 +126,13 @@ export class Tensor {
         return;
       case 'declared':
         return;
+      case 'in-file': {
+        const n = s.ref.length / IN_FILE_ENTRY_BYTES[s.ref.form];
+        if (s.ref.form === 'raw') {
+          if (expectedBytes !== undefined && n !== expectedBytes) fail(`holds ${n} bytes of raw data (expected ${expectedBytes})`);
+        } else this.checkFieldCount(n, s.ref.form, fail);
+        return;
+      }
       case 'external': {
         if (s.ref.length !== undefined && expectedBytes !== undefined && s.ref.length !== expectedBytes) {
           throw new ExternalDataError(
@@ -100,20 +141,23 @@ export class Tensor {
         }
         return;
       }
-      default: {
-        const n = s.values.length;
-        const perElement = this.fieldValuesPerElement();
-        if (Math.abs(n - this.elementCount * perElement) >= Math.max(1, perElement)) {
-          fail(`holds ${n} values in its ${s.kind}_data field`);
-        }
-      }
+      default:
+        this.checkFieldCount(s.values.length, s.kind, fail);
+    }
+  }
+
+  /** A typed data field (`kind`_data) must hold one value per element (see fieldValuesPerElement). */
+  private checkFieldCount(n: number, kind: string, fail: (holds: string) => never): void {
+    const perElement = this.fieldValuesPerElement(kind);
+    if (Math.abs(n - this.elementCount * perElement) >= Math.max(1, perElement)) {
+      fail(`holds ${n} values in its ${kind}_data field`);
     }
   }
 
   /** int32_data holds one packed byte per entry for 4-bit types; complex types use two floats. */
-  private fieldValuesPerElement(): number {
+  private fieldValuesPerElement(kind: string): number {
     const bits = bitsOf(this.dataType) ?? 8;
-    if (this.storage.kind === 'int32' && bits < 8) return bits / 8;
+    if (kind === 'int32' && bits < 8) return bits / 8;
     if (this.dataType === DataType.COMPLEX64 || this.dataType === DataType.COMPLEX128) return 2;
     return 1;
   }
@@ -133,32 +177,62 @@ export class Tensor {
     }
   }
 
-  /** The data in ONNX raw form (little-endian, sub-byte packed). External data is read now. */
-  rawBytes(): Uint8Array {
-    if (this.cachedBytes) return this.cachedBytes;
+  /**
+   * The data in memory, in the form the file used: data left in the model file is read now (and
+   * kept while the caller holds it). External data has no such form: use rawBytes().
+   */
+  loadedStorage(): LoadedStorage | null {
     const s = this.storage;
+    this.dropStaleCaches();
+    switch (s.kind) {
+      case 'in-file': {
+        const hit = this.cachedLoad?.deref();
+        if (hit) return hit;
+        const loaded = s.data.load(s.ref);
+        this.cachedLoad = new WeakRef(loaded);
+        return loaded;
+      }
+      case 'external':
+      case 'declared':
+        return null;
+      default:
+        return s;
+    }
+  }
+
+  private dropStaleCaches(): void {
+    if (this.cachedFor === this.storage) return;
+    this.cachedFor = this.storage;
+    this.cachedLoad = this.cachedRaw = undefined;
+  }
+
+  /** The data in ONNX raw form (little-endian, sub-byte packed). Data in a file is read now. */
+  rawBytes(): Uint8Array {
+    const s = this.storage;
+    if (s.kind === 'raw') return s.bytes;
+    this.dropStaleCaches();
+    const hit = this.cachedRaw?.deref();
+    if (hit) return hit;
     let out: Uint8Array;
     switch (s.kind) {
-      case 'raw':
-        return s.bytes;
-      case 'external': {
+      case 'external':
         this.checkExternal();
         out = s.reader!.read(s.ref.location, s.ref.offset, s.ref.length ?? this.byteLength);
         break;
-      }
       case 'string':
         throw new ModelGraphError(`tensor '${this.name}' holds strings, which have no raw form`, this.name);
       case 'declared':
         throw new ModelGraphError(`tensor '${this.name}' is declared by type and shape only: it has no data until it is filled (compile the .onnxtxt with an initializer)`, this.name);
-      default:
-        out = this.fieldsToRaw();
+      default: {
+        const loaded = this.loadedStorage()!;
+        out = loaded.kind === 'raw' ? loaded.bytes : this.fieldsToRaw(loaded);
+      }
     }
-    this.cachedBytes = out;
+    this.cachedRaw = new WeakRef(out);
     return out;
   }
 
-  private fieldsToRaw(): Uint8Array {
-    const s = this.storage;
+  private fieldsToRaw(s: LoadedStorage): Uint8Array {
     const n = this.elementCount;
     const bytes = new Uint8Array(storageBytes(this.dataType, n) ?? 0);
     const dv = new DataView(bytes.buffer);
@@ -193,7 +267,7 @@ export class Tensor {
   /** Every element as a number (int64 beyond 2^53 rounds; complex gives [re, im] pairs). */
   toNumbers(): Float64Array {
     const t = this.dataType;
-    const s = this.storage;
+    const s = this.loadedStorage() ?? this.storage;
     if (s.kind === 'string') throw new ModelGraphError(`tensor '${this.name}' holds strings, not numbers`, this.name);
     // Fast paths straight from the typed fields.
     if (s.kind === 'float' || s.kind === 'double') return Float64Array.from(s.values);
@@ -217,7 +291,7 @@ export class Tensor {
 
   /** Every element of an integer tensor as exact bigints (for shape arithmetic with INT64_MAX). */
   toBigInts(): bigint[] {
-    const s = this.storage;
+    const s = this.loadedStorage() ?? this.storage;
     if (s.kind === 'int64' || s.kind === 'uint64') return s.values.slice();
     if (this.dataType === DataType.INT64 || this.dataType === DataType.UINT64) {
       const raw = this.rawBytes();
@@ -250,146 +324,3 @@ export class Tensor {
   }
 }
 
-function isFloat8(t: DataType): boolean {
-  return (t >= DataType.FLOAT8E4M3FN && t <= DataType.FLOAT8E5M2FNUZ) || t === DataType.FLOAT8E8M0;
-}
-
-function elementReader(t: DataType, dv: DataView): (i: number) => number {
-  const nib = (i: number): number => (dv.getUint8(i >> 1) >> ((i & 1) * 4)) & 0xf;
-  const crumb = (i: number): number => (dv.getUint8(i >> 2) >> ((i & 3) * 2)) & 0x3;
-  switch (t) {
-    case DataType.FLOAT:
-    case DataType.COMPLEX64:
-      return (i) => dv.getFloat32(i * 4, true);
-    case DataType.DOUBLE:
-    case DataType.COMPLEX128:
-      return (i) => dv.getFloat64(i * 8, true);
-    case DataType.UINT8:
-    case DataType.BOOL:
-      return (i) => dv.getUint8(i);
-    case DataType.INT8:
-      return (i) => dv.getInt8(i);
-    case DataType.UINT16:
-      return (i) => dv.getUint16(i * 2, true);
-    case DataType.INT16:
-      return (i) => dv.getInt16(i * 2, true);
-    case DataType.INT32:
-      return (i) => dv.getInt32(i * 4, true);
-    case DataType.UINT32:
-      return (i) => dv.getUint32(i * 4, true);
-    case DataType.INT64:
-      return (i) => Number(dv.getBigInt64(i * 8, true));
-    case DataType.UINT64:
-      return (i) => Number(dv.getBigUint64(i * 8, true));
-    case DataType.FLOAT16:
-      return (i) => float16ToNumber(dv.getUint16(i * 2, true));
-    case DataType.BFLOAT16:
-      return (i) => bfloat16ToNumber(dv.getUint16(i * 2, true));
-    case DataType.FLOAT8E4M3FN:
-      return (i) => float8e4m3fnToNumber(dv.getUint8(i));
-    case DataType.FLOAT8E4M3FNUZ:
-      return (i) => float8e4m3fnuzToNumber(dv.getUint8(i));
-    case DataType.FLOAT8E5M2:
-      return (i) => float8e5m2ToNumber(dv.getUint8(i));
-    case DataType.FLOAT8E5M2FNUZ:
-      return (i) => float8e5m2fnuzToNumber(dv.getUint8(i));
-    case DataType.FLOAT8E8M0:
-      return (i) => float8e8m0ToNumber(dv.getUint8(i));
-    case DataType.UINT4:
-      return nib;
-    case DataType.INT4:
-      return (i) => ((nib(i) ^ 8) - 8);
-    case DataType.FLOAT4E2M1:
-      return (i) => float4e2m1ToNumber(nib(i));
-    case DataType.UINT2:
-      return crumb;
-    case DataType.INT2:
-      return (i) => ((crumb(i) ^ 2) - 2);
-    default:
-      return () => NaN;
-  }
-}
-
-function elementWriter(t: DataType, dv: DataView, bytes: Uint8Array): (i: number, v: number) => void {
-  switch (t) {
-    case DataType.FLOAT:
-      return (i, v) => dv.setFloat32(i * 4, v, true);
-    case DataType.DOUBLE:
-      return (i, v) => dv.setFloat64(i * 8, v, true);
-    case DataType.UINT8:
-    case DataType.BOOL:
-      return (i, v) => dv.setUint8(i, v);
-    case DataType.INT8:
-      return (i, v) => dv.setInt8(i, v);
-    case DataType.UINT16:
-      return (i, v) => dv.setUint16(i * 2, v, true);
-    case DataType.INT16:
-      return (i, v) => dv.setInt16(i * 2, v, true);
-    case DataType.INT32:
-      return (i, v) => dv.setInt32(i * 4, v, true);
-    case DataType.UINT32:
-      return (i, v) => dv.setUint32(i * 4, v, true);
-    case DataType.INT64:
-      return (i, v) => dv.setBigInt64(i * 8, toInt64(v), true);
-    case DataType.UINT64:
-      return (i, v) => dv.setBigUint64(i * 8, toUint64(v), true);
-    case DataType.FLOAT16:
-      return (i, v) => dv.setUint16(i * 2, numberToFloat16(v), true);
-    case DataType.UINT4:
-    case DataType.INT4:
-      return (i, v) => {
-        const b = i >> 1;
-        const nibble = v & 0xf;
-        bytes[b] = i & 1 ? (bytes[b]! & 0x0f) | (nibble << 4) : (bytes[b]! & 0xf0) | nibble;
-      };
-    default:
-      throw new ModelGraphError(`cannot build a ${dataTypeName(t)} tensor from numbers`);
-  }
-}
-
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** A number as int64, truncated toward zero and saturated: 2^63 and beyond (Infinity too) is INT64_MAX. */
-function toInt64(v: number): bigint {
-  if (Number.isNaN(v)) throw new ModelGraphError('cannot store NaN in an int64 tensor');
-  if (v >= 2 ** 63) return INT64_MAX;
-  if (v <= -(2 ** 63)) return INT64_MIN;
-  return BigInt(Math.trunc(v));
-}
-
-function toUint64(v: number): bigint {
-  if (Number.isNaN(v)) throw new ModelGraphError('cannot store NaN in a uint64 tensor');
-  if (v >= 2 ** 64) return UINT64_MAX;
-  return v <= 0 ? 0n : BigInt(Math.trunc(v));
-}
-
-/** Round-to-nearest-even float32/64 -> IEEE half, as bits. */
-export function numberToFloat16(v: number): number {
-  f32[0] = v;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  e = half;
-  return sign | e;
-}
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);

@@ -1,13 +1,15 @@
-// The leaves of ONNX proto -> IR: numbers, dims, tensors (with their storage and external-data
-// references), shapes and types. Each checks what protobuf cannot: dims in [0, 2^53], known data
-// types, external locations that stay in the model's folder.
+// The leaves of ONNX proto -> IR: numbers, dims, tensors (with their storage: in memory, left in the
+// model file (skeleton.ts), or external), shapes and types. Each checks what protobuf cannot: dims in
+// [0, 2^53], known data types, external locations that stay in the model's folder.
 import { isFieldSet } from '@bufbuild/protobuf';
+import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { ModelGraphError, ShapeError } from '../errors';
 import { DataType } from '../ir/data-type';
 import type { OpsetImport } from '../ir/model';
 import type { Dim, Shape, ValueType } from '../ir/shape';
-import { Tensor, type ExternalDataReader, type ExternalRef, type TensorStorage } from '../ir/tensor';
+import { Tensor, type ExternalDataReader, type ExternalRef, type InFileData, type InFileRef, type TensorStorage } from '../ir/tensor';
 import { checkExternalLocation } from './external-location';
+import { MARKER_FIELD } from './skeleton';
 import {
   TensorProto_DataLocation,
   TensorProtoSchema,
@@ -43,24 +45,52 @@ export function dimsFromProto(dims: bigint[], what: string): number[] {
   });
 }
 
-export function tensorFromProto(t: TensorProto, reader: ExternalDataReader | null): Tensor {
+/** Payloads a tensor's fields left in the model file: the skeleton's cut list and the file's loader. */
+export interface InFilePayloads {
+  cuts: InFileRef[];
+  data: InFileData;
+}
+
+/** The payloads of `t` left in the file, by form (its markers: skeleton.ts). */
+function leftInFile(t: TensorProto, inFile: InFilePayloads | null): Partial<Record<InFileRef['form'], InFileRef>> {
+  const out: Partial<Record<InFileRef['form'], InFileRef>> = {};
+  if (!inFile || !t.$unknown) return out;
+  for (const u of t.$unknown) {
+    if (u.no !== MARKER_FIELD) continue;
+    const ref = inFile.cuts[new BinaryReader(u.data).uint32()];
+    if (!ref) throw new ModelGraphError(`tensor '${t.name}' refers to a payload the reader did not leave in the file`, t.name);
+    out[ref.form] = ref;
+  }
+  return out;
+}
+
+export function tensorFromProto(t: TensorProto, reader: ExternalDataReader | null, inFile: InFilePayloads | null = null): Tensor {
   const what = `tensor '${t.name}'`;
   const dims = dimsFromProto(t.dims, what);
   const dataType = t.dataType as DataType;
   if (DataType[dataType] === undefined || dataType === DataType.UNDEFINED) {
     throw new ModelGraphError(`${what} has unknown data type ${t.dataType}: the model needs a newer ONNX reader or is corrupt`, t.name);
   }
+  // A payload left in the file is its field as if decoded: the same choice of storage follows.
+  const lazy = leftInFile(t, inFile);
+  const inFileStorage = (ref: InFileRef): TensorStorage => ({ kind: 'in-file', ref, data: inFile!.data });
   let storage: TensorStorage;
   if (t.dataLocation === TensorProto_DataLocation.EXTERNAL) {
     storage = { kind: 'external', ref: externalRef(t), reader };
+  } else if (lazy.raw) {
+    storage = inFileStorage(lazy.raw);
   } else if (isFieldSet(t, TensorProtoSchema.field.rawData)) {
     storage = { kind: 'raw', bytes: t.rawData };
   } else if (dataType === DataType.STRING) {
     storage = { kind: 'string', values: t.stringData };
+  } else if (lazy.float) {
+    storage = inFileStorage(lazy.float);
   } else if (t.floatData.length || dataType === DataType.FLOAT || dataType === DataType.COMPLEX64) {
     storage = { kind: 'float', values: t.floatData };
   } else if (t.int64Data.length || dataType === DataType.INT64) {
     storage = { kind: 'int64', values: t.int64Data };
+  } else if (lazy.double) {
+    storage = inFileStorage(lazy.double);
   } else if (t.doubleData.length || dataType === DataType.DOUBLE || dataType === DataType.COMPLEX128) {
     storage = { kind: 'double', values: t.doubleData };
   } else if (t.uint64Data.length || dataType === DataType.UINT64 || dataType === DataType.UINT32) {

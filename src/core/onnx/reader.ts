@@ -2,6 +2,8 @@
 // this module builds the IR with producer/use links and checks what protobuf cannot: that every
 // value has one producer and every input a producer, no cycles, and the structural rules ONNX
 // Runtime enforces (structure-check.ts). Leaf conversions (tensors, types) are in proto-values.ts.
+// readModel takes the file's bytes; readModelFile a positional reader of the file, and leaves large
+// tensor payloads in it, read when a tensor's data is asked for (skeleton.ts, in-file.ts).
 import { toBinary } from '@bufbuild/protobuf';
 import { ModelGraphError } from '../errors';
 import type { Attribute } from '../ir/attribute';
@@ -9,8 +11,8 @@ import { Graph, Node } from '../ir/graph';
 import { isSorted, topologicalOrder } from '../ir/graph-order';
 import { Model, type FunctionDef } from '../ir/model';
 import { SparseTensor } from '../ir/sparse-tensor';
-import type { ExternalDataReader, Tensor } from '../ir/tensor';
-import { decodeModelProto } from './decode';
+import type { ExternalDataReader, FileRangeReader, Tensor } from '../ir/tensor';
+import { decodeModelFile, decodeModelProto, type DecodedFile } from './decode';
 import {
   AttributeProto_AttributeType as AT,
   TrainingInfoProtoSchema,
@@ -24,7 +26,8 @@ import {
   type ValueInfoProto,
 } from './gen/layerlens/onnx/onnx_pb';
 import { constantOf, nameNodes } from './node-facts';
-import { dimsFromProto, entries, opsetFromProto, safeNumber, tensorFromProto, typeFromProto } from './proto-values';
+import { ModelFilePayloads } from './in-file';
+import { dimsFromProto, entries, opsetFromProto, safeNumber, tensorFromProto, typeFromProto, type InFilePayloads } from './proto-values';
 import { checkStructure } from './structure-check';
 
 export { decodeModelProto } from './decode';
@@ -39,8 +42,20 @@ export function readModel(bytes: Uint8Array, options: ReadOptions = {}): Model {
   return modelFromProto(decodeModelProto(bytes), options);
 }
 
-export function modelFromProto(proto: ModelProto, options: ReadOptions = {}): Model {
-  const ctx = new BuildContext(options.externalData ?? null);
+export interface FileReadOptions extends ReadOptions {
+  /** Payloads from this size (bytes) up stay in the file (skeleton.ts's default: 1 KiB). */
+  minPayload?: number;
+}
+
+/** The model in the ONNX file behind `file`, its large tensor payloads left there; with how it was read. */
+export function readModelFile(file: FileRangeReader, options: FileReadOptions = {}): { model: Model; decoded: Omit<DecodedFile, 'proto'> } {
+  const { proto, ...decoded } = decodeModelFile(file, options.minPayload);
+  const inFile = decoded.cuts.length ? { cuts: decoded.cuts, data: new ModelFilePayloads(file) } : null;
+  return { model: modelFromProto(proto, options, inFile), decoded };
+}
+
+export function modelFromProto(proto: ModelProto, options: ReadOptions = {}, inFile: InFilePayloads | null = null): Model {
+  const ctx = new BuildContext(options.externalData ?? null, inFile);
   const graph = ctx.graph(proto.graph!, null, null);
   const model = new Model(graph);
   model.irVersion = safeNumber(proto.irVersion, 'ir_version');
@@ -52,7 +67,7 @@ export function modelFromProto(proto: ModelProto, options: ReadOptions = {}): Mo
   model.docString = proto.docString;
   model.metadata = entries(proto.metadataProps);
   model.functions = proto.functions.map((f) => ctx.functionDef(f));
-  model.trainingInfo = proto.trainingInfo.map((t) => toBinary(TrainingInfoProtoSchema, t));
+  model.trainingInfo = proto.trainingInfo.map((t) => toBinary(TrainingInfoProtoSchema, t, { writeUnknownFields: false }));
   model.externalData = options.externalData ?? null;
   model.warnings.push(...checkStructure(model));
   return model;
@@ -60,10 +75,13 @@ export function modelFromProto(proto: ModelProto, options: ReadOptions = {}): Mo
 
 /** Holds what graph building shares across subgraphs and functions. */
 class BuildContext {
-  constructor(private readonly reader: ExternalDataReader | null) {}
+  constructor(
+    private readonly reader: ExternalDataReader | null,
+    private readonly inFile: InFilePayloads | null,
+  ) {}
 
   tensor(t: TensorProto): Tensor {
-    return tensorFromProto(t, this.reader);
+    return tensorFromProto(t, this.reader, this.inFile);
   }
 
   sparse(s: SparseTensorProto): SparseTensor {

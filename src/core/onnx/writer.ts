@@ -174,7 +174,8 @@ export function tensorToProto(t: Tensor): TensorProto {
     docString: t.docString,
     metadataProps: entriesToProto(t.metadata),
   });
-  const s = t.storage;
+  // Data left in the model file is read now and written in the form the file used.
+  const s = t.storage.kind === 'in-file' ? t.loadedStorage()! : t.storage;
   switch (s.kind) {
     case 'raw':
       p.rawData = s.bytes;
