@@ -18,7 +18,7 @@ import { readModel } from '../core/onnx/reader';
 import { writeModel } from '../core/onnx/writer';
 import { manifest, realModelPath } from '../../test/support/models';
 import { tensorSlots } from './files/model-tensors';
-import { loadModelFile } from './model-file';
+import { loadModelFile, WHOLE_FILE_MAX } from './model-file';
 
 /** Bytes of `model`'s tensors left in the file, how many tensors, and the bytes of those small enough for shape inference to fold. */
 function inFile(model: Model): { bytes: number; count: number; foldable: number } {
@@ -34,7 +34,7 @@ function inFile(model: Model): { bytes: number; count: number; foldable: number 
   return { bytes, count: seen.size, foldable };
 }
 
-/** A 4-layer MLP with 1 MiB float weights (512×512), written to a fresh folder. */
+/** A 4-layer MLP with 1 MiB float weights (512×512), written to a fresh folder (4.2 MB: above WHOLE_FILE_MAX). */
 function mlp(): string {
   const { model, b } = newModel('mlp', [{ domain: '', version: 17 }]);
   let x = b.input('x', DataType.FLOAT, ['batch', 512]);
@@ -70,7 +70,7 @@ test('loading and analysing a model reads its headers, not its 4 MiB of weights;
 
 test('real models: loading reads little more than the file without its weights; the analysis reads only constants shape inference folds', () => {
   for (const m of manifest()) {
-    const loaded = loadModelFile(realModelPath(m.file));
+    const loaded = loadModelFile(realModelPath(m.file), { wholeFileMax: 0 }); // small ones too
     const left = inFile(loaded.model);
     const loadRead = loaded.file.bytesRead;
     assert.ok(loadRead <= loaded.size - left.bytes + (left.count + 1) * 8192 + 256 * 1024, `${m.file}: read ${loadRead} of ${loaded.size} bytes to load it`);
@@ -82,7 +82,7 @@ test('real models: loading reads little more than the file without its weights; 
   }
 });
 
-test('a model file changed after loading is refused on the next weight read (rewritten, resized or replaced), never read as other bytes', () => {
+test('a model file changed after loading is refused on the next weight read (rewritten, resized or replaced), never read as other bytes; a small file read whole is unaffected', () => {
   const path = mlp();
   const original = readFileSync(path);
   const later = new Date(Date.now() + 60_000);
@@ -112,6 +112,10 @@ test('a model file changed after loading is refused on the next weight read (rew
   assert.throws(() => writeModel(model), FileChangedError);
   // Loaded again, all is well.
   assert.equal(loadModelFile(path).model.graph.initializers[1]!.rawBytes().length, 2 ** 20);
+  // Read whole (below the size a pass pays off), the model keeps its bytes: a change is not its concern.
+  const whole = loadModelFile(path, { wholeFileMax: original.length }).model;
+  truncateSync(path, 0);
+  assert.equal(whole.graph.initializers[1]!.rawBytes().length, 2 ** 20);
 });
 
 test('an external data file changed after loading is refused on the next read', () => {

@@ -1,10 +1,13 @@
 // Loads a model from disk (ONNX or TFLite): the only place the file system meets the readers. Only
 // regular files are read (regular-file.ts: no FIFOs, devices, sockets or folders; bounded by their
-// size and by maxModelBytes()). An ONNX file is read through positional reads without its large
-// tensor payloads (core/onnx/skeleton.ts), which stay in the file and are read when a tensor's data
-// is asked for — each read checks that the file is still the version that was loaded (device, inode,
-// size, modification time) and refuses another with a FileChangedError, never returning other bytes.
-// A TFLite file is read whole (flatbuffers index into one buffer; its weights stay views into it).
+// size and by maxModelBytes()). An ONNX file larger than WHOLE_FILE_MAX is read through positional
+// reads without its large tensor payloads (core/onnx/skeleton.ts), which stay in the file and are
+// read when a tensor's data is asked for — each read checks that the file is still the version that
+// was loaded (device, inode, size, modification time) and refuses another with a FileChangedError,
+// never returning other bytes. A smaller one is read whole in one read and decoded as it is (its
+// weights stay views into that buffer): reading a few MB costs less than the pass that skips them.
+// A TFLite file is read whole (flatbuffers index into one buffer; its weights stay views into it); its
+// reader (with the ~500 KB generated schema) is loaded only when a TFLite file is met.
 // External data is confined to the model's folder (symlinks resolved before the check) and checked at
 // load — every location must resolve inside the folder to a regular file holding the bytes its
 // tensors claim — then read lazily, only when a tensor's data is asked for, under the same version check.
@@ -14,9 +17,9 @@ import { ExternalDataError, FileChangedError, ModelFormatError } from '../core/e
 import type { Model } from '../core/ir/model';
 import type { ExternalDataReader, FileRangeReader } from '../core/ir/tensor';
 import { checkExternalLocation } from '../core/onnx/external-location';
-import { readModelFile } from '../core/onnx/reader';
+import { readModel, readModelFile } from '../core/onnx/reader';
 import { externalTensors } from '../core/onnx/structure-check';
-import { isTfliteBytes, readTflite } from '../core/tflite';
+import { isTfliteBytes } from '../core/tflite/domains';
 import { notRegular, readRegularFile, RegularFile, sameStamp, stampChange, type FileErrorFactory, type FileStamp } from './regular-file';
 
 /** External data confined to `folder`: every location must resolve, after symlinks, inside it, to a regular file. */
@@ -118,6 +121,23 @@ function checkExternalFiles(model: Model, reader: FolderExternalData): void {
     }
     model.warnings.push(`tensor '${tensor.name}' ${problem}; no node reads it (ONNX Runtime drops it), so the model is analysed without it`);
   }
+}
+
+/**
+ * The TFLite reader, loaded on first use: a plain `require` (the loader stays synchronous), which the
+ * bundler turns into a lazy initialiser, so loading ONNX models never runs the generated schema's code.
+ */
+function tfliteReader(): typeof import('../core/tflite').readTflite {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (see above)
+  return (require('../core/tflite') as typeof import('../core/tflite')).readTflite;
+}
+
+/** ONNX files up to this size are read whole (see the module comment). */
+export const WHOLE_FILE_MAX = 4 * 2 ** 20;
+
+export interface LoadOptions {
+  /** Read ONNX files up to this size whole (default WHOLE_FILE_MAX; 0 = leave weights in every file). */
+  wholeFileMax?: number;
 }
 
 export interface LoadedModel {
@@ -225,7 +245,7 @@ export function readModelText(path: string): string {
 }
 
 /** Read and decode an ONNX or TFLite file; every failure is a LayerLensError naming the file. */
-export function loadModelFile(path: string): LoadedModel {
+export function loadModelFile(path: string, options: LoadOptions = {}): LoadedModel {
   const t0 = performance.now();
   const file = PinnedModelFile.open(path);
   const externalData = new FolderExternalData(dirname(resolve(path)));
@@ -239,7 +259,14 @@ export function loadModelFile(path: string): LoadedModel {
       const bytes = file.read(0, file.size);
       file.loaded();
       const t1 = performance.now();
-      model = readTflite(bytes, { externalData, fileName: basename(path) });
+      model = tfliteReader()(bytes, { externalData, fileName: basename(path) });
+      readMs = t1 - t0;
+      decodeMs = performance.now() - t1;
+    } else if (file.size <= (options.wholeFileMax ?? WHOLE_FILE_MAX)) {
+      const bytes = file.read(0, file.size);
+      file.loaded();
+      const t1 = performance.now();
+      model = readModel(bytes, { externalData });
       readMs = t1 - t0;
       decodeMs = performance.now() - t1;
     } else {

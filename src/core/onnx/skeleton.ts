@@ -118,6 +118,9 @@ class Pass {
   private reader = new BinaryReader(this.buf);
   private out = new Uint8Array(MAX_WINDOW);
   private outLen = 0;
+  /** File bytes [pendFrom, pendTo) still to be copied: consecutive copies are made as one. */
+  private pendFrom = 0;
+  private pendTo = 0;
   readonly cuts: InFileRef[] = [];
   bytesRead = 0;
 
@@ -202,13 +205,27 @@ class Pass {
   }
 
   private emit(bytes: Uint8Array): void {
+    this.flush();
     this.reserve(bytes.length);
     this.out.set(bytes, this.outLen);
     this.outLen += bytes.length;
   }
 
-  /** Copies file bytes [from, to) to the skeleton. */
+  /** Copies file bytes [from, to) to the skeleton (when the next write needs it: see flush). */
   private copy(from: number, to: number): void {
+    if (from === this.pendTo) {
+      this.pendTo = to;
+      return;
+    }
+    this.flush();
+    this.pendFrom = from;
+    this.pendTo = to;
+  }
+
+  /** The skeleton so far, pending copies made. */
+  private flush(): number {
+    const [from, to] = [this.pendFrom, this.pendTo];
+    this.pendFrom = this.pendTo = 0;
     this.reserve(to - from);
     for (let pos = from; pos < to; ) {
       const n = Math.min(to - pos, MAX_WINDOW);
@@ -218,6 +235,7 @@ class Pass {
       this.outLen += n;
       pos += n;
     }
+    return this.outLen;
   }
 
   /** The content of a `desc` message at [start, end) of the file, at nesting `depth` (the root is 1). */
@@ -230,11 +248,11 @@ class Pass {
       const sub = field && wt === WireType.LengthDelimited ? messageOf(field) : undefined;
       if (sub && holds(sub)) {
         this.copy(pos, v.payload); // tag and length
-        const lengthAt = this.outLen - (v.payload - afterTag);
-        const contentAt = this.outLen;
+        const contentAt = this.flush();
+        const lengthAt = contentAt - (v.payload - afterTag);
         if (sub.typeName === TensorProtoSchema.typeName) this.tensor(v.payload, v.end);
         else this.message(sub, v.payload, v.end, depth + 1);
-        this.patchLength(lengthAt, v.payload - afterTag, this.outLen - contentAt);
+        this.patchLength(lengthAt, v.payload - afterTag, this.flush() - contentAt);
       } else this.copy(pos, v.end);
       pos = v.end;
     }
@@ -287,7 +305,7 @@ class Pass {
   }
 
   result(): Uint8Array {
-    return this.out.slice(0, this.outLen);
+    return this.out.slice(0, this.flush());
   }
 }
 

@@ -7,7 +7,7 @@
 // depth and values), as in ONNX.
 import { DataType, isFloatType } from '../../ir/data-type';
 import type { Node } from '../../ir/graph';
-import { isTfliteDomain } from '../../tflite/format';
+import { isTfliteDomain } from '../../tflite/domains';
 
 const CONTROL_SLOTS: Record<string, readonly number[]> = {
   PADV2: [2],
