@@ -1,10 +1,11 @@
-// The `layerlens` command line: analyze | profile | optimize.
+// The `layerlens` command line: analyze | profile | optimize | compile | export | check.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
+import { registerCheck } from './commands/check';
 import { exitWithError } from './errors';
 
 const program = new Command();
@@ -24,5 +25,6 @@ registerProfile(program);
 registerOptimize(program);
 registerCompile(program);
 registerExport(program);
+registerCheck(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -46,3 +46,17 @@ export class ShapeError extends LayerLensError {
 export class UsageError extends LayerLensError {
   readonly exitCode = 2;
 }
+
+/** A budget file that cannot be used: not JSON, or a key or value that does not fit the budget format (docs/budgets.md). */
+export class BudgetFileError extends LayerLensError {
+  readonly exitCode = 2;
+  constructor(
+    message: string,
+    /** The budget file. */
+    readonly file: string,
+    /** Where in it, as a JSON path (`models[0].budgets.macs`); '' for the whole file. */
+    readonly at = '',
+  ) {
+    super(message);
+  }
+}
