@@ -144,3 +144,8 @@ export const BUDGET_SCHEMA = {
     },
   },
 } as const;
+
+/** The schema file's text (schemas/budget.schema.json), as scripts/gen-budget-schema.ts writes it. */
+export function budgetSchemaText(): string {
+  return `${JSON.stringify(BUDGET_SCHEMA, null, 2)}\n`;
+}
