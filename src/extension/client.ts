@@ -35,7 +35,12 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'onnxtxt' }],
       // configurationSection: the server analyses open text views with the user's `layerlens.dims`.
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'layerlens' },
+      // fileEvents: models changed on disk, and (issue 17) budget files and text-form models, whose
+      // budget violations the server publishes in the Problems panel.
+      synchronize: {
+        fileEvents: ['**/*.onnx', '**/layerlens.budget.json', '**/*.onnxtxt'].map((g) => vscode.workspace.createFileSystemWatcher(g)),
+        configurationSection: 'layerlens',
+      },
       outputChannelName: 'LayerLens',
       middleware: {
         executeCommand: (command, args, next) => {

@@ -52,34 +52,45 @@ import { RawJson, serverConnection } from './transport';
 import { codeLenses, inlayHints } from './inlay-hints';
 import { definition, references, symbols } from './navigation';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { budgetDiagnostics, budgetFilesChanged, budgetFolders, onBudgetsChanged, startBudgets } from './budgets/budgets'; // budgets (issue 17)
 
 const connection = serverConnection();
 const documents = new TextDocuments(TextDocument);
 const pending = new Map<string, NodeJS.Timeout>();
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    hoverProvider: true,
-    definitionProvider: true,
-    referencesProvider: true,
-    documentSymbolProvider: true,
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
-    executeCommandProvider: { commands: [ApplyFixCommand, CommitFixCommand, DiscardFixCommand, CompileCommand] },
-    inlayHintProvider: true,
-    codeLensProvider: { resolveProvider: false },
-  },
-  serverInfo: { name: 'layerlens', version: '0.1.0' },
-}));
+connection.onInitialize((p) => {
+  budgetFolders(p); // budgets (issue 17): the workspace folders
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+      executeCommandProvider: { commands: [ApplyFixCommand, CommitFixCommand, DiscardFixCommand, CompileCommand] },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'layerlens', version: '0.1.0' },
+  };
+});
+
+/** A document's diagnostics, with budget violations at its nodes when it is a model's text view. */
+const docDiagnostics = (doc: TextDocument) => [...diagnostics(stateOf(doc)), ...budgetDiagnostics(doc.uri, stateOf(doc))]; // budgets (issue 17)
+onBudgetsChanged(() => documents.all().forEach((d) => void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics: docDiagnostics(d) }))); // budgets (issue 17)
 
 // The extension starts the server when a model is opened: have the model worker ready for it.
-connection.onInitialized(() => warmModelWorker());
+connection.onInitialized(() => {
+  warmModelWorker();
+  void startBudgets(connection); // budgets (issue 17): check the workspace's layerlens.budget.json files
+});
 
 /** The client's settings (synchronize.configurationSection 'layerlens'): dim sizes for open documents. */
 connection.onDidChangeConfiguration((p) => {
   const s = (p.settings as { layerlens?: { dims?: Record<string, number> } } | null)?.layerlens;
   if (!setDims(s?.dims ?? {})) return;
-  for (const doc of documents.all()) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics(stateOf(doc)) });
+  for (const doc of documents.all()) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: docDiagnostics(doc) });
 });
 
 /** Re-analysis is debounced: typing does not re-run it on every keystroke. */
@@ -90,7 +101,7 @@ documents.onDidChangeContent((e) => {
     setTimeout(() => {
       pending.delete(e.document.uri);
       const doc = documents.get(e.document.uri);
-      if (doc) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics(stateOf(doc)) });
+      if (doc) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: docDiagnostics(doc) });
     }, 150),
   );
 });
@@ -154,6 +165,7 @@ connection.onRequest(NodeDetailsRequest, (p: NodeDetailsParams, token) =>
 
 /** A watched .onnx changed: drop what the model worker holds of it and tell the client, which refreshes its views. */
 connection.onDidChangeWatchedFiles((p) => {
+  budgetFilesChanged(p.changes); // budgets (issue 17): a budget file or a model changed
   for (const c of p.changes) {
     if (!c.uri.endsWith('.onnx')) continue;
     if (c.uri.startsWith('file:')) invalidateModel(c.uri);

@@ -13,13 +13,13 @@ export interface ServerProcess {
 }
 
 /** Starts the server; `onDiagnostics` sees every publishDiagnostics (registered before listening). */
-export async function startServer(o: { onDiagnostics?: (p: PublishDiagnosticsParams) => void; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export async function startServer(o: { onDiagnostics?: (p: PublishDiagnosticsParams) => void; env?: Record<string, string>; workspaceFolders?: { uri: string; name: string }[] } = {}): Promise<ServerProcess> {
   const { onDiagnostics } = o;
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], ...(o.env ? { env: { ...process.env, ...o.env } } : {}) });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   if (onDiagnostics) conn.onNotification('textDocument/publishDiagnostics', onDiagnostics);
   conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, ...(o.workspaceFolders ? { workspaceFolders: o.workspaceFolders } : {}) });
   await conn.sendNotification('initialized', {});
   return {
     conn,

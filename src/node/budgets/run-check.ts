@@ -23,6 +23,8 @@ export interface CheckOptions {
   /** null: latency limits are skipped (--skip-latency). */
   latency: LatencySource | null;
   cwd: string;
+  /** An increase limit with no baseline: a usage error (the CLI), or left out and said so (the editor). */
+  missingBaseline?: 'error' | 'skip';
 }
 
 function display(cwd: string, p: string): string {
@@ -68,7 +70,7 @@ function baselineFor(o: CheckOptions, b: BudgetFile, t: BudgetTarget, model: str
     return base;
   }
   const own = baselineOf(b, t);
-  if (own === undefined && needsBaseline(t)) {
+  if (own === undefined && needsBaseline(t) && o.missingBaseline !== 'skip') {
     const key = Object.entries(t.model).find(([, l]) => l?.maxIncreasePercent !== undefined)![0];
     throw new UsageError(`${t.where}.budgets.${key}.maxIncreasePercent needs a baseline model: add "baseline" to ${t.where} in ${b.path}, or pass --baseline OLD.onnx`);
   }
@@ -111,6 +113,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
         const figures = await judge(model, path, t, latency);
         report.figures ??= { macs: figures.macs, flops: figures.flops, params: figures.params, weightBytes: figures.weightBytes, fileBytes: figures.fileBytes, peakActivationBytes: figures.peakActivationBytes, ...(figures.latencyMs ? { latencyMs: figures.latencyMs } : {}) };
         const basePath = baselineFor(o, b, t, path, chosen.size);
+        if (!basePath && needsBaseline(t)) report.skipped.push(`increase limits of ${t.where} (no "baseline" model)`);
         let baseline: ModelFigures | undefined;
         if (basePath && needsBaseline(t)) {
           report.baseline = display(o.cwd, basePath);
