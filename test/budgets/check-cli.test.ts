@@ -3,10 +3,12 @@
 // of known MACs), latency measured by onnxruntime-node, unverifiable figures under onUnknown, the
 // budget file found from a subfolder, and peak memory equal to `layerlens analyze`'s figure.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseBudgetFile } from '../../src/core/budget/validate';
 import { runCli } from '../support/cli';
+import { ROOT } from '../support/models';
 import { mlpBytes, workspace } from './workspace';
 
 const CNN = { image: [1, 3, 32, 32] };
@@ -85,10 +87,14 @@ test('growth over a baseline: +10 % MACs fails a 5 % limit and keeps a 15 % one 
   }
   ws.budget({ models: [{ files: 'models/mlp.onnx', baseline: 'base/models/mlp.onnx', budgets: { macs: { maxIncreasePercent: 10.5 } } }] });
   assert.equal(runCli(['check'], { cwd: ws.dir }).status, 0);
+  // A model the baseline folder lacks is new: its increase limits are left out, and the output says so.
   mkdirSync(join(ws.dir, 'empty'));
-  const missing = runCli(['check', '--baseline', 'empty'], { cwd: ws.dir });
-  assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /UsageError: --baseline empty: no baseline for models\/mlp\.onnx/);
+  const added = runCli(['check', '--baseline', 'empty'], { cwd: ws.dir });
+  assert.equal(added.status, 0, added.stdout);
+  assert.match(added.stdout, /- skipped: increase limits of models\[0\] \(a new model: not in the baseline folder empty\)/);
+  const nowhere = runCli(['check', '--baseline', 'no-such-folder'], { cwd: ws.dir });
+  assert.equal(nowhere.status, 2);
+  assert.match(nowhere.stderr, /UsageError: --baseline no-such-folder: no such file or folder/);
   writeFileSync(join(ws.dir, 'base', 'models', 'mlp.onnx'), 'corrupt');
   const bad = json([], ws.dir);
   assert.equal(bad.status, 1);
@@ -143,4 +149,33 @@ test('found from a subfolder; globs relative to the budget file; peak memory is 
     assert.equal(m.figures.peakActivationBytes!.value, analyzed.peakActivationBytes);
     assert.equal(m.figures.macs!.value, analyzed.totals.macs);
   }
+});
+
+test('--report writes other formats to files in the same run (the SARIF file is what --format sarif prints)', () => {
+  const ws = workspace();
+  ws.budget({ models: [{ files: 'models/mlp.onnx', budgets: { macs: '20k' } }] }); // 24.2 k: exceeded
+  const r = runCli(['check', '--format', 'github', '--report', 'sarif=out.sarif', '--report', 'junit=junit.xml'], { cwd: ws.dir });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^::error file=models\/mlp\.onnx,title=LayerLens budget model-macs exceeded::/m);
+  const sarif = runCli(['check', '--format', 'sarif'], { cwd: ws.dir });
+  assert.equal(readFileSync(join(ws.dir, 'out.sarif'), 'utf8'), sarif.stdout);
+  assert.match(readFileSync(join(ws.dir, 'junit.xml'), 'utf8'), /<failure type="budget-exceeded" message="MACs 24\.20 kMACs exceeds the budget of 20\.00 kMACs/);
+  const unwritable = runCli(['check', '--report', 'sarif=no/such/folder/x.sarif'], { cwd: ws.dir });
+  assert.equal(unwritable.status, 2);
+  assert.match(unwritable.stderr, /^UsageError: --report no\/such\/folder\/x\.sarif: cannot write it \(ENOENT\)/);
+  assert.equal(runCli(['check', '--report', 'pdf=x.pdf'], { cwd: ws.dir }).status, 2);
+});
+
+test('docs/ci: the example budget file is valid, and the workflow uses only flags `layerlens check` has', () => {
+  const example = readFileSync(join(ROOT, 'docs', 'ci', 'layerlens.budget.json'), 'utf8');
+  const b = parseBudgetFile(example, 'docs/ci/layerlens.budget.json');
+  assert.equal(b.targets.length, 2);
+  assert.deepEqual(b.targets[0]!.model.peakActivationBytes, { max: 256 * 1024 });
+  const help = runCli(['check', '--help']).stdout;
+  const workflow = readFileSync(join(ROOT, 'docs', 'ci', 'layerlens-check.yml'), 'utf8');
+  const command = /npx layerlens check([\s\S]*?)\n\n/.exec(workflow)![1]!;
+  const flags = [...command.matchAll(/--[a-z-]+/g)].map((m) => m[0]);
+  assert.ok(flags.length >= 3, command);
+  for (const f of flags) assert.ok(help.includes(f), `${f} is a flag of layerlens check`);
+  assert.match(workflow, /uses: github\/codeql-action\/upload-sarif@v3/);
 });

@@ -3,9 +3,12 @@
 // kept; 1: a budget exceeded, or a model bad (its typed error; the output says which of the two);
 // 2: usage (flags, the budget file). Latency limits are measured here with onnxruntime-node; latency
 // predicted on a device profile (--device) comes with issue #14.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { exitCodeOf } from '../../core/budget/report';
+import { dirname, join, basename } from 'node:path';
+import { exitCodeOf, type CheckReport } from '../../core/budget/report';
+import { UsageError } from '../../core/errors';
 import { toJunit } from '../../core/budget/formats/junit';
 import { toSarif } from '../../core/budget/formats/sarif';
 import { deviceLatency, measuredLatency } from '../../node/budgets/measured-latency';
@@ -16,12 +19,53 @@ import { bindingsFrom, type BindingFlags, withBindingOptions } from '../options'
 /** package.json's repository: where SARIF viewers send people to learn about the tool. */
 const INFORMATION_URI = 'https://example.invalid/layerlens';
 
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
 interface CheckFlags extends BindingFlags {
   budget?: string;
   baseline?: string;
-  format: 'text' | 'json' | 'sarif' | 'junit' | 'github';
+  format: Format;
+  report?: [Format, string][];
   device?: string;
   skipLatency?: boolean;
+}
+
+/** `--report sarif=layerlens.sarif` (repeatable): another format written to a file. */
+function parseReport(text: string, prev: [Format, string][] = []): [Format, string][] {
+  const eq = text.indexOf('=');
+  const format = text.slice(0, eq) as Format;
+  if (eq <= 0 || eq === text.length - 1 || !FORMATS.includes(format)) {
+    throw new InvalidArgumentError(`expected FORMAT=FILE with FORMAT one of ${FORMATS.join(', ')}, e.g. sarif=layerlens.sarif (got '${text}')`);
+  }
+  return [...prev, [format, text.slice(eq + 1)]];
+}
+
+function render(format: Format, report: CheckReport, version: string, seconds: number): string {
+  switch (format) {
+    case 'json':
+      return toJson(report);
+    case 'sarif':
+      return JSON.stringify(toSarif(report, { version, informationUri: INFORMATION_URI }), null, 2);
+    case 'junit':
+      return toJunit(report, { timestamp: new Date().toISOString().slice(0, 19), hostname: hostname(), seconds });
+    case 'github':
+      return toGithub(report);
+    default:
+      return toText(report);
+  }
+}
+
+/** Writes a report file whole or not at all: a temporary file beside it, then a rename. */
+function writeReport(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`--report ${path}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 export function registerCheck(program: Command): void {
@@ -30,7 +74,8 @@ export function registerCheck(program: Command): void {
     .argument('[models...]', '.onnx or .onnxtxt models (default: every model the budget file names)')
     .option('--budget <file>', 'the budget file (default: layerlens.budget.json here or in a parent folder)')
     .option('--baseline <path>', 'baseline for maxIncreasePercent limits: a model (one model checked) or a folder mirroring this one')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'junit', 'github']).default('text'))
+    .addOption(new Option('--format <format>', 'output format on stdout').choices([...FORMATS]).default('text'))
+    .option('--report <format=file>', 'also write a format to a file, e.g. sarif=layerlens.sarif (repeatable)', parseReport)
     .option('--device <profile>', 'predict latency on a device profile (comes with `layerlens calibrate`, not available yet)')
     .option('--skip-latency', 'leave latency limits out (the models are not run)')
     .action(async (models: string[], flags: CheckFlags) => {
@@ -45,23 +90,9 @@ export function registerCheck(program: Command): void {
         cwd: process.cwd(),
       });
       const version = program.version() ?? '0.0.0';
-      let out: string;
-      switch (flags.format) {
-        case 'json':
-          out = toJson(report);
-          break;
-        case 'sarif':
-          out = JSON.stringify(toSarif(report, { version, informationUri: INFORMATION_URI }), null, 2);
-          break;
-        case 'junit':
-          out = toJunit(report, { timestamp: new Date().toISOString().slice(0, 19), hostname: hostname(), seconds: (performance.now() - started) / 1000 });
-          break;
-        case 'github':
-          out = toGithub(report);
-          break;
-        default:
-          out = toText(report);
-      }
+      const seconds = (performance.now() - started) / 1000;
+      for (const [format, file] of flags.report ?? []) writeReport(file, render(format, report, version, seconds).replace(/\n?$/, '\n'));
+      const out = render(flags.format, report, version, seconds);
       process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
       process.exitCode = exitCodeOf(report);
     });

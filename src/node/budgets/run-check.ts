@@ -62,9 +62,9 @@ function baselineFor(o: CheckOptions, b: BudgetFile, t: BudgetTarget, model: str
     const base = resolve(o.cwd, o.baseline);
     if (!existsSync(base)) throw new UsageError(`--baseline ${o.baseline}: no such file or folder`);
     if (statSync(base).isDirectory()) {
+      // A model the baseline folder lacks is new: it has no increase to judge.
       const p = join(base, relative(o.cwd, model));
-      if (!existsSync(p)) throw new UsageError(`--baseline ${o.baseline}: no baseline for ${display(o.cwd, model)} (looked for ${p}; the folder must mirror the working folder)`);
-      return p;
+      return existsSync(p) ? p : undefined;
     }
     if (count > 1) throw new UsageError(`--baseline ${o.baseline} is one file but ${count} models are checked: give a folder that mirrors the working folder, or set "baseline" per entry in ${BUDGET_FILE_NAME}`);
     return base;
@@ -113,7 +113,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
         const figures = await judge(model, path, t, latency);
         report.figures ??= { macs: figures.macs, flops: figures.flops, params: figures.params, weightBytes: figures.weightBytes, fileBytes: figures.fileBytes, peakActivationBytes: figures.peakActivationBytes, ...(figures.latencyMs ? { latencyMs: figures.latencyMs } : {}) };
         const basePath = baselineFor(o, b, t, path, chosen.size);
-        if (!basePath && needsBaseline(t)) report.skipped.push(`increase limits of ${t.where} (no "baseline" model)`);
+        if (!basePath && needsBaseline(t)) report.skipped.push(`increase limits of ${t.where} (${o.baseline ? `a new model: not in the baseline folder ${o.baseline}` : 'no "baseline" model'})`);
         let baseline: ModelFigures | undefined;
         if (basePath && needsBaseline(t)) {
           report.baseline = display(o.cwd, basePath);
