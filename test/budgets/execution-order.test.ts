@@ -12,24 +12,16 @@ import { ortExecutionOrder } from '../../src/core/analysis/execution-order';
 import { newModel } from '../../src/core/ir/builder';
 import { DataType } from '../../src/core/ir/data-type';
 import type { Model } from '../../src/core/ir/model';
-import { isConcrete } from '../../src/core/ir/shape';
 import { writeModel } from '../../src/core/onnx/writer';
 import { inferShapes } from '../../src/core/shape';
 import type { Bindings } from '../../src/core/shape/types';
 import { loadModelFile } from '../../src/node/model-file';
 import { manifestEntry, realModelPath } from '../support/models';
-import { makeInputs, ort } from '../support/ort';
+import { boundInputs, makeInputs, ort } from '../support/ort';
 
 /** Node names in the order ORT ran them (one run, optimizations off). */
 async function ortOrder(model: Model, bytes: Uint8Array, bindings: Bindings, feeds: Record<string, ort.Tensor>): Promise<string[]> {
-  const shapes = inferShapes(model, bindings);
-  const specs = model.graph.inputs
-    .filter((v) => !v.initializer)
-    .map((v) => {
-      const t = shapes.typeOf(v);
-      assert.ok(t?.kind === 'tensor' && isConcrete(t.shape), `input ${v.name} bound`);
-      return { name: v.name, elemType: t.elemType, shape: [...t.shape] as number[] };
-    });
+  const specs = boundInputs(model, inferShapes(model, bindings));
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-order-'));
   try {
     const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled', enableProfiling: true, profileFilePrefix: join(dir, 'trace') });
