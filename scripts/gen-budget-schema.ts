@@ -1,9 +1,11 @@
-// Writes schemas/budget.schema.json from src/core/budget/schema.ts (the one source of the budget
-// file's JSON Schema): package.json contributes it to VS Code for layerlens.budget.json. Run with
-// `npm run gen:budget-schema`; src/core/budget/schema.test.ts fails when the file is out of date.
+// Writes the files made from the budget file's schema (src/core/budget/schema.ts): its JSON Schema
+// (schemas/budget.schema.json, contributed to VS Code) and the validator compiled from it
+// (src/core/budget/gen/). Run with `npm run gen:budget-schema` after editing the schema.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { budgetSchemaText } from '../src/core/budget/schema';
+import { budgetSchemaFiles } from './budget-schema-files';
 
-writeFileSync(join(__dirname, '..', 'schemas', 'budget.schema.json'), budgetSchemaText());
-console.log('wrote schemas/budget.schema.json');
+for (const [rel, text] of Object.entries(budgetSchemaFiles())) {
+  writeFileSync(join(__dirname, '..', rel), text);
+  console.log(`wrote ${rel}`);
+}

@@ -10,15 +10,18 @@ import Ajv from 'ajv';
 import { BudgetFileError } from '../errors';
 import { evaluateBudget } from './evaluate';
 import { parseByteSize, parseCount } from './limits';
-import { BUDGET_SCHEMA, budgetSchemaText } from './schema';
+import { budgetSchemaFiles } from '../../../scripts/budget-schema-files';
+import { BUDGET_SCHEMA } from './schema';
 import type { BudgetTarget, ModelFigures, NodeFigures } from './types';
 import { parseBudgetFile } from './validate';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-test('schemas/budget.schema.json is the generated schema (npm run gen:budget-schema) and a strict draft-07 schema', () => {
-  assert.equal(readFileSync(join(ROOT, 'schemas', 'budget.schema.json'), 'utf8'), budgetSchemaText());
+test('schemas/budget.schema.json and the compiled validator are what npm run gen:budget-schema makes now; the schema is strict draft-07', () => {
+  for (const [rel, text] of Object.entries(budgetSchemaFiles())) assert.equal(readFileSync(join(ROOT, rel), 'utf8'), text, `${rel} is out of date: run npm run gen:budget-schema`);
   assert.doesNotThrow(() => new Ajv({ strict: true, strictRequired: false }).compile(BUDGET_SCHEMA));
+  // The compiled validator stands alone: ajv (a devDependency) is not needed to run it.
+  assert.doesNotMatch(readFileSync(join(ROOT, 'src/core/budget/gen/budget-validator.js'), 'utf8'), /\brequire\(|^import /m);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { jsonValidation: { fileMatch: string; url: string }[] } };
   assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: 'layerlens.budget.json', url: './schemas/budget.schema.json' }]);
 });

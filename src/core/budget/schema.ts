@@ -1,50 +1,34 @@
-// The JSON Schema (draft-07, what VS Code's JSON support reads) of the budget file. One source: the
-// CLI and the language server validate budget files with it (validate.ts, through ajv), and
-// `npm run gen:budget-schema` writes it to schemas/budget.schema.json, which package.json contributes
-// to VS Code (`jsonValidation`) for completion and validation of `layerlens.budget.json`. Each
+// The JSON Schema (draft-07, what VS Code's JSON support reads) of the budget file. One source:
+// `npm run gen:budget-schema` (scripts/gen-budget-schema.ts) writes it to schemas/budget.schema.json,
+// which package.json contributes to VS Code (`jsonValidation`) for completion and validation of
+// `layerlens.budget.json`, and compiles it with ajv, the standard JSON Schema validator, into
+// gen/budget-validator.js, which the CLI and the language server use (validate.ts). Each
 // `description` doubles as the "expected …" of the error message when a value does not fit.
 
-const count = {
-  description: 'a count: a number, or a string with an SI prefix such as "300M" (k = 10^3, M = 10^6, G = 10^9, T = 10^12)',
-  anyOf: [
-    { type: 'number', minimum: 0 },
-    { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[kMGT]?\\s*$' },
-  ],
-};
+const COUNT = 'a count: a number, or a string with an SI prefix such as "300M" (k = 10^3, M = 10^6, G = 10^9, T = 10^12)';
+const BYTES = 'a size in bytes: a number, or a string such as "256 KiB", "2 MiB", "1.5 MB" (KiB/MiB/GiB = 2^10/2^20/2^30, kB/MB/GB = 10^3/10^6/10^9)';
+const MS = 'milliseconds: a number';
 
-const byteSize = {
-  description: 'a size in bytes: a number, or a string such as "256 KiB", "2 MiB", "1.5 MB" (KiB/MiB/GiB = 2^10/2^20/2^30, kB/MB/GB = 10^3/10^6/10^9)',
-  anyOf: [
-    { type: 'number', minimum: 0 },
-    { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(B|kB|KB|MB|GB|KiB|MiB|GiB)?\\s*$' },
-  ],
-};
+const def = (name: string): { $ref: string } => ({ $ref: `#/definitions/${name}` });
+/** A property that refers to a definition, with its own description for hovers. */
+const ref = (name: string, description: string): object => ({ description, ...def(name) });
 
-const milliseconds = { description: 'milliseconds: a number', type: 'number', minimum: 0 };
-const percent = { description: 'a percentage: a number such as 5 for 5 %', type: 'number', minimum: 0 };
-
-function modelLimit(value: object, what: string): object {
+/** A model-level limit: a maximum of the definition `value`, or {max, maxIncreasePercent}. */
+function modelLimit(value: string, described: string): object {
   return {
-    description: `${what}: a maximum (${(value as { description: string }).description}), or an object with "max" and/or "maxIncreasePercent" (largest increase over the baseline model, in percent)`,
-    anyOf: [
-      value,
-      {
-        type: 'object',
-        additionalProperties: false,
-        minProperties: 1,
-        properties: { max: value, maxIncreasePercent: percent },
-      },
-    ],
+    description: `a maximum (${described}), or an object with "max" and/or "maxIncreasePercent" (largest increase over the baseline model, in percent)`,
+    anyOf: [def(value), { type: 'object', additionalProperties: false, minProperties: 1, properties: { max: def(value), maxIncreasePercent: def('percent') } }],
   };
 }
 
-function nodeLimit(value: object, what: string, share: boolean): object {
+/** A node-level limit: {max} per node, and {maxSharePercent} of the model total when `share`. */
+function nodeLimit(value: string, share: boolean): object {
   return {
-    description: `${what} of any single node: an object with "max" (per node)${share ? ' and/or "maxSharePercent" (largest share of the model total, in percent)' : ''}`,
+    description: `an object with "max" (per node)${share ? ' and/or "maxSharePercent" (largest share of the model total, in percent)' : ''}`,
     type: 'object',
     additionalProperties: false,
     minProperties: 1,
-    properties: { max: value, ...(share ? { maxSharePercent: { ...percent, maximum: 100 } } : {}) },
+    properties: { max: def(value), ...(share ? { maxSharePercent: def('sharePercent') } : {}) },
   };
 }
 
@@ -71,6 +55,30 @@ export const BUDGET_SCHEMA = {
     },
   },
   definitions: {
+    count: {
+      description: COUNT,
+      anyOf: [
+        { type: 'number', minimum: 0 },
+        { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[kMGT]?\\s*$' },
+      ],
+    },
+    bytes: {
+      description: BYTES,
+      anyOf: [
+        { type: 'number', minimum: 0 },
+        { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(B|kB|KB|MB|GB|KiB|MiB|GiB)?\\s*$' },
+      ],
+    },
+    ms: { description: MS, type: 'number', minimum: 0 },
+    percent: { description: 'a percentage: a number such as 5 for 5 %', type: 'number', minimum: 0 },
+    sharePercent: { description: 'a percentage from 0 to 100', type: 'number', minimum: 0, maximum: 100 },
+    countLimit: modelLimit('count', COUNT),
+    bytesLimit: modelLimit('bytes', BYTES),
+    msLimit: modelLimit('ms', MS),
+    nodeCountLimit: nodeLimit('count', true),
+    nodeBytesLimit: nodeLimit('bytes', true),
+    nodeOutputLimit: nodeLimit('bytes', false),
+    nodeMsLimit: nodeLimit('ms', true),
     target: {
       description: 'an object with "files" (globs) and "budgets" and/or "nodeBudgets"',
       type: 'object',
@@ -82,8 +90,8 @@ export const BUDGET_SCHEMA = {
         files: {
           description: 'a glob or a list of globs, relative to the budget file\'s folder, e.g. "models/*.onnx"',
           anyOf: [
-            { type: 'string', minLength: 1 },
-            { type: 'array', minItems: 1, items: { description: 'a glob', type: 'string', minLength: 1 } },
+            { type: 'string', pattern: '\\S' },
+            { type: 'array', minItems: 1, items: { description: 'a glob', type: 'string', pattern: '\\S' } },
           ],
         },
         inputs: {
@@ -96,7 +104,7 @@ export const BUDGET_SCHEMA = {
           type: 'object',
           additionalProperties: { description: 'a whole number >= 1', type: 'integer', minimum: 1 },
         },
-        baseline: { description: 'the baseline model for "maxIncreasePercent", relative to the budget file (the CLI\'s --baseline overrides it)', type: 'string', minLength: 1 },
+        baseline: { description: 'the baseline model for "maxIncreasePercent", relative to the budget file (the CLI\'s --baseline overrides it)', type: 'string', pattern: '\\S' },
         budgets: { $ref: '#/definitions/modelBudgets' },
         nodeBudgets: { $ref: '#/definitions/nodeBudgets' },
         latency: { $ref: '#/definitions/latency' },
@@ -108,13 +116,13 @@ export const BUDGET_SCHEMA = {
       additionalProperties: false,
       minProperties: 1,
       properties: {
-        macs: modelLimit(count, 'multiply-accumulates of one inference'),
-        flops: modelLimit(count, 'arithmetic operations of one inference'),
-        params: modelLimit(count, 'weight elements'),
-        weightBytes: modelLimit(byteSize, 'bytes of the weights'),
-        fileBytes: modelLimit(byteSize, 'size of the model file'),
-        peakActivationBytes: modelLimit(byteSize, 'peak activation memory (docs/peak-memory.md)'),
-        latencyMs: modelLimit(milliseconds, 'latency of one inference, measured on this machine'),
+        macs: ref('countLimit', 'multiply-accumulates of one inference'),
+        flops: ref('countLimit', 'arithmetic operations of one inference'),
+        params: ref('countLimit', 'weight elements'),
+        weightBytes: ref('bytesLimit', 'bytes of the weights'),
+        fileBytes: ref('bytesLimit', 'size of the model file and its external-data files'),
+        peakActivationBytes: ref('bytesLimit', 'peak activation memory (docs/peak-memory.md)'),
+        latencyMs: ref('msLimit', 'latency of one inference, measured on this machine'),
       },
     },
     nodeBudgets: {
@@ -123,12 +131,12 @@ export const BUDGET_SCHEMA = {
       additionalProperties: false,
       minProperties: 1,
       properties: {
-        macs: nodeLimit(count, 'multiply-accumulates', true),
-        flops: nodeLimit(count, 'arithmetic operations', true),
-        params: nodeLimit(count, 'weight elements', true),
-        weightBytes: nodeLimit(byteSize, 'weight bytes', true),
-        activationBytes: nodeLimit(byteSize, 'bytes of the outputs', false),
-        latencyMs: nodeLimit(milliseconds, 'measured latency', true),
+        macs: ref('nodeCountLimit', 'multiply-accumulates of any single node'),
+        flops: ref('nodeCountLimit', 'arithmetic operations of any single node'),
+        params: ref('nodeCountLimit', 'weight elements of any single node'),
+        weightBytes: ref('nodeBytesLimit', 'weight bytes of any single node'),
+        activationBytes: ref('nodeOutputLimit', 'bytes of the outputs of any single node'),
+        latencyMs: ref('nodeMsLimit', 'measured latency of any single node'),
       },
     },
     latency: {
@@ -145,7 +153,3 @@ export const BUDGET_SCHEMA = {
   },
 } as const;
 
-/** The schema file's text (schemas/budget.schema.json), as scripts/gen-budget-schema.ts writes it. */
-export function budgetSchemaText(): string {
-  return `${JSON.stringify(BUDGET_SCHEMA, null, 2)}\n`;
-}

@@ -1,21 +1,16 @@
 // Reads a budget file's text into a BudgetFile: JSON parsing, validation against the schema
-// (schema.ts) with ajv, the standard JSON Schema validator, and normalization (globs as a list, limits
-// as numbers of the metric's unit). Every problem is a BudgetFileError that names the key and what
-// was expected there: `models[0].budgets.macs: expected a count … (got true)`.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// (schema.ts) with the validator ajv compiled from it (gen/, `npm run gen:budget-schema`), and
+// normalization (globs as a list, limits as numbers of the metric's unit). Every problem is a
+// BudgetFileError that names the key and what was expected there, from the schema's descriptions:
+// `models[0].budgets.macs: expected a maximum (a count …) … (got true)`.
 import { BudgetFileError } from '../errors';
+import validate, { type BudgetSchemaError } from './gen/budget-validator';
 import { parseByteSize, parseCount } from './limits';
-import { BUDGET_SCHEMA } from './schema';
 import type { BudgetFile, BudgetTarget, LatencySettings, ModelLimit, ModelMetric, NodeLimit, NodeMetric } from './types';
 
 export const BUDGET_FILE_NAME = 'layerlens.budget.json';
 
-let validator: ValidateFunction | null = null;
-
-function validate(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(BUDGET_SCHEMA);
-  return validator;
-}
+type ErrorObject = BudgetSchemaError;
 
 /** `/models/0/budgets/macs` -> `models[0].budgets.macs`. */
 export function jsonPath(pointer: string): string {
@@ -39,7 +34,7 @@ function describe(errors: ErrorObject[]): { at: string; message: string } {
     const where = at || 'the top level';
     if (keyError.keyword === 'additionalProperties') {
       const key = (keyError.params as { additionalProperty: string }).additionalProperty;
-      const known = Object.keys((keyError.parentSchema as { properties?: object }).properties ?? {});
+      const known = Object.keys(keyError.parentSchema?.properties ?? {});
       return { at: at ? `${at}.${key}` : key, message: `unknown key '${key}' in ${where}; expected one of: ${known.join(', ')}` };
     }
     // Several missing keys at one place come from an anyOf of alternatives ("budgets" or "nodeBudgets").
@@ -51,10 +46,9 @@ function describe(errors: ErrorObject[]): { at: string; message: string } {
   const deepest = Math.max(...errors.map(depth));
   // At the deepest place, the widest schema (anyOf) says best what was expected there.
   const here = errors.filter((e) => depth(e) === deepest);
-  const e = here.find((x) => x.keyword === 'anyOf') ?? here.find((x) => (x.parentSchema as { description?: string }).description) ?? here[0]!;
-  const desc = (e.parentSchema as { description?: string }).description;
+  const e = here.find((x) => x.keyword === 'anyOf') ?? here.find((x) => x.parentSchema?.description) ?? here[0]!;
   const at = jsonPath(e.instancePath);
-  const expected = desc ?? `a value that ${e.message ?? 'fits the budget format'}`;
+  const expected = e.parentSchema?.description ?? `a value that ${e.message ?? 'fits the budget format'}`;
   return { at, message: `${at || 'the file'}: expected ${expected} (got ${shown(e.data)})` };
 }
 
@@ -92,10 +86,10 @@ export function parseBudgetFile(text: string, path: string): BudgetFile {
   } catch (e) {
     throw new BudgetFileError(`${path} is not valid JSON: ${(e as Error).message}`, path);
   }
-  const check = validate();
-  if (!check(raw)) {
-    const d = describe(check.errors ?? []);
-    const more = (check.errors?.length ?? 0) > 1 ? ' (see docs/budgets.md for the format)' : '';
+  if (!validate(raw)) {
+    const errors = validate.errors ?? [];
+    const d = describe(errors);
+    const more = errors.length > 1 ? ' (see docs/budgets.md for the format)' : '';
     throw new BudgetFileError(`${path}: ${d.message}${more}`, path, d.at);
   }
   const file = raw as { onUnknown?: 'error' | 'warning'; models: RawTarget[] };
