@@ -28,6 +28,7 @@ export function registerAnalyze(program: Command): void {
     .option('--timeline', 'with --json: add the live activation bytes at every node (peakActivation.timeline)')
     .action((path: string, flags: AnalyzeFlags) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
+      if (flags.timeline && !flags.json) throw new UsageError('--timeline adds the memory timeline to the JSON: use it with --json');
       const loaded = loadModelFile(path);
       const analysis = analyzeModel(loaded.model, {
         bindings: bindingsFrom(flags),
