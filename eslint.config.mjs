@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'util', 'stream', 'events'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'src/core/onnx/gen/**', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'src/core/onnx/gen/**', 'src/core/tflite/gen/**', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -6,7 +6,10 @@ import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
 import { registerCheck } from './commands/check';
-import { exitWithError } from './errors';
+import { registerMachine } from './commands/machine';
+import { endQuietlyOnClosedPipe, exitWithError } from './errors';
+
+endQuietlyOnClosedPipe();
 
 const program = new Command();
 program
@@ -25,6 +28,7 @@ registerProfile(program);
 registerOptimize(program);
 registerCompile(program);
 registerExport(program);
+registerMachine(program);
 registerCheck(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -47,6 +47,33 @@ export class UsageError extends LayerLensError {
   readonly exitCode = 2;
 }
 
+/**
+ * The file system refused a read or a write (no permission, read-only, disk full, a folder where a
+ * file was expected, a missing folder…). Names the path and what to do; nothing half-written is left.
+ */
+export class FileSystemError extends LayerLensError {
+  readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly path: string,
+    /** The system's error code (EACCES, ENOSPC, …), when there is one. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A write that would replace a file the input model reads (its own file or its external data). */
+export class WriteConflictError extends UsageError {}
+
+/**
+ * The model is beyond a limit LayerLens keeps (file size, nesting depth): not corrupt, but not read.
+ * The message names the limit, the real reason for it and, where it can be raised, how.
+ */
+export class ModelLimitError extends LayerLensError {
+  readonly exitCode = 1;
+}
+
 /** A budget file that cannot be used: not JSON, or a key or value that does not fit the budget format (docs/budgets.md). */
 export class BudgetFileError extends LayerLensError {
   readonly exitCode = 2;

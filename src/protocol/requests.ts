@@ -100,7 +100,7 @@ export interface ApplyFixResult {
 }
 
 /**
- * One output compared (src/node/verify.ts). Figures that are infinite — NaN or ±Infinity on one side
+ * One output compared (src/node/ort/verify.ts). Figures that are infinite — NaN or ±Infinity on one side
  * only, or outputs that cannot be compared — are null here (JSON has no Infinity), with `problem` set
  * when they could not be compared at all.
  */

@@ -1,17 +1,21 @@
-// Quick fixes: a rewrite rule whose check passes at a node becomes a code action on that node (and
-// "fix all" per rule as a source action). Applying one runs the rule on the model file, verifies the
+// Quick fixes: a rewrite rule whose check passes at a node becomes a code action on that node, ranked
+// by its expected benefit there and titled with it (passes/rank.ts), and "fix all" per rule as a
+// source action, ranked over the model. Applying one runs the rule on the model file, verifies the
 // result in ONNX Runtime (worker process), and writes it atomically beside the original, or in place
 // keeping a .bak, or keeps it as a preview to commit or discard later — nothing is written when
 // verification fails.
-import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, type CodeAction, type Range } from 'vscode-languageserver';
-import { RULES, UnknownRuleError, createRule, isRegistered, listSites, runPass } from '../core/passes';
+import { RULES, UnknownRuleError, createRule, isRegistered, listSites, rankFixes, runPass } from '../core/passes';
 import { loadModelFile } from '../node/model-file';
-import { saveModel } from '../node/model-save';
-import { verifyRewrite, type OutputComparison } from '../node/verify';
+import { cloneModel } from '../core/passes/graph-edit';
+import { guard } from '../node/files/fs-error';
+import { filesReadBy, writeVerified } from '../node/files/write-model';
+import { verifyRewrite, type OutputComparison } from '../node/ort/verify';
+import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { ApplyFixCommand, modelUriOf, type ApplyFixArgs, type ApplyFixResult, type OutputComparisonFigures } from '../protocol/requests';
-import { candidateFor, newFileTarget, rememberPreview } from './fix-candidates';
+import { newFileTarget, rememberPreview } from './fix-candidates';
 import type { DocumentState } from './documents';
 
 function overlaps(a: Range, b: Range): boolean {
@@ -24,26 +28,33 @@ export function codeActions(state: DocumentState, uri: string, range: Range): Co
   if (!modelUri || !a || !state.parse.model) return []; // fixes apply to model files (text views)
   const inRange = new Set(state.parse.map.nodes.filter((n) => overlaps(n.range, range)).map((n) => n.node));
   const out: CodeAction[] = [];
-  const sites = listSites(RULES.filter((r) => r.family === 'fuse' || r.family === 'cleanup'), { model: state.parse.model, shapes: a.shapes });
-  for (const s of sites) {
-    if (!s.check.ok || !s.site.nodes.some((n) => inRange.has(n))) continue;
+  const ctx = { model: state.parse.model, shapes: a.shapes };
+  const sites = listSites(RULES.filter((r) => r.family === 'fuse' || r.family === 'cleanup'), ctx);
+  // Quick fixes on the selected nodes, ranked by expected benefit there, each titled with its gain.
+  const near = sites.filter((s) => s.site.nodes.some((n) => inRange.has(n)));
+  const here = rankFixes(near, a.cost.nodes, { totals: a.cost.totals, ctx });
+  const ranked = [...here.top, ...here.more];
+  const rank = (id: string): number => ranked.findIndex((f) => f.ruleId === id);
+  for (const s of near.filter((x) => x.check.ok).sort((x, y) => rank(x.rule.id) - rank(y.rule.id))) {
+    const f = ranked[rank(s.rule.id)]!;
     const args: ApplyFixArgs = { modelUri, ruleId: s.rule.id, anchor: s.site.anchor.displayName };
-    out.push({ title: `${s.rule.title} (verified in ONNX Runtime, new file)`, kind: CodeActionKind.QuickFix, command: { title: s.rule.title, command: ApplyFixCommand, arguments: [args] } });
+    out.push({
+      title: `${s.rule.title} — ${f.headline} (verified in ONNX Runtime, new file)`,
+      kind: CodeActionKind.QuickFix,
+      ...(out.length === 0 && here.top.includes(f) ? { isPreferred: true } : {}),
+      command: { title: s.rule.title, command: ApplyFixCommand, arguments: [args] },
+    });
   }
-  for (const rule of new Set(sites.filter((s) => s.check.ok).map((s) => s.rule))) {
-    const args: ApplyFixArgs = { modelUri, ruleId: rule.id };
-    out.push({ title: `${rule.title}: everywhere`, kind: CodeActionKind.SourceFixAll, command: { title: rule.title, command: ApplyFixCommand, arguments: [args] } });
+  // Each rule everywhere it applies, ranked by its expected benefit over the model.
+  const whole = rankFixes(sites, a.cost.nodes, { totals: a.cost.totals, ctx });
+  for (const f of [...whole.top, ...whole.more].filter((x) => x.ok)) {
+    const args: ApplyFixArgs = { modelUri, ruleId: f.ruleId };
+    out.push({ title: `${f.title}: everywhere — ${f.headline}`, kind: CodeActionKind.SourceFixAll, command: { title: f.title, command: ApplyFixCommand, arguments: [args] } });
   }
-  // Whole-model quantization and pruning (each verified before it is written, like the fixes).
-  const whole: [string, string, ApplyFixArgs['options']?][] = [
-    ['Quantize model: int8 dynamic (MatMul/Gemm weights)', 'quantize-int8-dynamic'],
-    ['Quantize model: int4 weight-only (MatMulNBits, block 32)', 'quantize-int4-weight', { blockSize: 32, symmetric: true }],
-    ['Quantize model: float16', 'quantize-fp16-compute'],
-    ['Prune model: 50 % of Conv channels', 'prune-channel', { ratio: 0.5 }],
-  ];
-  for (const [title, ruleId, options] of whole) {
-    const args: ApplyFixArgs = { modelUri, ruleId, ...(options ? { options } : {}) };
-    out.push({ title, kind: `${CodeActionKind.Source}.layerlens`, command: { title, command: ApplyFixCommand, arguments: [args] } });
+  // Whole-model quantization and pruning, from the one list the editor offers (each verified before it is written, like the fixes).
+  for (const o of OPTIMIZATIONS.filter((x) => x.family !== 'fuse')) {
+    const args: ApplyFixArgs = { modelUri, ruleId: o.ruleId, ...(o.options ? { options: o.options } : {}) };
+    out.push({ title: o.label, kind: `${CodeActionKind.Source}.layerlens`, command: { title: o.label, command: ApplyFixCommand, arguments: [args] } });
   }
   return out;
 }
@@ -56,48 +67,45 @@ export function outputFigures(outputs: readonly OutputComparison[]): OutputCompa
 }
 
 /**
- * Runs the rule on the model file, saves the result as a hidden candidate beside it, verifies it in
- * ONNX Runtime, and then renames it into place — or, for `write: 'preview'`, keeps the candidate and
- * returns its path for a later commit or discard (fix-candidates.ts). Nothing is written on failure.
+ * Runs the rule on the model file (read once, rewritten in a copy), and writes the result through the
+ * one write path (src/node/files/write-model.ts): a hidden candidate beside the target, verified in
+ * ONNX Runtime, renamed into place — or, for `write: 'preview'`, kept and returned for a later commit
+ * or discard (fix-candidates.ts). Nothing is written on failure.
  */
 export async function applyFix(args: ApplyFixArgs): Promise<ApplyFixResult> {
   const path = fileURLToPath(args.modelUri);
   const rule = isRegistered(args.ruleId) ? createRule(args.ruleId, args.options) : RULES.find((r) => r.id === args.ruleId);
   if (!rule) throw new UnknownRuleError(args.ruleId);
-  const read = statSync(path); // the model as the fix sees it (a preview is committed only while it stays so)
+  const read = guard('read', path, () => statSync(path)); // the model as the fix sees it (a preview is committed only while it stays so)
   const original = loadModelFile(path);
-  const work = loadModelFile(path).model;
+  const input = filesReadBy(path, original.model);
+  const work = cloneModel(original.model);
   const r = runPass(work, [rule], args.anchor ? { only: [args.anchor] } : {});
   if (r.applied.length === 0) return { written: null, applied: 0, passed: false, failures: r.refused.map((x) => x.reason), before: null, after: null, outputs: [] };
-  const target = args.write === 'in-place' ? path : newFileTarget(path, rule.id);
-  const candidate = candidateFor(target);
-  const saved = saveModel(work, candidate);
-  const drop = (): void => {
-    rmSync(candidate, { force: true });
-    if (saved.externalBytes) rmSync(`${candidate}.data`, { force: true });
-  };
   // Verification runs the model, so every symbolic input dim needs a size: given ones, else 1.
   const dims: Record<string, number> = {};
   for (const v of original.model.graph.inputs) {
     if (v.type?.kind === 'tensor') for (const d of v.type.shape ?? []) if (typeof d === 'string') dims[d] = args.dims?.[d] ?? 1;
   }
-  let v;
-  try {
-    v = await verifyRewrite({ path, model: original.model, fileBytes: read.size }, { path: candidate, model: work, fileBytes: saved.bytes + saved.externalBytes }, rule.tolerance, { runs: 10, bindings: { dims } });
-  } catch (e) {
-    drop();
-    throw e;
+  const inPlace = args.write === 'in-place';
+  const outcome = await writeVerified({
+    model: work,
+    target: inPlace ? path : newFileTarget(path, rule.id),
+    input,
+    inPlace,
+    keep: args.write === 'preview',
+    verify: async (c) => {
+      const v = await verifyRewrite({ path, model: original.model, fileBytes: input.bytes }, { path: c.path, model: work, fileBytes: c.bytes + c.externalBytes }, rule.tolerance, { runs: 10, bindings: { dims } });
+      return { write: v.passed, verified: v };
+    },
+  });
+  const done = outcome.verified;
+  if (!done) throw new Error('applyFix: the candidate was not verified');
+  const figures = { applied: r.applied.length, passed: done.passed, failures: done.failures, before: done.before, after: done.after, outputs: outputFigures(done.outputs) };
+  if (outcome.kind === 'refused') return { written: null, ...figures };
+  if (outcome.kind === 'kept') {
+    rememberPreview(outcome.candidate, { model: path, ruleId: rule.id, stamp: read, input });
+    return { written: null, ...figures, candidate: outcome.candidate.path };
   }
-  const outputs = outputFigures(v.outputs);
-  if (!v.passed) {
-    drop();
-    return { written: null, applied: r.applied.length, passed: false, failures: v.failures, before: v.before, after: v.after, outputs };
-  }
-  if (args.write === 'preview') {
-    rememberPreview(candidate, path, rule.id, read);
-    return { written: null, applied: r.applied.length, passed: true, failures: [], before: v.before, after: v.after, outputs, candidate };
-  }
-  if (args.write === 'in-place') copyFileSync(path, `${path}.bak`);
-  renameSync(candidate, target);
-  return { written: target, applied: r.applied.length, passed: true, failures: [], before: v.before, after: v.after, outputs };
+  return { written: outcome.written, ...figures };
 }

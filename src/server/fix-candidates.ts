@@ -1,52 +1,55 @@
 // Verified fix candidates: the rewritten model is saved under a hidden name beside the original
-// (`.model.<rule>.onnx.candidate-<pid>-<n>.onnx`), verified, then renamed into place — at once, or
-// later when a preview is committed. Runs in the jobs worker, which remembers the previews it made
+// (`.model.<rule>.onnx.candidate-<pid>-<n>.onnx`, its external data in the same name + `.data`),
+// verified, then renamed into place by the one write path (src/node/files/write-model.ts) — at once,
+// or later when a preview is committed. Runs in the jobs worker, which remembers the previews it made
 // (and the model's mtime and size then), so only those can be committed, and only while the model is
 // unchanged. Discarding deletes only files named like candidates inside their model's folder.
-import { copyFileSync, existsSync, lstatSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES, registeredRules } from '../core/passes';
 import type { CommitFixArgs, CommitFixResult, DiscardFixArgs, DiscardFixResult } from '../protocol/requests';
+import { checkWrites, commitCandidate, discardCandidate, type Candidate, type InputFiles } from '../node/files/write-model';
+import { candidateTarget } from '../node/files/private-names';
 import { FixCandidateError } from './errors';
-
-const CANDIDATE = /^\.(.+\.onnx)\.candidate-\d+(?:-\d+)?\.onnx$/;
-
-let seq = 0;
 
 /** Where a fix of `ruleId` on `model` is written as a new file: `model.<rule>.onnx` beside it. */
 export function newFileTarget(model: string, ruleId: string): string {
   return join(dirname(model), basename(model).replace(/\.onnx$/i, '') + `.${ruleId}.onnx`);
 }
 
-/** A fresh hidden candidate name for `target`, in the target's folder. */
-export function candidateFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.candidate-${process.pid}-${++seq}.onnx`);
-}
-
 interface Preview {
+  candidate: Candidate;
   model: string;
   ruleId: string;
-  mtimeMs: number;
-  size: number;
+  /** The model's mtime and size when it was read for the fix. */
+  stamp: { mtimeMs: number; size: number };
+  /** The files the model read then (no commit may replace them). */
+  input: InputFiles;
 }
 const previews = new Map<string, Preview>();
 
-/** Remembers a verified preview; `stamp` is the model's mtime and size when it was read for the fix. */
-export function rememberPreview(candidate: string, model: string, ruleId: string, stamp: { mtimeMs: number; size: number }): void {
-  previews.set(candidate, { model, ruleId, mtimeMs: stamp.mtimeMs, size: stamp.size });
+/** Remembers a verified preview (its candidate, and the model as it was read for the fix). */
+export function rememberPreview(candidate: Candidate, p: Omit<Preview, 'candidate'>): void {
+  previews.set(candidate.path, { candidate, model: p.model, ruleId: p.ruleId, stamp: { mtimeMs: p.stamp.mtimeMs, size: p.stamp.size }, input: p.input });
 }
 
-/** Renames a previewed candidate into place (in-place keeps `model.onnx.bak`). */
+/**
+ * Renames a previewed candidate (and its external data) into place through the write path: as
+ * `model.<rule>.onnx` (+ `.data`), or in place keeping `model.onnx.bak`. A commit the write path
+ * refuses keeps the preview; one that fails while writing deletes it (preview again).
+ */
 export function commitFix(args: CommitFixArgs): CommitFixResult {
   const model = fileURLToPath(args.modelUri);
   const p = previews.get(args.candidate);
   if (!p) throw new FixCandidateError(`${args.candidate} is not a fix preview of this server (or was already committed or discarded): preview the fix again`);
   if (p.model !== model || p.ruleId !== args.ruleId) throw new FixCandidateError(`${args.candidate} is a preview of ${p.ruleId} on ${p.model}, not of ${args.ruleId} on ${model}`);
   if (args.write !== 'new-file' && args.write !== 'in-place') throw new FixCandidateError(`write must be 'new-file' or 'in-place', not ${JSON.stringify(args.write)}`);
-  if (!existsSync(args.candidate)) {
+  const c = p.candidate;
+  if (!existsSync(c.path) || (c.dataPath && !existsSync(c.dataPath))) {
     previews.delete(args.candidate);
-    throw new FixCandidateError(`${args.candidate} no longer exists: preview the fix again`);
+    discardCandidate(c);
+    throw new FixCandidateError(`${args.candidate} (or its data file) no longer exists: preview the fix again`);
   }
   let st;
   try {
@@ -54,17 +57,17 @@ export function commitFix(args: CommitFixArgs): CommitFixResult {
   } catch {
     throw new FixCandidateError(`${model} no longer exists: the preview cannot be committed`);
   }
-  if (st.mtimeMs !== p.mtimeMs || st.size !== p.size) throw new FixCandidateError(`${model} changed since the preview was made: preview the fix again`);
+  if (st.mtimeMs !== p.stamp.mtimeMs || st.size !== p.stamp.size) throw new FixCandidateError(`${model} changed since the preview was made: preview the fix again`);
+  const inPlace = args.write === 'in-place';
+  const target = inPlace ? model : newFileTarget(model, args.ruleId);
+  checkWrites(target, { input: p.input, inPlace, withData: c.dataPath !== null }); // refused: the preview stays (commit it the other way)
   previews.delete(args.candidate);
-  if (args.write === 'in-place') {
-    const backup = `${model}.bak`;
-    copyFileSync(model, backup);
-    renameSync(args.candidate, model);
-    return { written: model, backup };
+  try {
+    const w = commitCandidate(c, target, { input: p.input, inPlace });
+    return { written: w.written, ...(w.backup ? { backup: w.backup } : {}) };
+  } finally {
+    discardCandidate(c); // nothing left after a commit; after a failure, the candidate
   }
-  const target = newFileTarget(model, args.ruleId);
-  renameSync(args.candidate, target);
-  return { written: target };
 }
 
 /** The model a candidate name belongs to, if it lies beside the candidate. */
@@ -86,9 +89,9 @@ export function discardFix(args: DiscardFixArgs): DiscardFixResult {
   };
   if (typeof c !== 'string' || !isAbsolute(c) || normalize(c) !== c || resolve(c) !== c) refuse('not a plain absolute path');
   const dir = dirname(c);
-  const m = CANDIDATE.exec(basename(c));
-  if (!m) refuse('not a candidate file name');
-  const model = args.modelUri ? fileURLToPath(args.modelUri) : modelOfName(dir, m![1]!);
+  const m = candidateTarget(basename(c));
+  if (!m || m.data) refuse('not a candidate file name');
+  const model = args.modelUri ? fileURLToPath(args.modelUri) : modelOfName(dir, m!.target);
   if (!model) refuse(`no model it belongs to lies beside it in ${dir}`);
   if (dirname(resolve(model!)) !== dir) refuse(`it is not in the folder of ${model}`);
   let realDir: string;

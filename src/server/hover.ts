@@ -1,13 +1,13 @@
-// Hover on a node: its op, shapes, MACs, FLOPs, params, bytes, intensity, and which rewrites apply
-// there or why not. Model strings are shown inside code spans, never as markup.
+// Hover on a node: its op, shapes, MACs, FLOPs, params, bytes, intensity, and the rewrites that pay
+// off most there with their expected gain (the rest, and why others do not apply, behind "more").
+// Model strings are shown inside code spans, never as markup.
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { formatType } from '../core/ir/shape';
-import { RULES, listSites } from '../core/passes';
+import { RULES, listSites, rankFixes } from '../core/passes';
 import type { DocumentState } from './documents';
 import { nodeAt, valueAt } from './documents';
 import type { Position } from '../core/onnx/text/ranges';
 import type { ProfileResult } from '../protocol/requests';
-import { fixesIn } from './details';
 import { bytes, si } from '../core/units';
 
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
@@ -37,10 +37,14 @@ export function hover(state: DocumentState, p: Position, measured?: ProfileResul
   if (m) {
     lines.push(`measured (${measured!.mode}): ${m.medianUs.toFixed(1)} µs, ${(100 * m.share).toFixed(1)} % of the model, ${m.verdict}`);
   }
-  const fixes = fixesIn(listSites(RULES, { model: state.parse.model!, shapes: a.shapes }), n.displayName);
-  if (fixes.length) {
+  // Fixes ranked by expected benefit at this node: the few that pay off with their estimate, the rest behind "more".
+  const ctx = { model: state.parse.model!, shapes: a.shapes };
+  const fixes = rankFixes(listSites(RULES, ctx), a.cost.nodes, { node: n.displayName, totals: a.cost.totals, ctx });
+  if (fixes.top.length || fixes.more.length) {
     lines.push('');
-    for (const f of fixes) lines.push(f.ok ? `✓ ${f.title}` : `✗ ${f.title}: ${f.reason}`);
+    for (const f of fixes.top) lines.push(`✓ **${f.title}**: ${f.text}`);
+    if (!fixes.top.length) lines.push('_No fix here is expected to gain 0.5 % of the model or more._');
+    if (fixes.more.length) lines.push(`_more:_ ${fixes.more.map((f) => (f.ok ? `${f.title} (${f.headline})` : `✗ ${f.title}: ${f.reason}`)).join(' · ')}`);
   }
   const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n') };
   return { contents, range: at.range };

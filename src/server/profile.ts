@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import { loadModelFile } from '../node/model-file';
-import { profileModel } from '../node/profile-model';
+import { profileModel } from '../node/ort/profile';
 import type { ProfileParams, ProfileResult } from '../protocol/requests';
 import { modelError } from './errors';
 import { runJob } from './jobs';

@@ -60,3 +60,16 @@ for (const m of manifest()) {
     assert.equal(prev, inputBytes + [...outputs].reduce((s, v) => s + bytesOf(v, shapes), 0), 'the end leaves inputs and outputs');
   });
 }
+
+test('a TFLite model: its stored operator order, no ORT buffer sharing, between the same bounds', () => {
+  const { model } = loadModelFile(realModelPath('face-detection-short.tflite'));
+  const { memory, shapes } = analyzeModel(model, {});
+  assert.equal(memory.order, 'tflite-stored');
+  assert.equal(memory.lowerBound, false, JSON.stringify(memory.unknown));
+  const ran = model.graph.nodes.filter((n) => n.opType !== 'Constant').map((n) => n.displayName);
+  assert.deepEqual(memory.timeline.map((s) => s.node), ran);
+  assert.ok(memory.timeline.every((s) => s.reuse === undefined));
+  const inputs = model.graph.inputs.filter((v) => !v.initializer).reduce((s, v) => s + bytesOf(v, shapes), 0);
+  const outs = model.graph.nodes.flatMap((n) => n.outputs.filter((o) => o !== null).map((o) => bytesOf(o!, shapes)));
+  assert.ok(memory.peakBytes! >= inputs + Math.max(...outs) && memory.peakBytes! <= inputs + outs.reduce((a, b) => a + b, 0), String(memory.peakBytes));
+});

@@ -87,7 +87,7 @@ test('libonnx-testdata: every model round-trips; saved models run in ORT with id
   assert.ok(count('identical') > 700, `only ${count('identical')} compared`);
 });
 
-for (const m of manifest()) {
+for (const m of manifest().filter((x) => x.file.endsWith('.onnx'))) {
   test(`${m.file}: load -> save -> load is the same model`, () => {
     const model = readModel(readFileSync(realModelPath(m.file)));
     const again = readModel(writeModel(model));

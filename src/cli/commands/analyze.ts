@@ -20,7 +20,7 @@ interface AnalyzeFlags extends BindingFlags {
 export function registerAnalyze(program: Command): void {
   withBindingOptions(program.command('analyze'))
     .description('infer shapes and count MACs, FLOPs, parameters and bytes of every layer')
-    .argument('<model>', 'an .onnx file')
+    .argument('<model>', 'an .onnx or .tflite file')
     .option('--json', 'print one JSON object (see docs/cli.md)')
     .option('--csv', 'print one CSV row per node')
     .option('--by-op', 'summarise by op type instead of listing layers')
@@ -72,7 +72,7 @@ export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
   const lines: string[] = [];
   const m = report.model;
   lines.push(
-    `${safe(m.path ?? m.graphName)}: IR ${m.irVersion}, opsets ${Object.entries(m.opsets).map(([d, v]) => `${safe(d)} ${v}`).join(', ')}` +
+    `${safe(m.path ?? m.graphName)}: ${'tflite' in m.opsets ? `TFLite schema ${m.opsets['tflite']}` : `IR ${m.irVersion}, opsets ${Object.entries(m.opsets).map(([d, v]) => `${safe(d)} ${v}`).join(', ')}`}` +
       (m.producer ? `, made by ${safe(m.producer)}` : ''),
   );
   lines.push(`${m.nodeCount} nodes` + (m.nestedNodeCount ? ` (+${m.nestedNodeCount} in subgraphs/functions)` : ''));
@@ -117,7 +117,7 @@ export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
   lines.push('');
   lines.push(
     `total: ${total(t.macs, 'MACs', report.totalsIncomplete)}, ${total(t.flops, 'FLOPs', report.totalsIncomplete)}, ${si(t.params, 'params')} (${bytes(t.weightBytes)} of weights), ` +
-      `${bytes(t.activationBytes)} of activations` + (report.totalsIncomplete ? ' — lower bounds: some layers could not be costed' : ''),
+      `${report.activationBytesIncomplete ? (t.activationBytes === 0 ? '?' : `≥${bytes(t.activationBytes)}`) : bytes(t.activationBytes)} of activations` + (report.totalsIncomplete ? ' — lower bounds: some layers could not be costed' : ''),
   );
   lines.push(peakLine(report));
   for (const u of report.unknownOps) {

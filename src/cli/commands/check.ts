@@ -4,14 +4,12 @@
 // 2: usage (flags, the budget file). Latency limits are measured here with onnxruntime-node; latency
 // predicted on a device profile (--device) comes with issue #14.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, basename } from 'node:path';
 import { exitCodeOf, type CheckReport } from '../../core/budget/report';
-import { UsageError } from '../../core/errors';
 import { toJunit } from '../../core/budget/formats/junit';
 import { toSarif } from '../../core/budget/formats/sarif';
 import { deviceLatency, measuredLatency } from '../../node/budgets/measured-latency';
+import { writeFileAtomic } from '../../node/files/atomic-file';
 import { runCheck } from '../../node/budgets/run-check';
 import { toGithub, toJson, toText } from '../check-output';
 import { bindingsFrom, type BindingFlags, withBindingOptions } from '../options';
@@ -56,17 +54,6 @@ function render(format: Format, report: CheckReport, version: string, seconds: n
   }
 }
 
-/** Writes a report file whole or not at all: a temporary file beside it, then a rename. */
-function writeReport(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UsageError(`--report ${path}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
 
 export function registerCheck(program: Command): void {
   withBindingOptions(program.command('check'))
@@ -91,7 +78,8 @@ export function registerCheck(program: Command): void {
       });
       const version = program.version() ?? '0.0.0';
       const seconds = (performance.now() - started) / 1000;
-      for (const [format, file] of flags.report ?? []) writeReport(file, render(format, report, version, seconds).replace(/\n?$/, '\n'));
+      // Each report file is written whole or not at all (the one write path: private file, flush, rename).
+      for (const [format, file] of flags.report ?? []) writeFileAtomic(file, [new TextEncoder().encode(render(format, report, version, seconds).replace(/\n?$/, '\n'))]);
       const out = render(flags.format, report, version, seconds);
       process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
       process.exitCode = exitCodeOf(report);

@@ -10,8 +10,8 @@ import { UsageError } from '../../core/errors';
 import { EXPORT_FORMATS, exportMetrics, FIGURES, figure, figureTree, type ExportFormat, type ExportResult, type LatencyEntry } from '../../core/export';
 import type { ProfileMode } from '../../core/profile/runtime';
 import { loadModelFile } from '../../node/model-file';
-import { writeFileAtomic } from '../../node/model-save';
-import { profileModel } from '../../node/profile-model';
+import { writeFileAtomic } from '../../node/files/atomic-file';
+import { profileModel } from '../../node/ort/profile';
 import { safe } from '../format';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 import { toJson as profileJson } from './profile';
@@ -36,7 +36,7 @@ interface ProfiledJson {
 export function registerExport(program: Command): void {
   withBindingOptions(program.command('export'))
     .description("write every node's MACs, FLOPs, params, bytes, intensity (and measured latency) as CSV, JSON, Model Explorer node data or a Netron attachment")
-    .argument('<model>', 'an .onnx file')
+    .argument('<model>', 'an .onnx or .tflite file')
     .addOption(new Option('--format <format>', 'what to write (see docs/exports.md)').choices(EXPORT_FORMATS).makeOptionMandatory())
     .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
     .addOption(new Option('--metric <figure>', 'model-explorer: the figure to carry (default: latency with --profile, else macs)').choices(FIGURES.map((f) => f.id)))

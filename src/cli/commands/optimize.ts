@@ -1,22 +1,24 @@
-// `layerlens optimize IN -o OUT --fuse`: verified rewrites. The rewritten model is written to a temp
-// file beside OUT, run against IN in ONNX Runtime, and renamed to OUT only if it stays within the
-// rules' tolerance (or --force). IN is never modified unless --in-place, which keeps IN.bak.
+// `layerlens optimize IN -o OUT --fuse`: verified rewrites. The rewritten model is written as a
+// candidate beside OUT, run against IN in ONNX Runtime, and renamed to OUT only if it stays within the
+// rules' tolerance (or --force), through the one write path (src/node/files/write-model.ts). Nothing
+// IN reads is ever replaced; IN itself only with --in-place, which keeps IN.bak.
 import type { Command } from 'commander';
-import { copyFileSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { LayerLensError, UsageError } from '../../core/errors';
 import { createRule, isRegistered, registeredRules, RULES, rulesOf, runPass, UnknownRuleError, weightSparsity } from '../../core/passes';
 import type { StaticOptions } from '../../core/passes/quantize/int8-static';
 import type { Model } from '../../core/ir/model';
 import type { RewriteRule, Tolerance } from '../../core/passes/types';
 import { loadModelFile } from '../../node/model-file';
-import { saveModel } from '../../node/model-save';
+import { tfliteUnsupported } from '../../core/tflite';
+import { checkTarget, filesReadBy, writeVerified, type Candidate } from '../../node/files/write-model';
 import { cloneModel } from '../../core/passes/graph-edit';
-import { verifyRewrite, type Verification } from '../../node/verify';
+import { verifyRewrite, type Verification } from '../../node/ort/verify';
+import { exitHandlersOnSignal } from '../errors';
 import { bytes, si, safe } from '../format';
 import { inputFiles } from './profile';
-import { calibrate } from '../../node/calibrate';
-import { inputSpecs } from '../../node/profile-model';
+import { calibrate } from '../../node/ort/calibrate';
+import { inputSpecs } from '../../node/ort/profile';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { bindingsFrom, type BindingFlags, parsePositiveInt, withBindingOptions } from '../options';
 
@@ -146,11 +148,11 @@ export function registerOptimize(program: Command): void {
       const out = flags.inPlace ? inPath : flags.output;
       if (!out) throw new UsageError('give -o OUT (or --in-place to replace the input, keeping a .bak)');
       if (!flags.inPlace && resolve(out) === resolve(inPath)) throw new UsageError('-o is the input file: use --in-place to replace it (a .bak is kept)');
+      checkTarget(out); // a folder that is missing or read-only fails now, not after verification
       const bindings = bindingsFrom(flags);
       const original = loadModelFile(inPath);
-      if (flags.inPlace && externalLocations(original.model).includes(`${basename(out)}.data`)) {
-        throw new UsageError(`--in-place: ${inPath} keeps its weights in ${basename(out)}.data, which the result would overwrite (the .bak would lose them): write to -o instead`);
-      }
+      if (original.format === 'tflite') throw tfliteUnsupported('optimize');
+      const input = filesReadBy(inPath, original.model);
       const work = cloneModel(original.model); // the copy to rewrite
       const only = splitOnly(flags.only, original.model);
       const names = original.model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
@@ -173,58 +175,27 @@ export function registerOptimize(program: Command): void {
       const result = runPass(work, rules, { bindings, ...(only.nodes.length ? { only: only.nodes } : {}) });
       const sparsityAfter = weightSparsity(work.graph.nodes);
       const sparsity = { before: sparsityBefore.total ? sparsityBefore.zeros / sparsityBefore.total : 0, after: sparsityAfter.total ? sparsityAfter.zeros / sparsityAfter.total : 0 };
-      // The candidate is written under OUT's own file name in a private folder beside OUT, so that its
-      // external data reference (OUT.data) is already right when both are renamed into place.
-      const stage = mkdtempSync(join(dirname(resolve(out)), `.${basename(out)}.layerlens-`));
-      const candidate = join(stage, basename(out));
-      let verification: Verification | null = null;
-      try {
-        const saved = saveModel(work, candidate);
-        if (flags.verify) {
-          verification = await verifyRewrite(
-            { path: inPath, model: original.model, fileBytes: fileBytes(inPath, original.model) },
-            { path: candidate, model: work, fileBytes: saved.bytes + saved.externalBytes },
-            combined(result.applied.map((a) => a.rule), rules),
-            { bindings, timeoutMs: flags.timeout * 1000, ...(files ? { inputFiles: files } : {}) },
-          );
-          if (!verification.passed && !flags.force) {
-            process.stdout.write(render(result, verification, null, sparsity, flags.json) + '\n');
-            throw new VerificationError(`the rewritten model is outside tolerance (${verification.failures.join('; ')}): nothing was written (use --force to write anyway)`);
-          }
+      // The one write path (src/node/files/write-model.ts): candidate beside OUT, verified, renamed.
+      const verify = async (c: Candidate): Promise<{ write: boolean; verified: Verification }> => {
+        const verification = await verifyRewrite(
+          { path: inPath, model: original.model, fileBytes: input.bytes },
+          { path: c.path, model: work, fileBytes: c.bytes + c.externalBytes },
+          combined(result.applied.map((a) => a.rule), rules),
+          { bindings, timeoutMs: flags.timeout * 1000, ...(files ? { inputFiles: files } : {}) },
+        );
+        if (!verification.passed && !flags.force) {
+          process.stdout.write(render(result, verification, null, sparsity, flags.json) + '\n');
+          throw new VerificationError(`the rewritten model is outside tolerance (${verification.failures.join('; ')}): nothing was written (use --force to write anyway)`);
         }
-        if (flags.inPlace) copyFileSync(inPath, `${inPath}.bak`);
-        if (saved.externalBytes) renameSync(`${candidate}.data`, join(dirname(resolve(out)), `${basename(out)}.data`));
-        renameSync(candidate, out);
-      } finally {
-        rmSync(stage, { recursive: true, force: true });
-      }
-      process.stdout.write(render(result, verification, out, sparsity, flags.json) + '\n');
+        return { write: true, verified: verification };
+      };
+      const written = await exitHandlersOnSignal(() => writeVerified({ model: work, target: out, input, inPlace: !!flags.inPlace, ...(flags.verify ? { verify } : {}) }));
+      process.stdout.write(render(result, written.verified, out, sparsity, flags.json) + '\n');
     });
 }
 
-/** External data files a model's tensors refer to (main graph and subgraphs). */
-function externalLocations(model: Model): string[] {
-  const out = new Set<string>();
-  const graphs = [model.graph, ...[...model.graph.allNodes()].flatMap((n) => n.subgraphs())];
-  for (const g of graphs) for (const t of g.initializers) if (t.storage.kind === 'external') out.add(t.storage.ref.location);
-  return [...out];
-}
-
-/** Bytes of a model file plus the external data files beside it that it uses. */
-function fileBytes(path: string, model: Model): number {
-  let total = statSync(path).size;
-  for (const loc of externalLocations(model)) {
-    try {
-      total += statSync(join(dirname(resolve(path)), loc)).size;
-    } catch {
-      // a missing file fails when the model is loaded; here it only counts nothing
-    }
-  }
-  return total;
-}
-
 function render(result: ReturnType<typeof runPass>, v: Verification | null, out: string | null, sparsity: { before: number; after: number }, json?: boolean): string {
-  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, removed: result.removed ?? null, weightSparsity: sparsity, verification: v }, null, 2);
+  if (json) return JSON.stringify({ output: out, applied: result.applied, refused: result.refused, notes: result.notes, removed: result.removed ?? null, weightSparsity: sparsity, verification: v }, null, 2);
   const lines: string[] = [];
   const byRule = new Map<string, number>();
   for (const a of result.applied) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
@@ -236,6 +207,7 @@ function render(result: ReturnType<typeof runPass>, v: Verification | null, out:
   }
   for (const r of result.refused.slice(0, 20)) lines.push(`refused ${r.rule} at ${safe(r.anchor)}: ${safe(r.reason)}`);
   if (result.refused.length > 20) lines.push(`(${result.refused.length - 20} more refusals; --json lists all)`);
+  for (const n of result.notes) lines.push(`note (${n.rule}): ${safe(n.note)}`);
   if (sparsity.after !== sparsity.before) {
     lines.push(`weight sparsity (Conv/MatMul/Gemm) ${(100 * sparsity.before).toFixed(1)} % -> ${(100 * sparsity.after).toFixed(1)} % (ONNX Runtime gets no speed from zeros; they compress)`);
   }

@@ -15,6 +15,8 @@
 //    (MayInplace(0,0), ORT's allocation planner). A graph output never shares (ORT allocates it);
 //  - an If/Loop/Scan node adds, while it runs, the peak of its largest body (counted the same way,
 //    its inputs from the outer graph already counted outside);
+//  - a TFLite model runs its operators in their stored order (the TFLite interpreter's), and none of
+//    ORT's buffer sharing applies to its ops: its tensors are counted as they are;
 //  - a tensor of unknown size adds nothing to the sum and makes the figure a lower bound (said so,
 //    with the tensors named); if no size is known at all the peak is null, never 0.
 // Not modelled: ORT's re-use of freed buffers for new tensors of the same size (it recycles memory,
@@ -26,7 +28,8 @@ import type { Graph, Node, Value } from '../ir/graph';
 import type { Model } from '../ir/model';
 import { formatShape, isConcrete, type Shape } from '../ir/shape';
 import type { ShapeInference } from '../shape/types';
-import { implicitInputs, ortExecutionOrder } from './execution-order';
+import { TFLITE_DOMAIN } from '../tflite/format';
+import { implicitInputs, isConstantNode, ortExecutionOrder } from './execution-order';
 
 /** Ops whose output 0 always is input 0's buffer (ORT CPU kernels declared Alias(0, 0)). */
 export const ALIAS_OPS: ReadonlySet<string> = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity']);
@@ -65,8 +68,8 @@ export interface PeakMemory {
   inputBytes: number | null;
   /** Tensors of unknown size: how many, and the first few with why. */
   unknown: { count: number; examples: string[] };
-  /** The execution order used (see execution-order.ts). */
-  order: 'onnxruntime-default';
+  /** The execution order used: ONNX Runtime's (execution-order.ts), or the stored order of a TFLite model. */
+  order: 'onnxruntime-default' | 'tflite-stored';
   /** One entry per node of the main graph that runs, in execution order. */
   timeline: MemoryStep[];
 }
@@ -81,6 +84,8 @@ interface Buffer {
 
 interface Ctx {
   model: Model;
+  /** A TFLite model: operators run in stored order. */
+  stored: boolean;
   shapes: ShapeInference;
   unknown: Map<string, string>;
 }
@@ -132,7 +137,7 @@ function sameSize(a: Value, b: Value, ctx: Ctx): boolean {
 }
 
 function simulate(g: Graph, ctx: Ctx, keepTimeline: boolean): GraphMemory {
-  const order = ortExecutionOrder(g);
+  const order = ctx.stored ? g.nodes.filter((n) => !isConstantNode(n)) : ortExecutionOrder(g);
   const implicit = new Map(order.map((n) => [n, implicitInputs(n, g)]));
   const uses = new Map<Value, number>();
   const use = (v: Value | null): void => {
@@ -236,7 +241,8 @@ function simulate(g: Graph, ctx: Ctx, keepTimeline: boolean): GraphMemory {
 
 /** Peak activation memory of the model's main graph (its bodies folded into their nodes' steps). */
 export function peakActivationMemory(model: Model, shapes: ShapeInference): PeakMemory {
-  const ctx: Ctx = { model, shapes, unknown: new Map() };
+  const stored = model.opset(TFLITE_DOMAIN) !== undefined;
+  const ctx: Ctx = { model, shapes, stored, unknown: new Map() };
   const m = simulate(model.graph, ctx, true);
   const lowerBound = m.partial || ctx.unknown.size > 0;
   const nothingKnown = lowerBound && m.peak === 0;
@@ -250,7 +256,7 @@ export function peakActivationMemory(model: Model, shapes: ShapeInference): Peak
       .slice(0, 10),
     inputBytes: m.inputBytes,
     unknown: { count: ctx.unknown.size, examples: [...ctx.unknown.values()].slice(0, 5) },
-    order: 'onnxruntime-default',
+    order: stored ? 'tflite-stored' : 'onnxruntime-default',
     timeline: m.timeline,
   };
 }

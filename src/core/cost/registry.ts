@@ -7,9 +7,10 @@ import { register as elementwise } from './elementwise';
 import { register as matmul } from './matmul';
 import { register as recurrent } from './recurrent';
 import { register as reduce } from './reduce';
+import { register as tflite } from './tflite';
 
 export const COST_FUNCTIONS = new Map<string, CostFn>();
-for (const register of [elementwise, reduce, conv, matmul, attention, recurrent]) register(COST_FUNCTIONS);
+for (const register of [elementwise, reduce, conv, matmul, attention, recurrent, tflite]) register(COST_FUNCTIONS);
 
 /** The cost function of an op, by registry key (opKey) or by domain and op type. */
 export function costFunction(keyOrDomain: string, opType?: string): CostFn | undefined {

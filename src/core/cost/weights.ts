@@ -12,6 +12,7 @@ import { DataType, isFloatType, storageBytes } from '../ir/data-type';
 import type { Node, Value } from '../ir/graph';
 import type { Tensor } from '../ir/tensor';
 import { opKey } from './context';
+import { isTfliteNode, isTfliteParameter } from './tflite/weights';
 
 /** Ops that read quantized integer weights, biases or zero points. */
 const QUANTIZED_OP =
@@ -62,6 +63,7 @@ export function weightOf(node: Node, index: number): Weight | null {
   const c = constantOf(v);
   if (!c) return null;
   const type = c.tensor.dataType;
+  if (isTfliteNode(node)) return isTfliteParameter(node, index, type) ? c : null;
   const key = opKey(node.domain, node.opType);
   if (CONTROL_SLOTS[key]?.includes(index)) return null;
   if (isFloatType(type)) return c;

@@ -88,7 +88,7 @@ export interface PassOptions {
  * then removes dead nodes and unused initializers. Sites are re-matched after every rewrite, since a
  * rewrite can create sites (two Transposes meet) or remove them. Refusals are those of the final
  * model (the last round, which applies nothing): a site refused early and rewritten later is not
- * reported.
+ * reported. Notes (what each rule leaves alone by design) are those of the model as given.
  */
 export function runPass(model: Model, rules: readonly RewriteRule[], opts: PassOptions = {}): PassResult {
   const applied: PassResult['applied'] = [];
@@ -96,6 +96,10 @@ export function runPass(model: Model, rules: readonly RewriteRule[], opts: PassO
   const max = opts.maxRewrites ?? 100_000;
   const only = opts.only ? new Set(opts.only) : null;
   const ctx = contextFor(model, opts.bindings);
+  const notes = rules.flatMap((r) => {
+    const note = r.leftAlone?.(ctx);
+    return note ? [{ rule: r.id, note }] : [];
+  });
   const next = (): boolean => {
     refused.clear();
     for (const rule of rules) {
@@ -119,5 +123,5 @@ export function runPass(model: Model, rules: readonly RewriteRule[], opts: PassO
   // The last round finds nothing to apply, so its refusals are exactly those of the final model.
   while (applied.length < max && next());
   const removed = opts.keepDeadCode ? { nodes: 0, initializers: 0 } : removeDeadCodeCounted(model.graph);
-  return { model, modified: applied.length > 0 || removed.nodes > 0 || removed.initializers > 0, applied, refused: [...refused.values()], removed };
+  return { model, modified: applied.length > 0 || removed.nodes > 0 || removed.initializers > 0, applied, refused: [...refused.values()], notes, removed };
 }

@@ -1,15 +1,19 @@
-// Rewrite rules and the engine that runs them. Every rule is in the registry (registry.ts) under its
-// id; rules that take options (quantize, prune) are registered as factories. Registration order is
-// the order a fix-all pass tries them in: clean-ups that expose patterns first, dead code last.
-import { constantFold } from './fuse/constant-fold';
+// Rewrite rules and the engine that runs them. Every rule is listed once below and registered in the
+// registry (registry.ts) under its id; rules that take options (quantize, prune) are registered as
+// factories with the default options RULES builds them with. Registration order is the order a
+// fix-all pass tries them in: clean-ups that expose patterns first, dead code last.
+// To add a rule: write `<family>/<rule>.ts` (+ `<rule>.test.ts` beside it) and list it here.
+import { constantFold } from './cleanup/constant-fold';
+import { removeDeadNodes } from './cleanup/dead-code';
+import { eliminateIdentity } from './cleanup/identity';
 import { convAffine } from './fuse/conv-affine';
 import { convBatchNorm } from './fuse/conv-batchnorm';
-import { removeDeadNodes } from './fuse/dead-code';
-import { eliminateIdentity } from './fuse/identity';
-import { fuseGelu, fuseLayerNorm } from './fuse/layernorm-gelu';
+import { fuseGelu } from './fuse/gelu';
+import { fuseLayerNorm } from './fuse/layernorm';
 import { matmulAddToGemm } from './fuse/matmul-add';
 import { padIntoConv } from './fuse/pad-conv';
-import { mergeTransposes, transposeIntoGemm } from './fuse/transpose';
+import { transposeIntoGemm } from './fuse/transpose-gemm';
+import { mergeTransposes } from './fuse/transpose-pair';
 import { pruneChannels } from './prune/channel';
 import { pruneUnstructured, weightSparsity, type PruneScope } from './prune/unstructured';
 import { fp16Compute } from './quantize/fp16-compute';
@@ -18,17 +22,17 @@ import { int8Dynamic } from './quantize/int8-dynamic';
 import { int8Static, type StaticOptions } from './quantize/int8-static';
 import { packNBits, weightNBits, type NBitsOptions } from './quantize/weight-nbits';
 import { registerRule, registerRuleFactory } from './registry';
-import type { RewriteRule } from './types';
+import type { RewriteRule, RuleFamily } from './types';
 
 export { fp16Compute, fp16Weights, int8Dynamic, int8Static, packNBits, pruneChannels, pruneUnstructured, weightNBits, weightSparsity };
 
 export { applyAt, contextFor, LazyContext, listSites, runPass, type PassOptions, type SiteCheck } from './engine';
 export { createRule, isRegistered, registerRule, registerRuleFactory, registeredRules, rulesOf, UnknownRuleError, unregisterRule, type RegisteredRule } from './registry';
+export { rankFixes, type RankedFix, type RankedFixes, type RankOptions } from './rank';
 export type * from './types';
 
-for (const r of [eliminateIdentity, constantFold, convBatchNorm, convAffine, matmulAddToGemm, mergeTransposes, transposeIntoGemm, padIntoConv, fuseLayerNorm, fuseGelu, removeDeadNodes] as RewriteRule[]) {
-  registerRule(r);
-}
+/** The exact rewrites (no options), in the order a fix-all pass tries them. */
+const EXACT: readonly RewriteRule[] = [eliminateIdentity, constantFold, convBatchNorm, convAffine, matmulAddToGemm, mergeTransposes, transposeIntoGemm, padIntoConv, fuseLayerNorm, fuseGelu, removeDeadNodes] as RewriteRule[];
 
 /** Options of the quantize/prune factories, by rule id (what createRule(id, options) takes). */
 export interface RuleOptionsById {
@@ -42,14 +46,33 @@ export interface RuleOptionsById {
   'prune-channel': { ratio: number; norm?: 'l1' | 'l2' };
 }
 
-registerRuleFactory('quantize-int8-dynamic', 'quantize', 'Dynamic int8 quantization of MatMul/Gemm weights', () => int8Dynamic());
-registerRuleFactory('quantize-int8-static', 'quantize', 'Static int8 QDQ quantization with calibrated ranges', (o: StaticOptions) => int8Static(o));
-registerRuleFactory('quantize-int4-weight', 'quantize', 'Weight-only blockwise int4 (MatMulNBits)', (o: Omit<NBitsOptions, 'bits'>) => weightNBits({ ...o, bits: 4 }));
-registerRuleFactory('quantize-int8-weight', 'quantize', 'Weight-only blockwise int8 (MatMulNBits)', (o: Omit<NBitsOptions, 'bits'>) => weightNBits({ ...o, bits: 8 }));
-registerRuleFactory('quantize-fp16', 'quantize', 'Float16 weight storage', () => fp16Weights());
-registerRuleFactory('quantize-fp16-compute', 'quantize', 'Float16 model with a float interface', () => fp16Compute());
-registerRuleFactory('prune-unstructured', 'prune', 'Magnitude pruning (zeros)', (o: { ratio: number } & Partial<PruneScope>) => pruneUnstructured(o.ratio, { scope: o.scope ?? 'layer' }));
-registerRuleFactory('prune-channel', 'prune', 'Structured channel pruning', (o: { ratio: number; norm?: 'l1' | 'l2' }) => pruneChannels(o.ratio, o.norm ?? 'l1'));
+interface Factory {
+  id: string;
+  family: RuleFamily;
+  title: string;
+  create(options: unknown): RewriteRule;
+  /** The options RULES builds it with (for lookups by id: tolerance, title, hovers). */
+  defaults: unknown;
+}
+
+function factory<K extends keyof RuleOptionsById>(id: K, family: RuleFamily, title: string, create: (o: RuleOptionsById[K]) => RewriteRule, defaults: RuleOptionsById[K]): Factory {
+  return { id, family, title, create: create as (o: unknown) => RewriteRule, defaults };
+}
+
+const blocks32 = { blockSize: 32, symmetric: true };
+const FACTORIES: readonly Factory[] = [
+  factory('quantize-int8-dynamic', 'quantize', 'Dynamic int8 quantization of MatMul/Gemm weights and Gather tables', () => int8Dynamic(), undefined),
+  factory('quantize-int8-static', 'quantize', 'Static int8 QDQ quantization with calibrated ranges', (o) => int8Static(o), { ranges: new Map() }),
+  factory('quantize-int4-weight', 'quantize', 'Weight-only blockwise int4 (MatMulNBits)', (o) => weightNBits({ ...o, bits: 4 }), blocks32),
+  factory('quantize-int8-weight', 'quantize', 'Weight-only blockwise int8 (MatMulNBits)', (o) => weightNBits({ ...o, bits: 8 }), blocks32),
+  factory('quantize-fp16', 'quantize', 'Float16 weight storage', () => fp16Weights(), undefined),
+  factory('quantize-fp16-compute', 'quantize', 'Float16 model with a float interface', () => fp16Compute(), undefined),
+  factory('prune-unstructured', 'prune', 'Magnitude pruning (zeros)', (o) => pruneUnstructured(o.ratio, { scope: o.scope ?? 'layer' }), { ratio: 0.5 }),
+  factory('prune-channel', 'prune', 'Structured channel pruning', (o) => pruneChannels(o.ratio, o.norm ?? 'l1'), { ratio: 0.5 }),
+];
+
+for (const r of EXACT) registerRule(r);
+for (const f of FACTORIES) registerRuleFactory(f.id, f.family, f.title, f.create);
 
 /** Every rule, with default options for those that take them (for lookups by id: tolerance, title). */
-export const RULES: readonly RewriteRule[] = [eliminateIdentity, constantFold, convBatchNorm, convAffine, matmulAddToGemm, mergeTransposes, transposeIntoGemm, padIntoConv, fuseLayerNorm, fuseGelu, removeDeadNodes, int8Dynamic(), int8Static({ ranges: new Map() }), fp16Weights(), fp16Compute(), weightNBits({ bits: 4, blockSize: 32, symmetric: true }), weightNBits({ bits: 8, blockSize: 32, symmetric: true }), pruneUnstructured(0.5), pruneChannels(0.5)] as RewriteRule[];
+export const RULES: readonly RewriteRule[] = [...EXACT, ...FACTORIES.map((f) => f.create(f.defaults))];

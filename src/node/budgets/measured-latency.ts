@@ -6,7 +6,7 @@ import type { LatencyMeasurement, LatencySettings, LatencySource } from '../../c
 import { nodeKey } from '../../core/budget/figures';
 import { UsageError } from '../../core/errors';
 import type { Bindings } from '../../core/shape/types';
-import { profileModel } from '../profile-model';
+import { profileModel } from '../ort/profile';
 
 export const measuredLatency: LatencySource = {
   name: 'measured here (onnxruntime-node)',

@@ -2,7 +2,7 @@
 // .onnxtxt (parsed; its nodes then have line ranges, so results can point at the node), analysed with
 // the entry's bindings into the figures of core/budget/figures.ts. The file size counts the model
 // file and the external-data files its tensors name (each once): what is shipped to the device.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { modelFigures, nodeKey } from '../../core/budget/figures';
@@ -12,7 +12,8 @@ import { ModelFormatError } from '../../core/errors';
 import type { Model } from '../../core/ir/model';
 import { parseModel } from '../../core/onnx/text/parser';
 import type { Bindings } from '../../core/shape/types';
-import { loadModelFile } from '../model-file';
+import { externalLocations } from '../files/model-tensors';
+import { loadModelFile, readModelText } from '../model-file';
 
 export interface BudgetModel {
   model: Model;
@@ -26,13 +27,7 @@ export function isTextModel(path: string): boolean {
 }
 
 function readText(path: string): { model: Model; regions: Record<string, TextRegion> } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ModelFormatError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const r = parseModel(text);
+  const r = parseModel(readModelText(path));
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (!r.model || errors.length > 0) {
     const first = errors[0];
@@ -53,19 +48,10 @@ function readText(path: string): { model: Model; regions: Record<string, TextReg
 
 /** Bytes of the model file plus each external-data file its tensors name. */
 function shippedBytes(path: string, model: Model, own: number): number {
-  const locations = new Set<string>();
-  const visit = (t: { storage: { kind: string; ref?: { location: string } } }): void => {
-    if (t.storage.kind === 'external' && t.storage.ref) locations.add(t.storage.ref.location);
-  };
-  for (const n of model.graph.allNodes()) for (const a of n.attributes) if (a.kind === 'tensor') visit(a.value);
-  const graphs = [model.graph, ...[...model.graph.allNodes()].flatMap((n) => n.subgraphs())];
-  for (const g of graphs) g.initializers.forEach(visit);
-  let total = own;
-  for (const loc of locations) total += statSync(join(dirname(resolve(path)), loc)).size;
-  return total;
+  return externalLocations(model).reduce((sum, loc) => sum + statSync(join(dirname(resolve(path)), loc)).size, own);
 }
 
-/** Reads the model at `path` (.onnx or .onnxtxt); a bad file is its typed LayerLensError. */
+/** Reads the model at `path` (.onnx, .tflite or .onnxtxt); a bad file is its typed LayerLensError. */
 export function readBudgetModel(path: string): BudgetModel {
   if (isTextModel(path)) {
     const { model, regions } = readText(path);

@@ -115,7 +115,7 @@ export function budgetFilesChanged(changes: FileEvent[]): void {
         budgets.delete(path);
         publish();
       } else schedule(path);
-    } else if (/\.onnx(txt)?$/i.test(path)) {
+    } else if (/\.(onnx|onnxtxt|tflite)$/i.test(path)) {
       for (const b of budgets.keys()) if (inside(dirname(b), path)) schedule(b);
     }
   }

@@ -44,7 +44,7 @@ function untypedOutputsAsFloat(m: Model): Model {
 }
 
 test('print -> parse keeps the structure of every real model, and small weights exactly', () => {
-  for (const mm of manifest()) {
+  for (const mm of manifest().filter((x) => x.file.endsWith('.onnx'))) {
     const m = untypedOutputsAsFloat(readModel(readFileSync(realModelPath(mm.file))));
     const { text } = printModel(m);
     const r = parseModel(text);

@@ -7,6 +7,7 @@
 import { DataType, dataTypeName } from '../../ir/data-type';
 import type { Node, Value } from '../../ir/graph';
 import { addInitializer, otherReaders, removeNode, takeOver } from '../graph-edit';
+import { dropped, ORT_AT_LOAD, weightBytes } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 interface AffineSite extends Site {
@@ -104,4 +105,10 @@ export const convAffine: RewriteRule<AffineSite> = {
   },
   check,
   rewrite,
+  estimate(site, e) {
+    // The constant goes, unless it becomes the conv's new bias (an Add/Sub on a conv without one).
+    const addsBias = (site.op.opType === 'Add' || site.op.opType === 'Sub') && !site.conv.inputs[2];
+    const mulAdd = site.op.opType === 'Mul' || site.op.opType === 'Add';
+    return dropped([site.op], e, addsBias ? 0 : weightBytes(site.op, e), mulAdd ? ORT_AT_LOAD.convMulAdd : undefined);
+  },
 };

@@ -9,6 +9,7 @@
 import { DataType, dataTypeName } from '../../ir/data-type';
 import type { Node } from '../../ir/graph';
 import { addInitializer, constantValues, isShared, otherReaders, removeNode, takeOver } from '../graph-edit';
+import { dropped, ORT_AT_LOAD, weightBytes } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 interface ConvBnSite extends Site {
@@ -102,5 +103,10 @@ export const convBatchNorm: RewriteRule<ConvBnSite> = {
   },
   check,
   rewrite,
+  estimate(site, e) {
+    // BN's four vectors go; the folded bias is new when the conv had none (one of the four's size).
+    const bn = weightBytes(site.bn, e);
+    return dropped([site.bn], e, site.conv.inputs[2] ? bn : (bn * 3) / 4, ORT_AT_LOAD.convBatchNorm);
+  },
 };
 

@@ -5,6 +5,7 @@ import type { Node } from '../../ir/graph';
 import { Node as IRNode } from '../../ir/graph';
 import { otherReaders, removeNode } from '../graph-edit';
 import { DataType, dataTypeName } from '../../ir/data-type';
+import { fused, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
 
 interface MatMulAddSite extends Site {
@@ -75,4 +76,5 @@ export const matmulAddToGemm: RewriteRule<MatMulAddSite> = {
   },
   check,
   rewrite,
+  estimate: (site, e) => fused([site.matmul, site.add], e, ORT_AT_LOAD.matmulAdd),
 };

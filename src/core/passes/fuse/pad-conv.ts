@@ -7,6 +7,7 @@
 import { toAttribute } from '../../ir/builder';
 import type { Node } from '../../ir/graph';
 import { otherReaders, removeNode } from '../graph-edit';
+import { dropped, ORT_AT_LOAD, weightBytes } from '../gain';
 import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
 
 interface PadSite extends Site {
@@ -67,6 +68,7 @@ export const padIntoConv: RewriteRule<PadSite> = {
     op.setInput(0, pad.inputs[0]!);
     removeNode(pad);
   },
+  estimate: (site, e) => dropped([site.pad], e, weightBytes(site.pad, e), ORT_AT_LOAD.padConv),
 };
 
 /** Ops whose outputs are never negative. */

@@ -7,8 +7,10 @@
 //   Flatten, a Gemm or MatMul drops the matching weight rows/columns.
 // Anything else reading the channels (a residual Add with another branch, Concat, Reshape, a graph
 // output) makes the site refuse with the reason: those channels meet other branches.
+import { toAttribute } from '../../ir/builder';
 import type { Node, Value } from '../../ir/graph';
 import { addInitializer } from '../graph-edit';
+import { weightBytes } from '../gain';
 import type { CheckResult, RewriteRule, RuleContext, Site } from '../types';
 
 const ELEMENTWISE = new Set(['Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'Tanh', 'Elu', 'Selu', 'Softplus']);
@@ -188,16 +190,25 @@ export function pruneChannels(ratio: number, norm: 'l1' | 'l2' = 'l1'): RewriteR
         // For Gemm/MatMul after a global pool + Flatten, feature index = channel index.
         replaceConstantInput(x.node, x.index, x.axis, keep, 'pruned_in');
       }
-      for (const n of p.depthwise) {
-        const a = n.attributes.find((x) => x.name === 'group');
-        if (a && a.kind === 'int') a.value = BigInt(keep.length);
-      }
+      // A new attribute, not an edit of the old one: a model copy may share attribute objects.
+      for (const n of p.depthwise) n.attributes = n.attributes.filter((x) => x.name !== 'group').concat(toAttribute('group', keep.length));
       for (const v of p.values) {
         v.type = null;
         const g = v.graph;
         g.valueInfo = g.valueInfo.filter((x) => x !== v);
       }
       done.add(conv);
+    },
+    // At least the share of this conv's work and weights (the next layer's input channels shrink too).
+    estimate(site, e) {
+      const f = e.figures(site.conv);
+      return {
+        flops: f?.flops === null || f?.flops === undefined ? null : ratio * f.flops,
+        traffic: f?.activationBytes ? 2 * ratio * f.activationBytes : 0,
+        fileBytes: ratio * weightBytes(site.conv, e),
+        accuracy: 'changes outputs',
+        caveat: 'at least: the next layer shrinks too; fine-tune to recover accuracy',
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 // Static int8 quantization in QDQ form for Conv and MatMul, with activation ranges calibrated
-// beforehand (src/node/calibrate.ts runs the model on sample inputs):
+// beforehand (src/node/ort/calibrate.ts runs the model on sample inputs):
 //   activations: uint8 asymmetric per tensor, s = (max − min)/255 with 0 inside [min, max],
 //                z = round(−min/s);  x ≈ (q − z)·s
 //   weights:     int8 symmetric per output channel (Conv axis 0, MatMul [K, N] axis 1),
@@ -10,6 +10,7 @@ import { DataType } from '../../ir/data-type';
 import { GraphBuilder } from '../../ir/builder';
 import type { Node, Value } from '../../ir/graph';
 import { addInitializer, uniqueName } from '../graph-edit';
+import { int8Speedup } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 export interface Range {
@@ -96,6 +97,11 @@ export function int8Static(o: StaticOptions): RewriteRule {
     rewrite(site) {
       rewrite(site, o);
       done.add(site.anchor);
+    },
+    estimate(site, e) {
+      const w = site.anchor.inputs[1]?.constant;
+      const faster = int8Speedup(site.anchor, e);
+      return { flops: 0, traffic: 0, fileBytes: w ? (w.byteLength * 3) / 4 : 0, accuracy: 'approximate', caveat: 'needs calibration inputs (layerlens optimize --quantize int8-static --inputs-from DIR)', ...(faster ? { faster } : {}) };
     },
   };
 }

@@ -127,6 +127,13 @@ export function weightNBits(o: NBitsOptions = { bits: 4, blockSize: 32, symmetri
       return ctx.model.graph.nodes.filter((n) => n.opType === 'MatMul' && n.domain === '').map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
     },
     check: (site) => check(site, o),
+    estimate(site) {
+      // b-bit codes instead of 32-bit floats, plus a float scale per block of each column.
+      const w = site.anchor.inputs[1]!.constant!;
+      const [K, N] = w.dims as [number, number];
+      const scales = 4 * N * Math.ceil(K / o.blockSize);
+      return { flops: 0, traffic: 0, fileBytes: w.byteLength * (1 - o.bits / 32) - scales, accuracy: 'approximate', caveat: 'weight-only: no speed-up measured on x86 CPUs at small batch (docs/optimizations.md)' };
+    },
     rewrite(site, ctx) {
       rewrite(site, o);
       if (ctx.model.opset('com.microsoft') === undefined) ctx.model.opsetImports.push({ domain: 'com.microsoft', version: 1 });
