@@ -74,6 +74,16 @@ export class ModelLimitError extends LayerLensError {
   readonly exitCode = 1;
 }
 
+/** A file outside what the caller may read or write (the language server: its workspace folders and the documents and models its client opened). */
+export class FileAccessError extends LayerLensError {
+  readonly exitCode = 2;
+}
+
+/** A worker process stopped while working on a model: out of memory, over its time limit, or crashed. */
+export class ModelWorkerError extends LayerLensError {
+  readonly exitCode = 1;
+}
+
 /** A budget file that cannot be used: not JSON, or a key or value that does not fit the budget format (docs/budgets.md). */
 export class BudgetFileError extends LayerLensError {
   readonly exitCode = 2;

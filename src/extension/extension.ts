@@ -2,8 +2,8 @@
 // language server starts on first use (a model or text view opened, a command run), or at once in a
 // workspace with a layerlens.budget.json, whose budget violations it puts in the Problems panel.
 import * as vscode from 'vscode';
-import { ModelSummaryRequest, modelUriOf, type ModelSummaryResult } from '../protocol/requests';
-import { onModelChanged, routeApplyFix, server, stopServer } from './client';
+import { ModelSummaryRequest, modelUriOf } from '../protocol/requests';
+import { onModelChanged, routeApplyFix, server, SHOW_VALUES_COMMAND, stopServer } from './client';
 import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { openCompare } from './compare';
 import { exportFrom, EXPORT_CHOICES } from './export';
@@ -14,7 +14,7 @@ import { profileOf } from './models';
 import { fileName, targetModel } from './model-uri';
 import { profileModel } from './profile';
 import { ModelStatusBar } from './status-bar';
-import { nodeAtPosition, openAsText, symbolsOf, TextViewProvider } from './text-view';
+import { nodeAtPosition, openAsText, showTensorValues, symbolsOf, TextViewProvider } from './text-view';
 import { webviewHtml } from './webview-html';
 import type { ExportFormat } from '../protocol/webview';
 
@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const uri = await needModel(arg);
       if (uri) await openAsText(uri);
     }),
+    vscode.commands.registerCommand(SHOW_VALUES_COMMAND, (uri: unknown, name: unknown) => showTensorValues(context, uri, name)),
     command('layerlens.openAsGraph', async (arg) => {
       const uri = await needModel(arg);
       if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, GraphEditorProvider.viewType);
@@ -150,7 +151,7 @@ function followCursor(editor: vscode.TextEditor): void {
 async function textViewStatus(context: vscode.ExtensionContext, status: ModelStatusBar, e: vscode.TextEditor | undefined): Promise<void> {
   if (!e || e.document.languageId !== 'onnxtxt') return;
   const c = await server(context);
-  const r = await c.sendRequest<ModelSummaryResult | null>(ModelSummaryRequest, { uri: e.document.uri.toString() }).catch(() => null);
+  const r = await c.sendRequest(ModelSummaryRequest.type, { uri: e.document.uri.toString() }).catch(() => null);
   if (!r || vscode.window.activeTextEditor !== e) return;
   const model = modelUriOf(e.document.uri.toString());
   status.show(fileName(e.document.uri), { nodes: r.nodes, macs: r.macs, flops: r.flops, params: r.params, totalsIncomplete: r.totalsIncomplete }, model ? profileOf(vscode.Uri.parse(model)) : null);

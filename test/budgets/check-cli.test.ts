@@ -168,8 +168,8 @@ test('--report writes other formats to files in the same run (the SARIF file is 
 });
 
 test('docs/ci: the example budget file is valid, and the workflow uses only flags `layerlens check` has', () => {
-  const example = readFileSync(join(ROOT, 'docs', 'ci', 'layerlens.budget.json'), 'utf8');
-  const b = parseBudgetFile(example, 'docs/ci/layerlens.budget.json');
+  const example = readFileSync(join(ROOT, 'docs', 'ci', 'budget.example.json'), 'utf8');
+  const b = parseBudgetFile(example, 'docs/ci/budget.example.json');
   assert.equal(b.targets.length, 2);
   assert.deepEqual(b.targets[0]!.model.peakActivationBytes, { max: 256 * 1024 });
   const help = runCli(['check', '--help']).stdout;

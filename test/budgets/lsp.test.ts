@@ -49,7 +49,7 @@ before(async () => {
   ws = workspace();
   ws.budget(budget('2M', 30));
   server = await startServer({
-    workspaceFolders: [{ uri: pathToFileURL(ws.dir).href, name: 'models' }],
+    folders: [ws.dir],
     onDiagnostics: (p: PublishDiagnosticsParams) => {
       latest.set(p.uri, p.diagnostics);
       waiters.splice(0).forEach((w) => w());
@@ -114,4 +114,32 @@ test('violations appear at the model file, at the node in its text view, and fol
   rmSync(join(ws.dir, 'layerlens.budget.json'));
   await changed('layerlens.budget.json', 3);
   await until(uriOf('models/mlp.onnx'), (d) => d.length === 0, 'everything cleared with the budget file gone');
+});
+
+test('the budget worker reads only inside the workspace folders, and a budget file over the time limit is said so', async () => {
+  // A project folder whose budget names a model in a sibling folder, outside the workspace folder.
+  const outer = workspace();
+  const project = join(outer.dir, 'project');
+  outer.write('project/layerlens.budget.json', JSON.stringify({ models: [{ files: '../models/mlp.onnx', budgets: { macs: '1M' } }] }));
+  const got = new Map<string, Diagnostic[]>();
+  const s = await startServer({ folders: [project], onDiagnostics: (p) => got.set(p.uri, p.diagnostics) });
+  try {
+    const mlp = pathToFileURL(join(outer.dir, 'models', 'mlp.onnx')).href;
+    const deadline = Date.now() + 15_000;
+    while (!(got.get(mlp)?.length ?? 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(got.get(mlp)?.[0]?.message ?? '(none)', /^model bad, no budget checked: FileAccessError: the model .*mlp\.onnx is outside the workspace folders/);
+  } finally {
+    s.close();
+  }
+  // A time limit of 1 ms per budget file: the worker is stopped and the budget file says why.
+  const t = await startServer({ folders: [ws.dir], env: { LAYERLENS_BUDGET_TIMEOUT_S: '0.001' }, onDiagnostics: (p) => got.set(p.uri, p.diagnostics) });
+  try {
+    ws.budget(budget('5M', null));
+    const uri = uriOf('layerlens.budget.json');
+    const deadline = Date.now() + 15_000;
+    while (!(got.get(uri)?.length ?? 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(got.get(uri)?.[0]?.message ?? '(none)', /^ModelWorkerError: the budget worker stopped \(checking .*layerlens\.budget\.json took longer than 0 s \(LAYERLENS_BUDGET_TIMEOUT_S\)\)/);
+  } finally {
+    t.close();
+  }
 });

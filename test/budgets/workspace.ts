@@ -1,6 +1,6 @@
 // A throwaway project folder for budget tests: real model files (the sample CNN, its text form, two
 // small MLPs of known MACs, a corrupt file), and a budget file written by the test.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newModel } from '../../src/core/ir/builder';
@@ -32,9 +32,15 @@ export interface Workspace {
   budget(json: unknown, name?: string): string;
 }
 
+const made: string[] = [];
+// The folders go when the test file's process ends: a budget file left in the temporary folder would
+// be found by every language server that has it as a workspace folder.
+process.once('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 /** models/cnn.onnx (sample: 2.80 MMACs, symbolic batch), models/cnn.onnxtxt (its text form), models/mlp.onnx (hidden 220). */
 export function workspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-budget-'));
+  made.push(dir);
   mkdirSync(join(dir, 'models'));
   copyFileSync(SAMPLE, join(dir, 'models', 'cnn.onnx'));
   writeFileSync(join(dir, 'models', 'cnn.onnxtxt'), printModel(loadModelFile(SAMPLE).model).text);

@@ -7,7 +7,7 @@ import { evaluateBudget } from '../../core/budget/evaluate';
 import { modelStatus, type CheckReport, type ModelReport } from '../../core/budget/report';
 import type { BudgetFile, BudgetTarget, Check, LatencyMeasurement, LatencySource, ModelFigures } from '../../core/budget/types';
 import { BUDGET_FILE_NAME, needsBaseline, needsLatency } from '../../core/budget/validate';
-import { BudgetFileError, LayerLensError, UsageError } from '../../core/errors';
+import { BudgetFileError, FileAccessError, LayerLensError, UsageError } from '../../core/errors';
 import type { Bindings } from '../../core/shape/types';
 import { baselineOf, findBudgetFile, loadBudgetFile, modelsOfTarget, targetsFor } from './budget-file';
 import { figuresOf, readBudgetModel, type BudgetModel } from './model-figures';
@@ -25,6 +25,8 @@ export interface CheckOptions {
   cwd: string;
   /** An increase limit with no baseline: a usage error (the CLI), or left out and said so (the editor). */
   missingBaseline?: 'error' | 'skip';
+  /** Which files may be read (the language server: its workspace folders); a model or baseline outside is that model's FileAccessError. */
+  readable?: (path: string) => boolean;
 }
 
 function display(cwd: string, p: string): string {
@@ -77,6 +79,11 @@ function baselineFor(o: CheckOptions, b: BudgetFile, t: BudgetTarget, model: str
   return own;
 }
 
+/** A file the caller may not read: a FileAccessError, reported as that model's error. */
+function refuseUnreadable(o: CheckOptions, path: string, what: string): void {
+  if (o.readable && !o.readable(path)) throw new FileAccessError(`the ${what} ${path} is outside the workspace folders: the language server reads only files inside them`);
+}
+
 /** Runs every check; a model that cannot be read is reported as that model's error. */
 export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const budgetPath = o.budget ? resolve(o.cwd, o.budget) : findBudgetFile(o.cwd);
@@ -89,6 +96,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     const report: ModelReport = { path: display(o.cwd, path), status: 'pass', targets: targets.map((t) => t.where), checks: [], skipped: [] };
     models.push(report);
     try {
+      refuseUnreadable(o, path, 'model');
       const model = readBudgetModel(path);
       if (model.regions) report.regions = model.regions;
       const cache = new Map<string, ModelFigures>();
@@ -119,6 +127,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
           report.baseline = display(o.cwd, basePath);
           let base: BudgetModel;
           try {
+            refuseUnreadable(o, basePath, 'baseline');
             base = readBudgetModel(basePath);
           } catch (e) {
             if (e instanceof LayerLensError && e.exitCode === 1) e.message = `the baseline ${report.baseline} is bad: ${e.message}`;
@@ -130,7 +139,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       }
       report.status = modelStatus(report.checks, b.onUnknown);
     } catch (e) {
-      if (!(e instanceof LayerLensError) || e.exitCode !== 1) throw e;
+      if (!(e instanceof LayerLensError) || (e.exitCode !== 1 && !(e instanceof FileAccessError))) throw e;
       report.status = 'error';
       report.error = { name: e.name, message: e.message };
       report.checks = [] as Check[];
