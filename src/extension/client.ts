@@ -38,7 +38,7 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'onnxtxt' }],
       // configurationSection: the server analyses open text views with the user's `layerlens.dims`.
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'layerlens' },
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{onnx,tflite}'), configurationSection: 'layerlens' },
       outputChannelName: 'LayerLens',
       // Hovers on constants the text view does not write out link to the command that shows them.
       initializationOptions: { showValuesCommand: SHOW_VALUES_COMMAND },
