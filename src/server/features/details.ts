@@ -6,7 +6,7 @@ import type { Node, Value } from '../../core/ir/graph';
 import { formatQuantization } from '../../core/ir/quantization';
 import type { Model } from '../../core/ir/model';
 import { formatType } from '../../core/ir/shape';
-import { figuresOf } from '../../core/cost/figures';
+import { figuresOf, recordOf } from '../../core/cost/figures';
 import { rankFixes, type RankedFix, type SiteCheck } from '../../core/passes';
 import type { FixEntry, NodeDetailsResult } from '../../protocol/requests';
 import type { DocumentState } from './document-state';
@@ -57,7 +57,7 @@ export function describeNode(model: Model, a: Analysis, name: string, sites: rea
     attributes: n.attributes.map((x) => ({ name: x.name, value: formatAttribute(x) })),
     inputs: n.inputs.flatMap((v) => (v ? [tensorFacts(v, a)] : [])),
     outputs: n.outputs.flatMap((v) => (v ? [tensorFacts(v, a)] : [])),
-    ...(c ? figuresOf(c) : { macs: null, flops: null, params: 0, weightBytes: 0, activationBytes: null, intensity: null }),
+    ...figuresOf(recordOf(c)),
     fixes: fixesIn(sites, model, a, name),
   };
 }
