@@ -41,7 +41,7 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
       // fileEvents: models changed on disk, and (issue 17) budget files and text-form models, whose
       // budget violations the server publishes in the Problems panel.
       synchronize: {
-        fileEvents: ['**/*.onnx', '**/layerlens.budget.json', '**/*.onnxtxt', '**/*.tflite'].map((g) => vscode.workspace.createFileSystemWatcher(g)),
+        fileEvents: ['**/*.{onnx,tflite}', '**/layerlens.budget.json', '**/*.onnxtxt'].map((g) => vscode.workspace.createFileSystemWatcher(g)),
         configurationSection: 'layerlens',
       },
       outputChannelName: 'LayerLens',

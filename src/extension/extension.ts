@@ -20,7 +20,7 @@ import type { ExportFormat } from '../protocol/webview';
 
 async function needModel(arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = targetModel(arg);
-  if (!uri) void vscode.window.showWarningMessage('LayerLens: open or select an .onnx model first.');
+  if (!uri) void vscode.window.showWarningMessage('LayerLens: open or select an .onnx or .tflite model first.');
   return uri;
 }
 
@@ -100,12 +100,12 @@ async function until<T>(probe: () => T | undefined): Promise<T | undefined> {
   return undefined;
 }
 
-/** The other .onnx files beside the model (where fixes write theirs), then Browse…. */
+/** The other models (.onnx, .tflite) beside the model (where fixes write theirs), then Browse…. */
 async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
   const dir = vscode.Uri.joinPath(uri, '..');
   const entries = await vscode.workspace.fs.readDirectory(dir).then(undefined, () => [] as [string, vscode.FileType][]);
   const files = entries
-    .filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.onnx') && !name.startsWith('.'))
+    .filter(([name, type]) => type === vscode.FileType.File && /\.(onnx|tflite)$/i.test(name) && !name.startsWith('.'))
     .map(([name]) => vscode.Uri.joinPath(dir, name))
     .filter((f) => f.toString() !== uri.toString());
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
@@ -113,7 +113,7 @@ async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> 
   const pick = await vscode.window.showQuickPick(items, { title: `Compare ${fileName(uri)} with…` });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] } });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Models: ['onnx', 'tflite'], 'ONNX models': ['onnx'], 'TFLite models': ['tflite'] } });
   return chosen?.[0];
 }
 

@@ -2,10 +2,11 @@
 // documents (main thread) and model files (model worker, which passes its cached rule sites).
 import type { Analysis } from '../../core/analysis/analyze';
 import { formatAttribute } from '../../core/ir/attribute';
-import type { Node } from '../../core/ir/graph';
+import type { Node, Value } from '../../core/ir/graph';
+import { formatQuantization } from '../../core/ir/quantization';
 import type { Model } from '../../core/ir/model';
 import { formatType } from '../../core/ir/shape';
-import { figuresOf } from '../../core/cost/figures';
+import { figuresOf, recordOf } from '../../core/cost/figures';
 import { rankFixes, type RankedFix, type SiteCheck } from '../../core/passes';
 import type { FixEntry, NodeDetailsResult } from '../../protocol/requests';
 import type { DocumentState } from './document-state';
@@ -38,6 +39,12 @@ export function findNode(model: Model, name: string): Node | undefined {
   );
 }
 
+/** A tensor's name and type; a quantized one (TFLite int8/int16) also its scale and zero point. */
+function tensorFacts(v: Value, a: Analysis): { name: string; type: string } {
+  const q = v.quantization ? ` (${formatQuantization(v.quantization)})` : '';
+  return { name: v.name, type: formatType(a.shapes.typeOf(v)) + q };
+}
+
 /** Details of one node of an analysed model (without weight statistics); null when no node has that name. */
 export function describeNode(model: Model, a: Analysis, name: string, sites: readonly SiteCheck[]): NodeDetailsResult | null {
   const n = findNode(model, name);
@@ -48,9 +55,9 @@ export function describeNode(model: Model, a: Analysis, name: string, sites: rea
     opType: n.opType,
     domain: n.domain,
     attributes: n.attributes.map((x) => ({ name: x.name, value: formatAttribute(x) })),
-    inputs: n.inputs.flatMap((v) => (v ? [{ name: v.name, type: formatType(a.shapes.typeOf(v)) }] : [])),
-    outputs: n.outputs.flatMap((v) => (v ? [{ name: v.name, type: formatType(a.shapes.typeOf(v)) }] : [])),
-    ...(c ? figuresOf(c) : { macs: null, flops: null, params: 0, weightBytes: 0, activationBytes: null, intensity: null }),
+    inputs: n.inputs.flatMap((v) => (v ? [tensorFacts(v, a)] : [])),
+    outputs: n.outputs.flatMap((v) => (v ? [tensorFacts(v, a)] : [])),
+    ...figuresOf(recordOf(c)),
     fixes: fixesIn(sites, model, a, name),
   };
 }

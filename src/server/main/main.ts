@@ -153,11 +153,11 @@ connection.onCodeAction(async (p) => {
 
 registerCommands(connection);
 
-/** A watched .onnx changed: drop what the model worker holds of it and tell the client, which refreshes its views. */
+/** A watched model (.onnx, .tflite) changed: drop what the model worker holds of it and tell the client, which refreshes its views. */
 connection.onDidChangeWatchedFiles((p) => {
   budgetFilesChanged(p.changes); // budgets (issue 17): a budget file or a model changed
   for (const c of p.changes) {
-    if (!c.uri.endsWith('.onnx')) continue;
+    if (!/\.(onnx|tflite)$/i.test(c.uri)) continue;
     if (c.uri.startsWith('file:')) invalidateModel(pathOf(c.uri));
     void connection.sendNotification(ModelChangedNotification.type, { uri: c.uri });
   }
@@ -253,7 +253,7 @@ handle(ModelSummaryRequest.type, (p, token): ModelSummaryResult | null | Promise
 
 handle(ExportMetricsRequest.type, (p, token) => {
   const t = target(p.uri, p.dims);
-  if (!t || !('path' in t)) throw new UsageError(`exports are made for model files (file: URIs of .onnx files), not ${p.uri}`);
+  if (!t || !('path' in t)) throw new UsageError(`exports are made for model files (file: URIs of .onnx or .tflite files), not ${p.uri}`);
   const { format, metric, latency, profile } = p;
   return askModel('exportMetrics', { ...t, format, ...(metric ? { metric } : {}), ...(latency ? { latency } : {}), ...(profile ? { profile } : {}) }, { token });
 });
