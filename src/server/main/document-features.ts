@@ -11,8 +11,8 @@ import { errorData } from '../shared/errors';
 import { STALE, type ModelOps, type TextViewArgs, type TextViewOp } from '../shared/model-protocol';
 import { fallBack, servedArgs, stateOf } from './documents';
 import { askModel } from './model-client';
-import { budgetDiagnostics, hasBudgetViolations } from './budgets';
-import { symbols } from '../features/navigation';
+import { budgetDiagnostics, hasBudgetViolations } from './budgets'; // budgets (issue 17)
+import { symbols } from '../features/navigation'; // budgets (issue 17)
 
 const isStale = (e: unknown): boolean => errorData(e).name === STALE;
 
