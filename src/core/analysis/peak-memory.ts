@@ -117,9 +117,9 @@ function sizeOf(v: Value, ctx: Ctx): number | null {
   else if (!isConcrete(t.shape)) why = `its shape is ${formatShape(t.shape)}` + (t.shape?.some((d) => typeof d === 'string') ? ' (bind its symbolic dims)' : '');
   else {
     const n = t.shape.reduce((a, d) => a * d, 1);
-    const b = storageBytes(t.elemType, n);
-    if (b !== undefined) return b;
-    why = 'its element type has no fixed size';
+    const b = Number.isSafeInteger(n) ? storageBytes(t.elemType, n) : undefined;
+    if (b !== undefined && Number.isSafeInteger(b)) return b;
+    why = Number.isSafeInteger(n) ? 'its element type has no fixed size' : `its shape ${formatShape(t.shape)} holds more elements than can be counted exactly (2^53)`;
   }
   if (!ctx.unknown.has(v.name)) ctx.unknown.set(v.name, `'${v.name}': ${why}`);
   return null;
