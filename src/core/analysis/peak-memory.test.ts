@@ -4,9 +4,10 @@
 // live bytes while each node runs and after it. Graph inputs stay live; graph outputs too, once made.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newModel, type GraphBuilder } from '../ir/builder';
+import { GraphBuilder, newModel } from '../ir/builder';
 import { DataType } from '../ir/data-type';
-import type { Value } from '../ir/graph';
+import { Graph, type Value } from '../ir/graph';
+import { Tensor } from '../ir/tensor';
 import type { Model } from '../ir/model';
 import type { Shape } from '../ir/shape';
 import { inferShapes } from '../shape';
@@ -208,4 +209,28 @@ test('unknown sizes: a lower bound that names the tensors, and null (never 0) wh
   assert.equal(m.lowerBound, true);
   assert.ok(m.peakBytes !== null && m.peakBytes >= 32, String(m.peakBytes));
   assert.ok(m.timeline.some((s) => s.unknownLive > 0));
+});
+
+test("an If adds its larger branch's own tensors while it runs; the branch outputs are the If's, counted once", () => {
+  const { model, b } = newModel('if');
+  const x = b.input('x', F, [1, 256]); // 1024 B, read by both branches from the outer graph
+  const w1 = weight(b, 'w1', [256, 1024]);
+  const w2 = weight(b, 'w2', [1024, 256]);
+  const [c] = b.node('Constant', [], { value: Tensor.fromNumbers('c', DataType.BOOL, [], [1]) }, { name: 'cond' });
+  const branch = (name: string, build: (gb: GraphBuilder) => Value): Graph => {
+    const g = new Graph(name, model.graph, null);
+    const gb = new GraphBuilder(g);
+    gb.output(build(gb), F, [1, 256]);
+    return g;
+  };
+  // then: t1 = x·w1 [1,1024] 4096 B, t2 = t1·w2 [1,256] (the branch output); else: -x (the branch output).
+  const thenG = branch('then', (gb) => gb.node('MatMul', [gb.node('MatMul', [x, w1], {}, { name: 't1' })[0]!, w2], {}, { name: 't2' })[0]!);
+  const elseG = branch('else', (gb) => gb.node('Neg', [x], {}, { name: 'neg' })[0]!);
+  const [y] = b.node('If', [c!], { then_branch: thenG, else_branch: elseG }, { name: 'if' });
+  b.output(y!, F, [1, 256]);
+  const m = memory(model);
+  // then branch: t1 4096 B live while t2 runs (t2 is the If's output, counted outside) -> 4096; else: 0.
+  // The If: x 1024 + its output y 1024 + the then branch's 4096 = 6144; after it: x + y = 2048.
+  assert.deepEqual(steps(m), [['if', 6144, 2048]]);
+  assert.equal(m.peakBytes, 6144);
 });

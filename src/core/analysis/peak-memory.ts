@@ -13,8 +13,9 @@
 //    ThresholdedRelu) and of Scatter/ScatterElements takes over input 0's buffer when this node is
 //    that buffer's last reader, reads it once, and the two have the same element size and shape
 //    (MayInplace(0,0), ORT's allocation planner). A graph output never shares (ORT allocates it);
-//  - an If/Loop/Scan node adds, while it runs, the peak of its largest body (counted the same way,
-//    its inputs from the outer graph already counted outside);
+//  - an If/Loop/Scan node adds, while it runs, the peak of its largest body (counted the same way;
+//    values it reads from the outer graph are counted outside, and its outputs are the node's
+//    outputs, counted once, outside: ORT has a body write its outputs into the node's);
 //  - a TFLite model runs its operators in their stored order (the TFLite interpreter's), and none of
 //    ORT's buffer sharing applies to its ops: its tensors are counted as they are;
 //  - a tensor of unknown size adds nothing to the sum and makes the figure a lower bound (said so,
@@ -136,7 +137,8 @@ function sameSize(a: Value, b: Value, ctx: Ctx): boolean {
   return same(ta.shape, tb.shape);
 }
 
-function simulate(g: Graph, ctx: Ctx, keepTimeline: boolean): GraphMemory {
+/** `body`: g is an If/Loop/Scan body, whose graph outputs are its node's outputs (counted outside). */
+function simulate(g: Graph, ctx: Ctx, keepTimeline: boolean, body = false): GraphMemory {
   const order = ctx.stored ? g.nodes.filter((n) => !isConstantNode(n)) : ortExecutionOrder(g);
   const implicit = new Map(order.map((n) => [n, implicitInputs(n, g)]));
   const uses = new Map<Value, number>();
@@ -154,7 +156,7 @@ function simulate(g: Graph, ctx: Ctx, keepTimeline: boolean): GraphMemory {
   let unknownLive = 0;
   let partial = false;
   const open = (v: Value, pinned: boolean): Buffer => {
-    const b: Buffer = { tensor: v.name, bytes: sizeOf(v, ctx), remaining: (uses.get(v) ?? 0) + 1, pinned };
+    const b: Buffer = { tensor: v.name, bytes: body && graphOutputs.has(v) ? 0 : sizeOf(v, ctx), remaining: (uses.get(v) ?? 0) + 1, pinned };
     if (b.bytes === null) {
       unknownLive++;
       partial = true;
@@ -205,7 +207,7 @@ function simulate(g: Graph, ctx: Ctx, keepTimeline: boolean): GraphMemory {
     });
     let transient = 0;
     for (const sub of n.subgraphs()) {
-      const m = simulate(sub, ctx, false);
+      const m = simulate(sub, ctx, false, true);
       transient = Math.max(transient, m.peak);
       partial ||= m.partial;
     }
