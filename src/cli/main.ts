@@ -1,10 +1,11 @@
-// The `layerlens` command line: analyze | profile | optimize.
+// The `layerlens` command line: analyze | profile | optimize | compile | export | sensitivity.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
+import { registerSensitivity } from './commands/sensitivity';
 import { endQuietlyOnClosedPipe, exitWithError } from './errors';
 
 endQuietlyOnClosedPipe();
@@ -26,5 +27,6 @@ registerProfile(program);
 registerOptimize(program);
 registerCompile(program);
 registerExport(program);
+registerSensitivity(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

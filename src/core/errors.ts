@@ -65,3 +65,11 @@ export class FileSystemError extends LayerLensError {
 
 /** A write that would replace a file the input model reads (its own file or its external data). */
 export class WriteConflictError extends UsageError {}
+
+/**
+ * Compression within an error budget found nothing to compress: every candidate layer is refused by
+ * the rule or breaks the budget. The message lists each layer with its reason.
+ */
+export class BudgetUnmetError extends LayerLensError {
+  readonly exitCode = 1;
+}

@@ -29,8 +29,10 @@ export interface LowRankOptions {
   rank?: number;
   /** Share of Σσ² to keep (0 < e < 1); default 0.95 when no rank is given. */
   energy?: number;
-  /** Rank per layer, by node display name (a budget search's choice); overrides rank/energy there. */
+  /** Rank per layer, by node display name; overrides rank/energy there. */
   ranks?: Record<string, number>;
+  /** Energy per layer, by node display name (a budget search's choice); overrides rank/energy there. */
+  energies?: Record<string, number>;
 }
 
 /** The weight of a site as a k × n matrix (what x is multiplied by), and how it is laid out. */
@@ -86,7 +88,7 @@ function matrixOf(f: Factorable, node: Node): { a: Float64Array; m: number; n: n
 
 export function lowRank(o: LowRankOptions = {}): RewriteRule {
   const energy = o.energy ?? (o.rank === undefined ? 0.95 : undefined);
-  if (energy !== undefined && !(energy > 0 && energy < 1)) throw new RangeError(`energy ${energy}: give a share between 0 and 1, e.g. 0.95`);
+  for (const e of [energy, ...Object.values(o.energies ?? {})]) if (e !== undefined && !(e > 0 && e < 1)) throw new RangeError(`energy ${e}: give a share between 0 and 1, e.g. 0.95`);
   if (o.rank !== undefined && !(Number.isInteger(o.rank) && o.rank >= 1)) throw new RangeError(`rank ${o.rank}: give a whole number >= 1`);
   /** SVDs by weight tensor: check and rewrite (and the estimate) decompose each weight once. */
   const svds = new WeakMap<Tensor, Svd>();
@@ -105,12 +107,14 @@ export function lowRank(o: LowRankOptions = {}): RewriteRule {
     const what = `${node.opType} '${node.displayName}'`;
     if (f.k * f.n < MIN_WEIGHTS) return `${what} has only ${f.k * f.n} weights: factoring would not pay off`;
     const full = Math.min(f.k, f.n);
-    const fixed = o.ranks?.[node.displayName] ?? o.rank;
+    const layerEnergy = o.energies?.[node.displayName];
+    const fixed = o.ranks?.[node.displayName] ?? (layerEnergy === undefined ? o.rank : undefined);
+    const e = layerEnergy ?? energy ?? 0.95;
     // A fixed rank needs no SVD to know whether it pays; an energy target does.
     const d = fixed === undefined || fixed < full ? decompose(f, node) : null;
-    const r = Math.min(fixed ?? rankForEnergy(d!.s, energy!), full);
+    const r = Math.min(fixed ?? rankForEnergy(d!.s, e), full);
     const after = r * (f.k + f.n);
-    const how = fixed !== undefined ? `rank ${r}` : `rank ${r} (keeps ${(100 * energy!).toFixed(1)} % of the singular-value energy)`;
+    const how = fixed !== undefined ? `rank ${r}` : `rank ${r} (keeps ${(100 * e).toFixed(1)} % of the singular-value energy)`;
     if (after >= f.k * f.n) return `${what}: ${how} needs r·(k+n) = ${r}·(${f.k}+${f.n}) = ${after} weights, not fewer than k·n = ${f.k * f.n}: factoring would not shrink it`;
     return { rank: r, energy: energyKept(d!.s, r), paramsBefore: f.k * f.n, paramsAfter: after };
   };
