@@ -3,13 +3,13 @@
 //   int8         quantize-int8-dynamic: MatMul/Gemm weights, Gather tables (a layer = one such node)
 //   int8-static  quantize-int8-static: Conv/MatMul in QDQ with calibrated ranges
 //   int4         quantize-int4-weight: MatMul weights in MatMulNBits blocks
-//   fp16         quantize-fp16-compute with the other layers kept in float (a layer = a node with
-//                float weights; ops without weights follow the conversion)
+//   fp16         quantize-fp16-compute with every other node kept in float (a layer = a node with
+//                float weights: its weights are stored and its product computed in float16, Casts
+//                at its borders; ops without weights stay float, so an empty choice has no error)
 //   low-rank     decompose-low-rank at a rank, an energy, or a rank chosen per layer
-// compress(model, layers, 'isolated') changes only those layers (for fp16: only they run in float16):
-// what sensitivity measures. compress(model, layers, 'combined') is the model a budget search
-// proposes: the listed layers compressed, every other candidate layer left as it was (for fp16: the
-// unlisted layers stay in float, everything else is converted).
+// compress(model, layers, scope) changes only those layers. 'isolated' (one layer: what sensitivity
+// measures) and 'combined' (a budget search's proposal) are the same today; the scope is kept so that
+// a method may convert the ops between chosen layers too (float16 glue) when it pays.
 import type { NodeCost } from '../cost/types';
 import type { FigureTotals } from '../cost/figures';
 import type { Node } from '../ir/graph';
@@ -121,11 +121,10 @@ export function compressMethod(kind: CompressKind, o: MethodOptions = {}): Compr
         return { ...base, ok: true, gain: r.estimate ? gainOf(r.estimate(site, { ...e, rule: ctx })) : { size: 0, time: 0 }, ...(check.note ? { note: check.note } : {}) };
       });
     },
-    compress(model, names, scope, bindings = {}) {
+    compress(model, names, _scope, bindings = {}) {
       if (kind === 'fp16') {
         const chosen = new Set(names);
-        const keepFloat = scope === 'isolated' ? (n: Node) => !chosen.has(n.displayName) : (n: Node) => fp16Layer(n) && !chosen.has(n.displayName);
-        return runPass(model, [fp16Compute({ keepFloat })], { bindings });
+        return runPass(model, [fp16Compute({ keepFloat: (n: Node) => !chosen.has(n.displayName) })], { bindings });
       }
       return runPass(model, [rule()], { bindings, only: [...names] });
     },

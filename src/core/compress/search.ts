@@ -59,7 +59,7 @@ export async function searchWithinBudget(layers: readonly SearchLayer[], evaluat
   for (const l of layers) if (!(l.use <= 1)) kept.push({ name: l.name, reason: `alone it exceeds the budget (uses ${Number.isFinite(l.use) ? `${(100 * l.use).toFixed(0)} %` : 'all'} of it)` });
   const order = layers
     .filter((l) => l.use <= 1)
-    .sort((a, b) => b.gain / Math.max(a.use, 1e-9) - a.gain / Math.max(b.use, 1e-9) || b.gain - a.gain)
+    .sort((a, b) => b.gain / Math.max(b.use, 1e-9) - a.gain / Math.max(a.use, 1e-9) || b.gain - a.gain)
     .map((l) => l.name);
   const useOf = new Map(layers.map((l) => [l.name, l.use]));
   const steps: SearchStep[] = [];
