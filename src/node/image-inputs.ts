@@ -1,8 +1,9 @@
 // Images as model inputs (`--inputs-from` a folder of PNG/JPEG files): decoded with pngjs and
 // jpeg-js (pure JavaScript, no native build), resized to the input's height and width by bilinear
 // interpolation (pixel centres aligned, as OpenCV's INTER_LINEAR and PIL's bilinear without
-// antialiasing), laid out NCHW or NHWC from the input's shape, values float in [0, 1] (R, G, B in that
-// order; 1 channel: the luma 0.299 R + 0.587 G + 0.114 B; 4 channels: RGBA). No mean/std
+// antialiasing), laid out NCHW when dim 1 of the input is 1, 3 or 4, else NHWC when its last dim is;
+// values float in [0, 1] (R, G, B in that order; 1 channel: the luma 0.299 R + 0.587 G + 0.114 B;
+// 4 channels: RGBA). No mean/std
 // normalisation is applied: a model that expects normalised inputs should be given tensors (.npy).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -57,7 +58,8 @@ export function imageLayout(spec: InputSpec): { layout: 'NCHW' | 'NHWC'; channel
   const s = spec.shape;
   if (s.length !== 4 || s[0] !== 1) return null;
   const ch = (c: number | undefined): boolean => c === 1 || c === 3 || c === 4;
-  if (ch(s[1]) && !ch(s[3])) return { layout: 'NCHW', channels: s[1]!, height: s[2]!, width: s[3]! };
+  // ONNX's own layout first: [1, C, H, W] whenever dim 1 can be channels (a 4-pixel-wide NHWC image is ambiguous).
+  if (ch(s[1])) return { layout: 'NCHW', channels: s[1]!, height: s[2]!, width: s[3]! };
   if (ch(s[3])) return { layout: 'NHWC', channels: s[3]!, height: s[1]!, width: s[2]! };
   return null;
 }

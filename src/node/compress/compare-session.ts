@@ -99,6 +99,11 @@ export class CompareSession {
     return { outputs: a.outputs, activations: a.activations };
   }
 
+  /** The worker's process id (tests check that cancelling ends it). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   close(): void {
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');

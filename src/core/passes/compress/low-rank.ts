@@ -54,6 +54,23 @@ export interface LowRankPlan {
 
 const MIN_WEIGHTS = 256;
 
+/**
+ * SVDs by weight content (layout, dims and an FNV-1a hash of the bytes), most recent last: the same
+ * weight is decomposed once across rule instances and model copies (a sensitivity analysis or a
+ * budget search builds many), the least recently used dropped past 256 MB.
+ */
+const SVDS = new Map<string, Svd>();
+const SVD_CACHE_BYTES = 256 * 2 ** 20;
+let cachedBytes = 0;
+const svdBytes = (d: Svd): number => 8 * (d.s.length + d.u.length + d.v.length);
+
+function contentKey(f: Factorable, node: Node): string {
+  const bytes = f.weight.rawBytes();
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
+  return `${f.kind}${f.kind === 'gemm' ? node.attrInt('transB', 0) : ''}|${f.weight.dims.join('x')}|${bytes.length}|${h.toString(16)}`;
+}
+
 function factorable(n: Node): Factorable | string {
   const w = n.inputs[1]?.constant;
   const what = `${n.opType} '${n.displayName}'`;
@@ -90,14 +107,20 @@ export function lowRank(o: LowRankOptions = {}): RewriteRule {
   const energy = o.energy ?? (o.rank === undefined ? 0.95 : undefined);
   for (const e of [energy, ...Object.values(o.energies ?? {})]) if (e !== undefined && !(e > 0 && e < 1)) throw new RangeError(`energy ${e}: give a share between 0 and 1, e.g. 0.95`);
   if (o.rank !== undefined && !(Number.isInteger(o.rank) && o.rank >= 1)) throw new RangeError(`rank ${o.rank}: give a whole number >= 1`);
-  /** SVDs by weight tensor: check and rewrite (and the estimate) decompose each weight once. */
-  const svds = new WeakMap<Tensor, Svd>();
   const done = new WeakSet<Node>();
   const decompose = (f: Factorable, node: Node): Svd => {
-    let d = svds.get(f.weight);
+    const key = contentKey(f, node);
+    let d = SVDS.get(key);
     if (!d) {
       const { a, m, n } = matrixOf(f, node);
-      svds.set(f.weight, (d = svd(a, m, n)));
+      d = svd(a, m, n);
+      cachedBytes += svdBytes(d);
+    } else SVDS.delete(key);
+    SVDS.set(key, d);
+    for (const [k, old] of SVDS) {
+      if (cachedBytes <= SVD_CACHE_BYTES || k === key) break;
+      SVDS.delete(k);
+      cachedBytes -= svdBytes(old);
     }
     return d;
   };
