@@ -15,10 +15,12 @@ import {
   ModelSummaryRequest,
   NodeDetailsRequest,
   ProfileRequest,
+  QuantizeWithinBudgetCommand,
   TextViewRequest,
   modelUriOf,
   type ApplyFixArgs,
   type ApplyFixResult,
+  type QuantizeWithinBudgetArgs,
   type CommitFixArgs,
   type CommitFixResult,
   type CompileArgs,
@@ -65,7 +67,7 @@ connection.onInitialize(() => ({
     referencesProvider: true,
     documentSymbolProvider: true,
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
-    executeCommandProvider: { commands: [ApplyFixCommand, CommitFixCommand, DiscardFixCommand, CompileCommand] },
+    executeCommandProvider: { commands: [ApplyFixCommand, CommitFixCommand, DiscardFixCommand, CompileCommand, QuantizeWithinBudgetCommand] },
     inlayHintProvider: true,
     codeLensProvider: { resolveProvider: false },
   },
@@ -135,6 +137,8 @@ connection.onExecuteCommand(async (p) => {
       }
       case DiscardFixCommand:
         return await runJob('discardFix', arg as DiscardFixArgs);
+      case QuantizeWithinBudgetCommand:
+        return await runJob('quantizeWithinBudget', arg as QuantizeWithinBudgetArgs);
       case CompileCommand: {
         const r = compile(arg as CompileArgs);
         invalidateModel(r.written);

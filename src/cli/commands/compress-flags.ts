@@ -1,21 +1,18 @@
 // Flags shared by `layerlens sensitivity` and `layerlens optimize`'s budgeted compression: which
 // method (--quantize KIND or --decompose with --decompose-rank/--decompose-energy), the error budget
 // (--min-cosine, --max-abs-error, --min-top1), and the input samples (--inputs-from a folder of
-// tensors or of images, --samples N generated sets). int8-static is calibrated here, on the samples.
+// tensors or of images, --samples N generated sets).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { analyzeModel } from '../../core/analysis/analyze';
 import { budgetProblem, type Budget } from '../../core/compress/budget';
-import { compressMethod, type CompressKind, type CompressMethod } from '../../core/compress/methods';
+import type { CompressKind, CompressMethod } from '../../core/compress/methods';
 import { UsageError } from '../../core/errors';
 import type { Model } from '../../core/ir/model';
-import type { Range } from '../../core/passes/quantize/int8-static';
 import type { InputSpec } from '../../core/profile/runtime';
 import type { Bindings } from '../../core/shape/types';
-import { calibrate } from '../../node/calibrate';
-import { loadSamples, writeSampleFiles, type Samples } from '../../node/compress/samples';
+import { buildMethod } from '../../node/compress/build-method';
+import { loadSamples, type Samples } from '../../node/compress/samples';
 import { imageFiles } from '../../node/image-inputs';
-import { inputSpecs } from '../../node/profile-model';
 import { inputFiles } from './profile';
 
 export interface CompressFlags {
@@ -117,34 +114,16 @@ export function samplesFrom(flags: CompressFlags, model: Model, specs: InputSpec
   return loadSamples(specs, { generated: flags.samples ?? 1 });
 }
 
-/** The method for `kind` with the flags' options; int8-static is calibrated on the samples (minmax over them). */
+/** The method for `kind` with the flags' options; int8-static is calibrated on the samples. */
 export async function methodFrom(kind: CompressKind, flags: CompressFlags, model: Model, samples: Samples, bindings: Bindings): Promise<CompressMethod> {
   if (kind === 'int4') {
     const blockSize = Number(flags.blockSize ?? 32);
     if (!Number.isInteger(blockSize)) throw new UsageError(`--block-size ${flags.blockSize}: expected a power of 2 between 16 and 256`);
-    return compressMethod(kind, { blockSize, symmetric: !flags.asymmetric });
+    return buildMethod(kind, { blockSize, symmetric: !flags.asymmetric }, model, samples, bindings);
   }
-  if (kind === 'low-rank') {
-    return compressMethod(kind, { lowRank: flags.decomposeRank !== undefined ? { rank: flags.decomposeRank } : { energy: flags.decomposeEnergy ?? 0.95 } });
-  }
-  if (kind !== 'int8-static') return compressMethod(kind);
-  const method = flags.calibration ?? 'minmax';
-  if (method !== 'minmax' && method !== 'percentile') throw new UsageError(`--calibration ${method}: expected minmax or percentile`);
-  if (samples.from === 'generated') process.stderr.write('warning: calibrating on generated inputs: give real samples with --inputs-from for ranges you can trust\n');
-  const inputs = inputSpecs(analyzeModel(model, { bindings }).report);
-  const ranges = new Map<string, Range>();
-  // One calibration run per sample, ranges merged (the widest).
-  for (const set of samples.sets) {
-    const files = writeSampleFiles(set);
-    try {
-      const r = await calibrate(model, { method, samples: 1, inputs, inputFiles: files.files, bindings });
-      for (const [name, x] of r) {
-        const was = ranges.get(name);
-        ranges.set(name, was ? { min: Math.min(was.min, x.min), max: Math.max(was.max, x.max) } : x);
-      }
-    } finally {
-      files.cleanup();
-    }
-  }
-  return compressMethod(kind, { ranges });
+  if (kind === 'low-rank') return buildMethod(kind, { lowRank: flags.decomposeRank !== undefined ? { rank: flags.decomposeRank } : { energy: flags.decomposeEnergy ?? 0.95 } }, model, samples, bindings);
+  const calibration = flags.calibration ?? 'minmax';
+  if (calibration !== 'minmax' && calibration !== 'percentile') throw new UsageError(`--calibration ${calibration}: expected minmax or percentile`);
+  if (kind === 'int8-static' && samples.from === 'generated') process.stderr.write('warning: calibrating on generated inputs: give real samples with --inputs-from for ranges you can trust\n');
+  return buildMethod(kind, { calibration }, model, samples, bindings);
 }
