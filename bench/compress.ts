@@ -103,6 +103,11 @@ async function main(): Promise<void> {
         layers = `${candidates.length}/${candidates.length}`;
       }
       const seconds = (performance.now() - t0) / 1000;
+      if (layers.startsWith('0/')) {
+        const why = method.layers(original, analyzeModel(original, { bindings: s.bindings }).cost, s.bindings).find((l) => !l.ok)?.reason ?? 'no candidate layer';
+        console.log([s.label, row.label, layers, '-', '-', '-', '-', '-', row.budget ? seconds.toFixed(1) : '-', `(nothing compressed: ${why})`].join('\t'));
+        continue;
+      }
       const out = join(dir, 'candidate.onnx');
       saveModel(model, out);
       const v = await verifyRewrite({ path: s.file, model: original, fileBytes: statSync(s.file).size }, { path: out, model, fileBytes: statSync(out).size }, {}, { bindings: s.bindings });

@@ -158,7 +158,8 @@ export async function quantizeWithinBudget(context: vscode.ExtensionContext, uri
     return null;
   }
   const kept = r.kept.slice(0, 8).map((k) => `${k.name}: ${k.reason}`);
-  const summary = [`${pick.label}: ${r.compressed.length} layer(s) compressed within cosine ≥ ${text}, verified in ONNX Runtime:`, ...describeVerification(r), ...(kept.length ? ['Left as they were:', ...kept] : [])].join('\n');
+  const notes = r.notes.slice(0, 8).map((n) => `${n.layer}: ${n.note}`);
+  const summary = [`${pick.label}: ${r.compressed.length} layer(s) compressed within cosine ≥ ${text}, verified in ONNX Runtime:`, ...describeVerification(r), ...notes, ...(kept.length ? ['Left as they were:', ...kept] : [])].join('\n');
   const write = await chooseWrite(uri, summary);
   if (!write) {
     await discardFix(context, r.candidate);

@@ -138,6 +138,8 @@ export interface QuantizeWithinBudgetResult extends ApplyFixResult {
   /** Layers compressed, and the others with why each was left as it was. */
   compressed: string[];
   kept: { name: string; opType: string; reason: string }[];
+  /** What each rewrite says, by layer (low-rank: the rank, energy kept and weights before → after). */
+  notes: { layer: string; note: string }[];
 }
 
 /**

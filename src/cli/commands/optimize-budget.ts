@@ -112,6 +112,7 @@ function render(o: BudgetOutcome, v: Verification | null, out: string | null, js
   const candidates = o.compressed.length + o.kept.length;
   const lines = [`${o.method.kind} within the budget ${describeBudget(o.budget)}: ${o.compressed.length} of ${candidates} candidate layer(s) compressed, ${o.search.steps.length} combined model(s) run in the search, on ${o.sensitivity.samples} ${o.sensitivity.inputs} input sample(s)`];
   lines.push(`compressed: ${o.compressed.map(safe).join(', ')}`);
+  for (const a of o.pass.applied) if (a.note) lines.push(`  at ${safe(a.anchor)}: ${safe(a.note)}`);
   if (o.kept.length) lines.push(`left ${o.method.kind === 'low-rank' ? 'unfactored' : 'in float'}:`);
   for (const k of o.kept.slice(0, 30)) lines.push(`  ${safe(k.name)} (${safe(k.opType)}): ${safe(k.reason)}`);
   if (o.kept.length > 30) lines.push(`  (${o.kept.length - 30} more; --json lists all)`);
