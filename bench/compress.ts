@@ -13,13 +13,13 @@ import { compressMethod, type CompressKind, type MethodOptions } from '../src/co
 import type { Model } from '../src/core/ir/model';
 import { cloneModel } from '../src/core/passes/graph-edit';
 import type { Bindings } from '../src/core/shape/types';
-import { calibrate } from '../src/node/calibrate';
+import { calibrate } from '../src/node/ort/calibrate';
 import { loadSamples } from '../src/node/compress/samples';
 import { compressWithinBudget } from '../src/node/compress/within-budget';
 import { saveModel } from '../src/node/files/encode-model';
 import { loadModelFile } from '../src/node/model-file';
-import { inputSpecs } from '../src/node/profile-model';
-import { verifyRewrite } from '../src/node/verify';
+import { inputSpecs } from '../src/node/ort/profile';
+import { verifyRewrite } from '../src/node/ort/verify';
 import { mlpStack } from '../test/support/mlp-stack';
 
 const root = join(__dirname, '..');

@@ -12,7 +12,7 @@ import { fp16Compute, fp16Weights, int8Dynamic, pruneChannels, rulesOf, runPass,
 import type { RewriteRule } from '../src/core/passes/types';
 import type { Bindings } from '../src/core/shape/types';
 import { loadModelFile } from '../src/node/model-file';
-import { verifyRewrite } from '../src/node/verify';
+import { verifyRewrite } from '../src/node/ort/verify';
 import { mlpStack } from '../test/support/mlp-stack';
 import { tinyTransformer } from '../test/support/tiny-transformer';
 

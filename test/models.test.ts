@@ -43,10 +43,8 @@ const CASES: Expect[] = [
   { file: 'oww-hey-jarvis.onnx', nodes: 33, nestedNodes: 30, minParams: 300_000, minMacs: 300_000 },
   { file: 'blazeface-front.onnx', nodes: 104, nestedNodes: 0, params: 100_412, minParams: 0, minMacs: 30e6 },
   { file: 'blazeface-back.onnx', nodes: 149, nestedNodes: 0, params: 134_704, minParams: 0, minMacs: 150e6 },
-  {
-    file: 'mlsd-tiny.onnx', nodes: 111, nestedNodes: 0, minParams: 600_000, minMacs: 80e6,
-    todo: 'issue 10 item 6: the pads of its 3 Pads come from a constant Split -> Concat, which shape inference does not fold yet',
-  },
+  // Its 3 Pads take pads from a constant Split -> Concat (folded since issue 10 item 6).
+  { file: 'mlsd-tiny.onnx', nodes: 111, nestedNodes: 0, minParams: 600_000, minMacs: 80e6 },
 ];
 
 const BENCH_CASES: Expect[] = [

@@ -5,6 +5,7 @@ import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
+import { registerMachine } from './commands/machine';
 import { registerSensitivity } from './commands/sensitivity';
 import { endQuietlyOnClosedPipe, exitWithError } from './errors';
 
@@ -27,6 +28,7 @@ registerProfile(program);
 registerOptimize(program);
 registerCompile(program);
 registerExport(program);
+registerMachine(program);
 registerSensitivity(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { UsageError } from '../core/errors';
 import { DataType, dataTypeName } from '../core/ir/data-type';
 import type { InputSpec } from '../core/profile/runtime';
-import type { InputData } from './inputs';
+import type { InputData } from './ort/inputs';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 

@@ -14,7 +14,7 @@ import { readModel } from '../../src/core/onnx/reader';
 import { writeModel } from '../../src/core/onnx/writer';
 import { compressMethod } from '../../src/core/compress/methods';
 import { loadModelFile } from '../../src/node/model-file';
-import { generateInput, type InputData } from '../../src/node/inputs';
+import { generateInput, type InputData } from '../../src/node/ort/inputs';
 import { decodeImage, imageToInput } from '../../src/node/image-inputs';
 import { runCli } from '../support/cli';
 import { realModelPath } from '../support/models';

@@ -10,8 +10,8 @@ import { newModel } from '../../src/core/ir/builder';
 import { DataType } from '../../src/core/ir/data-type';
 import type { Model } from '../../src/core/ir/model';
 import { writeModel } from '../../src/core/onnx/writer';
-import { compareOutputs, failuresOf, verifyRewrite, VerificationRunError } from '../../src/node/verify';
-import type { OutputData } from '../../src/node/profile-worker';
+import { compareOutputs, failuresOf, verifyRewrite, VerificationRunError } from '../../src/node/ort/verify';
+import type { OutputData } from '../../src/node/ort/worker';
 
 const out = (name: string, dims: number[], values: number[]): OutputData => ({ name, dims, values: Buffer.from(Float64Array.from(values).buffer).toString('base64') });
 

@@ -10,7 +10,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): CliResult {
+export function runCli(args: string[], opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const cli = join(ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build' first`);
   const r = spawnSync(process.execPath, [cli, ...args], {
@@ -18,6 +18,7 @@ export function runCli(args: string[], opts: { timeoutMs?: number; cwd?: string 
     timeout: opts.timeoutMs ?? 60_000,
     cwd: opts.cwd ?? ROOT,
     maxBuffer: 64 * 1024 * 1024,
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DataType } from '../../src/core/ir/data-type';
 import { newModel } from '../../src/core/ir/builder';
-import { profileModel } from '../../src/node/profile-model';
+import { profileModel } from '../../src/node/ort/profile';
 import type { ProfileResult } from '../../src/protocol/requests';
 import { realModelPath, SAMPLE } from '../support/models';
 import { openWebview, type WebviewPage } from './page';

@@ -11,7 +11,7 @@ import { EXPORT_FORMATS, exportMetrics, FIGURES, figure, figureTree, type Export
 import type { ProfileMode } from '../../core/profile/runtime';
 import { loadModelFile } from '../../node/model-file';
 import { writeFileAtomic } from '../../node/files/atomic-file';
-import { profileModel } from '../../node/profile-model';
+import { profileModel } from '../../node/ort/profile';
 import { safe } from '../format';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 import { toJson as profileJson } from './profile';

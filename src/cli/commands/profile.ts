@@ -1,13 +1,16 @@
 // `layerlens profile MODEL`: measured latency per layer with onnxruntime-node (in a child process),
-// attributed to the model's own nodes, with achieved GFLOP/s and a roofline verdict.
+// attributed to the model's own nodes, with achieved GFLOP/s, the verdict of the kernel that
+// computes each node (compute-, memory- or overhead-bound), figures physics rules out flagged, and
+// the machine figures the verdicts rest on.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UsageError } from '../../core/errors';
 import type { ProfileMode } from '../../core/profile/runtime';
-import { profileModel, type ProfileReport } from '../../node/profile-model';
+import { profileModel, type ProfileReport } from '../../node/ort/profile';
 import { pct, safe, si, table } from '../format';
+import { describeMachine } from './machine';
 import { bindingsFrom, parsePositiveInt, type BindingFlags, withBindingOptions } from '../options';
 
 interface ProfileFlags extends BindingFlags {
@@ -102,11 +105,28 @@ export function toJson(r: ProfileReport): object {
     nodes: r.analysis.nodes.map((n) => {
       const p = byNode.get(n.graph ? `${n.graph}/${n.name}` : n.name);
       return p
-        ? { ...n, latency: { medianUs: p.medianUs, share: p.share }, achievedGflops: p.achievedGflops, verdict: p.verdict, ...(p.fusedGroup ? { fusedGroup: p.fusedGroup } : {}) }
+        ? {
+            ...n,
+            latency: { medianUs: p.medianUs, share: p.share },
+            achievedGflops: p.achievedGflops,
+            verdict: p.verdict,
+            kernel: p.kernel,
+            efficiency: p.efficiency,
+            ...(p.implausible ? { implausible: p.implausible } : {}),
+            ...(p.fusedGroup ? { fusedGroup: p.fusedGroup } : {}),
+          }
         : n;
     }),
     latency: r.latency,
-    attribution: { mode: r.attribution.mode, coverage: r.attribution.coverage, unattributedUs: r.attribution.unattributedUs, unattributed: r.attribution.unattributed },
+    attribution: {
+      mode: r.attribution.mode,
+      coverage: r.attribution.coverage,
+      unattributedUs: r.attribution.unattributedUs,
+      unattributed: r.attribution.unattributed,
+      untimed: r.attribution.untimed,
+    },
+    kernels: r.kernels,
+    implausible: r.implausible,
     machine: r.machine,
   };
 }
@@ -115,9 +135,16 @@ function render(r: ProfileReport, top: number, path: string): string {
   const lines: string[] = [];
   const l = r.latency;
   lines.push(`${safe(basename(path))}: mode ${r.attribution.mode}${r.attribution.mode === 'deployed' ? ' (ORT optimizations on, as shipped)' : ' (ORT optimizations off: one timing per original node)'}`);
-  if (l) lines.push(`latency: median ${l.medianMs.toFixed(3)} ms (p10 ${l.p10Ms.toFixed(3)}, p90 ${l.p90Ms.toFixed(3)}, spread ${(100 * l.spread).toFixed(1)} %) over ${l.runs} runs without profiler`);
-  lines.push(`attribution: ${(100 * r.attribution.coverage).toFixed(1)} % of kernel time charged to the model's own nodes`);
-  if (r.machine) lines.push(`machine: ${r.machine.peakGflops.toFixed(1)} GFLOP/s peak, ${r.machine.bandwidthGBs.toFixed(1)} GB/s (ridge ${(r.machine.peakGflops / r.machine.bandwidthGBs).toFixed(1)} FLOP/byte)`);
+  if (l) {
+    lines.push(`latency: median ${l.medianMs.toFixed(3)} ms (p10 ${l.p10Ms.toFixed(3)}, p90 ${l.p90Ms.toFixed(3)}, spread ${(100 * l.spread).toFixed(1)} %) over ${l.runs} runs, ${l.source === 'model_run' ? "ORT's own model_run time" : 'session.run wall time with pre-allocated outputs'}`);
+    lines.push(`  session.run ${l.wallMedianMs.toFixed(3)} ms${l.preallocatedOutputs ? ' (outputs pre-allocated)' : ''}, ${l.jsOutputMedianMs.toFixed(3)} ms with new JS outputs as a Node app sees it; ORT model_run ${l.profiledMedianMs.toFixed(3)} ms with the profiler on; kernels ${l.kernelSumMs.toFixed(3)} ms`);
+  }
+  const a = r.attribution;
+  lines.push(`attribution: ${(100 * a.coverage).toFixed(1)} % of kernel time charged to the model's own nodes${a.unattributed.length ? `; not attributed: ${a.unattributed.length} kernel(s), ${a.unattributedUs.toFixed(1)} µs per run` : ''}${a.untimed.length ? `; ${a.untimed.length} node(s) got no kernel time (folded or removed by ORT)` : ''}`);
+  if (r.machine) lines.push(...describeMachine(r.machine));
+  if (r.implausible.nodes || r.implausible.kernels) {
+    lines.push(`WARNING: ${r.implausible.nodes} node(s) and ${r.implausible.kernels} kernel(s) show more than 1.25× the measured peak (up to ${(r.implausible.maxRatio ?? 0).toFixed(2)}×): those figures are a measurement problem, not a speed (marked !)`);
+  }
   lines.push('');
   const macs = new Map(r.analysis.nodes.map((n) => [n.graph ? `${n.graph}/${n.name}` : n.name, n.macs]));
   const rows = [...r.nodes].sort((a, b) => b[1].medianUs - a[1].medianUs).slice(0, top).map(([n, p]) => {
@@ -128,12 +155,14 @@ function render(r: ProfileReport, top: number, path: string): string {
       pct(p.share, 1),
       `${p.medianUs.toFixed(1)}`,
       si(macs.get(key) ?? null),
-      p.achievedGflops === null ? '?' : p.achievedGflops.toFixed(2),
+      p.achievedGflops === null ? '?' : `${p.achievedGflops.toFixed(2)}${p.implausible ? ' !' : ''}`,
       p.verdict,
-      p.fusedGroup ? safe(p.fusedGroup.map((g) => `${g.opType}(${g.nodes.length})`).join(',')) : '',
+      p.efficiency === null ? '?' : `${(100 * p.efficiency).toFixed(0)}%`,
+      p.fusedGroup ? safe(p.fusedGroup.map((g) => `${g.opType}(${g.nodes.length}${g.role === 'layout' || g.role === 'inserted' ? `, ${g.role}` : ''})`).join(',')) : '',
     ];
   });
-  lines.push(table(['layer', 'op', 'share', 'µs', 'MACs', 'GFLOP/s', 'verdict', 'measured in'], rows, new Set([2, 3, 4, 5])));
-  for (const u of r.attribution.unattributed.slice(0, 5)) lines.push(`unattributed kernel: ${safe(u.kernel)} (${safe(u.opType)}) ${u.totalUs.toFixed(0)} µs in all runs`);
+  lines.push(table(['layer', 'op', 'share', 'µs', 'MACs', 'GFLOP/s', 'verdict', 'roofline', 'measured in'], rows, new Set([2, 3, 4, 5, 7])));
+  for (const u of a.unattributed.slice(0, 5)) lines.push(`unattributed kernel: ${safe(u.kernel)} (${safe(u.opType)}) ${u.totalUs.toFixed(0)} µs in all runs`);
+  for (const [n, p] of [...r.nodes].filter(([, p]) => p.implausible).slice(0, 5)) lines.push(`! ${safe(n.displayName)}: ${p.implausible}`);
   return lines.join('\n');
 }

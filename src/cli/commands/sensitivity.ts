@@ -10,7 +10,7 @@ import { UsageError } from '../../core/errors';
 import { tfliteUnsupported } from '../../core/tflite';
 import { measureSensitivity } from '../../node/compress/measure-sensitivity';
 import { loadModelFile } from '../../node/model-file';
-import { inputSpecs, profileModel } from '../../node/profile-model';
+import { inputSpecs, profileModel } from '../../node/ort/profile';
 import { bytes, safe, table } from '../format';
 import { bindingsFrom, parsePositiveInt, withBindingOptions, type BindingFlags } from '../options';
 import { kindFrom, methodFrom, samplesFrom, withDecomposeOptions, withSampleOptions, type CompressFlags } from './compress-flags';

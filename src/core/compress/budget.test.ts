@@ -2,7 +2,7 @@
 // (the search and the write path must agree), checked on figures around each bound.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failuresOf, type OutputComparison } from '../../node/verify';
+import { failuresOf, type OutputComparison } from '../../node/ort/verify';
 import { budgetProblem, budgetUse, describeBudget, worstOf, type Budget } from './budget';
 
 const out = (cosine: number, maxAbsError: number, top1: number | null = null, maxRelError = maxAbsError): OutputComparison => ({ name: 'y', cosine, maxAbsError, maxRelError, top1 });

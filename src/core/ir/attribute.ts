@@ -1,35 +1,9 @@
-// Node attributes, one variant per ONNX AttributeType. Integers stay bigint so that values such as
-// INT64_MAX (Slice ends in old exports) survive a save exactly; use the number getters on Node.
-import type { Graph } from './graph';
-import type { ValueType } from './shape';
-import type { SparseTensor } from './sparse-tensor';
-import type { Tensor } from './tensor';
+// Node attributes: their kinds, int64 conversion and a short rendering for hovers and tables. The
+// Attribute type itself is declared beside Node in graph.ts (a node holds attributes, an attribute
+// may hold a graph), so that this module depends on graph.ts and not the other way round.
+import type { Attribute } from './graph';
 
-interface AttrBase {
-  name: string;
-  docString?: string;
-  /** Inside a function body: the attribute takes the value of the caller's attribute of this name. */
-  refAttrName?: string;
-}
-
-export type Attribute = AttrBase &
-  (
-    | { kind: 'float'; value: number }
-    | { kind: 'int'; value: bigint }
-    | { kind: 'string'; value: Uint8Array }
-    | { kind: 'tensor'; value: Tensor }
-    | { kind: 'graph'; value: Graph }
-    | { kind: 'sparse_tensor'; value: SparseTensor }
-    | { kind: 'type_proto'; value: ValueType }
-    | { kind: 'floats'; value: number[] }
-    | { kind: 'ints'; value: bigint[] }
-    | { kind: 'strings'; value: Uint8Array[] }
-    | { kind: 'tensors'; value: Tensor[] }
-    | { kind: 'graphs'; value: Graph[] }
-    | { kind: 'sparse_tensors'; value: SparseTensor[] }
-    | { kind: 'type_protos'; value: ValueType[] }
-    | { kind: 'undefined'; value: null }
-  );
+export type { Attribute } from './graph';
 
 export type AttributeKind = Attribute['kind'];
 

@@ -1,11 +1,38 @@
 // The graph IR: Values know their producer and every use, so replace-all-uses, dead-node removal and
 // "is this weight shared?" are one call each. Subgraphs (If/Loop/Scan bodies) are Graphs whose
 // `parent` is the enclosing graph; a name not defined in a subgraph resolves in its parents.
-import type { Attribute } from './attribute';
+// Node attributes are declared here too (one variant per ONNX AttributeType); integers stay bigint
+// so that values such as INT64_MAX (Slice ends in old exports) survive a save exactly.
 import type { Quantization } from './quantization';
 import type { ValueType } from './shape';
 import type { SparseTensor } from './sparse-tensor';
 import type { Tensor } from './tensor';
+
+interface AttrBase {
+  name: string;
+  docString?: string;
+  /** Inside a function body: the attribute takes the value of the caller's attribute of this name. */
+  refAttrName?: string;
+}
+
+export type Attribute = AttrBase &
+  (
+    | { kind: 'float'; value: number }
+    | { kind: 'int'; value: bigint }
+    | { kind: 'string'; value: Uint8Array }
+    | { kind: 'tensor'; value: Tensor }
+    | { kind: 'graph'; value: Graph }
+    | { kind: 'sparse_tensor'; value: SparseTensor }
+    | { kind: 'type_proto'; value: ValueType }
+    | { kind: 'floats'; value: number[] }
+    | { kind: 'ints'; value: bigint[] }
+    | { kind: 'strings'; value: Uint8Array[] }
+    | { kind: 'tensors'; value: Tensor[] }
+    | { kind: 'graphs'; value: Graph[] }
+    | { kind: 'sparse_tensors'; value: SparseTensor[] }
+    | { kind: 'type_protos'; value: ValueType[] }
+    | { kind: 'undefined'; value: null }
+  );
 
 export interface Use {
   node: Node;

@@ -330,9 +330,9 @@ function elementWriter(t: DataType, dv: DataView, bytes: Uint8Array): (i: number
     case DataType.UINT32:
       return (i, v) => dv.setUint32(i * 4, v, true);
     case DataType.INT64:
-      return (i, v) => dv.setBigInt64(i * 8, BigInt(Math.trunc(clampInt64(v))), true);
+      return (i, v) => dv.setBigInt64(i * 8, toInt64(v), true);
     case DataType.UINT64:
-      return (i, v) => dv.setBigUint64(i * 8, BigInt(Math.trunc(Math.max(0, v))), true);
+      return (i, v) => dv.setBigUint64(i * 8, toUint64(v), true);
     case DataType.FLOAT16:
       return (i, v) => dv.setUint16(i * 2, numberToFloat16(v), true);
     case DataType.UINT4:
@@ -347,8 +347,22 @@ function elementWriter(t: DataType, dv: DataView, bytes: Uint8Array): (i: number
   }
 }
 
-function clampInt64(v: number): number {
-  return Math.min(Math.max(v, -9223372036854775808), 9223372036854775807);
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** A number as int64, truncated toward zero and saturated: 2^63 and beyond (Infinity too) is INT64_MAX. */
+function toInt64(v: number): bigint {
+  if (Number.isNaN(v)) throw new ModelGraphError('cannot store NaN in an int64 tensor');
+  if (v >= 2 ** 63) return INT64_MAX;
+  if (v <= -(2 ** 63)) return INT64_MIN;
+  return BigInt(Math.trunc(v));
+}
+
+function toUint64(v: number): bigint {
+  if (Number.isNaN(v)) throw new ModelGraphError('cannot store NaN in a uint64 tensor');
+  if (v >= 2 ** 64) return UINT64_MAX;
+  return v <= 0 ? 0n : BigInt(Math.trunc(v));
 }
 
 /** Round-to-nearest-even float32/64 -> IEEE half, as bits. */

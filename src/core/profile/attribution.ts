@@ -1,14 +1,15 @@
-// Attributes kernel time to the model's own nodes.
-//  per-node mode (ORT optimizations off): an event's name is the node's name; nodes inside
-//    If/Loop/Scan bodies are timed inside their parent's span, so a parent's self-time is its time
-//    minus its descendants' (a plain sum would count them twice).
-//  deployed mode (optimizations on): ORT runs a rewritten graph (fused kernels, NCHWc layouts with
-//    inserted Reorder nodes). Fused nodes keep the original tensor names on their inputs and outputs,
-//    so a kernel covers the original nodes lying between its input and output tensors. Its time is
-//    split among them in proportion to their FLOPs (equally when FLOPs are unknown or zero). A
-//    kernel that covers no original node (a Reorder) is charged to the original node next to it.
-import type { Graph, Node } from '../ir/graph';
+// Attributes kernel time to the model's own nodes, and keeps each kernel's own timing.
+//  per-node mode (ORT optimizations off): an event's name is the node's name.
+//  In both modes nodes inside If/Loop/Scan bodies are timed inside their parent's span, so a
+//    parent's self-time is its time minus its descendants' (a plain sum would count them twice).
+//  deployed mode (optimizations on): ORT runs a rewritten graph; kernel-map.ts says which original
+//    nodes each kernel computes (never across a join it did not fuse). A kernel's time is split among
+//    its nodes in proportion to their FLOPs (equally when FLOPs are unknown or zero), so every node
+//    of a fused kernel shows the kernel's achieved GFLOP/s; layout kernels (Reorder…) are split the
+//    same way over the nodes of the kernel they serve.
+import type { Node } from '../ir/graph';
 import type { Model } from '../ir/model';
+import { mapKernels, type KernelMapping, type KernelRole } from './kernel-map';
 import type { KernelEvent, ProfileMode } from './runtime';
 import { median } from './stats';
 
@@ -18,13 +19,34 @@ export interface NodeLatency {
   medianUs: number;
   /** medianUs / sum of all nodes' medianUs. */
   share: number;
+  /** The ORT kernel that computes this node (the one charging it the most time). */
+  kernel: string;
   /** The ORT kernel(s) this node was measured in, when fused with others or re-laid out. */
-  fusedGroup?: { kernel: string; opType: string; nodes: string[] }[];
+  fusedGroup?: { kernel: string; opType: string; nodes: string[]; role: KernelRole | 'node' }[];
+}
+
+/** One ORT kernel as it ran: per node in per-node mode, per kernel of the optimized graph in deployed mode. */
+export interface KernelTiming {
+  kernel: string;
+  opType: string;
+  /** Median over profiled runs of this kernel's time in one run, µs. */
+  medianUs: number;
+  /** Median bytes read and written per run, as ORT reports them (null when the trace has no sizes). */
+  bytes: number | null;
+  /** The original nodes its time is charged to (display names). */
+  nodes: Node[];
+  role: KernelRole | 'node';
+  /** For layout/inserted kernels: the compute kernel whose nodes carry its time. */
+  chargedTo?: string;
 }
 
 export interface Attribution {
   mode: ProfileMode;
   nodes: NodeLatency[];
+  /** Every kernel that ran, slowest first. */
+  kernels: KernelTiming[];
+  /** Nodes of the model that no kernel time went to (folded or removed by ORT, or never run), by display name. */
+  untimed: { name: string; opType: string }[];
   /** Attributed kernel time / all kernel time, over all runs. */
   coverage: number;
   /** Kernel time per run that could not be charged to any original node (median), µs. */
@@ -44,108 +66,6 @@ function nodesByName(model: Model): Map<string, Node[]> {
   return map;
 }
 
-/** Which original nodes each kernel of the optimized graph stands for. */
-export function mapKernels(original: Model, optimized: Model): Map<string, Node[]> {
-  const origValues = new Map<string, { graph: Graph; producer: Node | null; isConst: boolean }>();
-  for (const g of graphsOf(original.graph)) {
-    for (const [name, v] of g.values) origValues.set(name, { graph: g, producer: v.producer, isConst: !!v.constant || v.isGraphInput() });
-  }
-  const byName = nodesByName(original);
-  const optProducer = new Map<string, Node>();
-  const optConsumers = new Map<string, Node[]>();
-  for (const n of optimized.graph.allNodes()) {
-    for (const v of n.outputs) if (v) optProducer.set(v.name, n);
-    for (const v of n.inputs) if (v) optConsumers.set(v.name, [...(optConsumers.get(v.name) ?? []), n]);
-  }
-  /** The original tensor whose name `name` extends (`<name>_nchwc` and the like), if any. */
-  const renamed = (name: string): string | undefined => {
-    if (origValues.has(name)) return name;
-    for (let cut = name.lastIndexOf('_'); cut > 0; cut = name.lastIndexOf('_', cut - 1)) {
-      if (origValues.has(name.slice(0, cut))) return name.slice(0, cut);
-    }
-    return undefined;
-  };
-  /**
-   * The original tensor an optimized tensor stands for. Kernels that re-lay data out (NCHWc) give
-   * their outputs new names (`reorder_token_N`) but are themselves named after the original output
-   * (`<output>_nchwc`); layout kernels (ReorderInput) pass their input's identity through.
-   */
-  const origin = (name: string, depth = 0): string | undefined => {
-    if (origValues.has(name)) return name;
-    const p = optProducer.get(name);
-    if (!p || depth > 8) return undefined;
-    const byKernelName = renamed(p.displayName);
-    if (byKernelName && !/^Reorder/.test(p.opType)) return byKernelName;
-    const first = p.inputs.find((v) => v);
-    return first ? origin(first.name, depth + 1) : undefined;
-  };
-  const originsUp = (name: string): string[] => {
-    const o = origin(name);
-    return o ? [o] : [];
-  };
-  const originsDown = (name: string): string[] => {
-    const o = origin(name);
-    if (o) return [o];
-    return (optConsumers.get(name) ?? []).flatMap((c) => c.outputs.flatMap((v) => (v && origValues.has(v.name) ? [v.name] : [])));
-  };
-  const result = new Map<string, Node[]>();
-  for (const k of optimized.graph.allNodes()) {
-    if (k.opType === 'Constant' && k.domain === '') continue;
-    const same = byName.get(k.displayName);
-    if (same && same.length === 1 && same[0]!.opType === k.opType) {
-      result.set(k.displayName, same);
-      continue;
-    }
-    const ins = new Set(k.inputs.flatMap((v) => (v ? originsUp(v.name) : [])));
-    const outs = [...new Set(k.outputs.flatMap((v) => (v ? originsDown(v.name) : [])))];
-    const covered: Node[] = [];
-    const seen = new Set<Node>();
-    // An output that is also an input (a pure layout kernel) spans no original computation.
-    const stack = outs.filter((o) => !ins.has(o)).map((o) => origValues.get(o)?.producer).filter((p): p is Node => !!p);
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (seen.has(n)) continue;
-      seen.add(n);
-      if (!(n.opType === 'Constant' && n.domain === '')) covered.push(n);
-      for (const v of n.inputs) {
-        if (!v || ins.has(v.name) || v.constant || !v.producer) continue;
-        if (seen.size > 64) break; // a kernel never spans more than a handful of nodes
-        stack.push(v.producer);
-      }
-    }
-    if (covered.length === 0) {
-      // A layout kernel (Reorder...): charge the original node that produced its input, or else
-      // the one that consumes its output.
-      const up = [...ins].map((n) => origValues.get(n)?.producer).find((p) => p && !(p.opType === 'Constant'));
-      if (up) covered.push(up);
-      else {
-        const down = outs.flatMap((o) => [...(origValues.get(o) ? (original.graph.lookup(o)?.uses ?? []) : [])]).map((u) => u.node)[0];
-        if (down) covered.push(down);
-      }
-    }
-    if (covered.length) result.set(k.displayName, covered);
-  }
-  // Kernels ORT inserted on tensors of its own (e.g. `Reshape_token_N` on re-packed weights) are
-  // charged to the nearest kernel downstream that stands for original nodes.
-  for (const k of optimized.graph.allNodes()) {
-    if (result.has(k.displayName) || (k.opType === 'Constant' && k.domain === '')) continue;
-    let frontier = [k];
-    for (let depth = 0; depth < 4 && frontier.length && !result.has(k.displayName); depth++) {
-      const next = frontier.flatMap((f) => f.outputs.flatMap((v) => (v ? (optConsumers.get(v.name) ?? []) : [])));
-      const mapped = next.find((c) => result.has(c.displayName));
-      if (mapped) result.set(k.displayName, [result.get(mapped.displayName)![0]!]);
-      frontier = next;
-    }
-  }
-  return result;
-}
-
-function graphsOf(g: Graph): Graph[] {
-  const out = [g];
-  for (const n of g.nodes) for (const s of n.subgraphs()) out.push(...graphsOf(s));
-  return out;
-}
-
 function descendants(n: Node): Set<string> {
   const names = new Set<string>();
   for (const g of n.subgraphs()) for (const m of g.allNodes()) names.add(m.displayName);
@@ -160,11 +80,13 @@ export function attribute(
   flopsOf: (n: Node) => number | null,
   optimized?: Model,
 ): Attribution {
-  const kernels = mode === 'deployed' && optimized ? mapKernels(original, optimized) : null;
+  const kernels: Map<string, KernelMapping> | null = mode === 'deployed' && optimized ? mapKernels(original, optimized) : null;
   const byName = nodesByName(original);
+  const kernelRuns = new Map<string, { opType: string; perRun: number[]; bytes: number[] | null; targets: Node[]; role: KernelRole | 'node'; chargedTo?: string }>();
+  const main = new Map<Node, Map<string, number>>(); // node -> compute kernel -> µs charged in all runs
   // µs charged per node per run
   const charged = new Map<Node, number[]>();
-  const groups = new Map<Node, Map<string, { kernel: string; opType: string; nodes: string[] }>>();
+  const groups = new Map<Node, Map<string, { kernel: string; opType: string; nodes: string[]; role: KernelRole | 'node' }>>();
   const charge = (n: Node, run: number, us: number): void => {
     const arr = charged.get(n) ?? new Array<number>(runs).fill(0);
     arr[run] = (arr[run] ?? 0) + us;
@@ -177,8 +99,10 @@ export function attribute(
 
   // Self time for control-flow parents: subtract their descendants' events in the same run.
   const childUs = new Map<string, number>(); // key `${run}:${parent}`
-  if (!kernels) {
-    const parents = [...original.graph.allNodes()].filter((n) => n.subgraphs().length > 0);
+  {
+    // The graph the events name: the original in per-node mode, the one ORT ran in deployed mode.
+    const ran = kernels && optimized ? optimized : original;
+    const parents = [...ran.graph.allNodes()].filter((n) => n.subgraphs().length > 0);
     for (const p of parents) {
       const inner = descendants(p);
       for (const e of events) if (inner.has(e.node)) childUs.set(`${e.run}:${p.displayName}`, (childUs.get(`${e.run}:${p.displayName}`) ?? 0) + e.durUs);
@@ -191,7 +115,8 @@ export function attribute(
     const sub = childUs.get(`${e.run}:${e.node}`);
     if (sub !== undefined) dur = Math.max(0, dur - sub);
     total += dur;
-    const targets = kernels ? kernels.get(e.node) : byName.get(e.node);
+    const mapping = kernels?.get(e.node);
+    const targets = kernels ? mapping?.nodes : byName.get(e.node);
     if (!targets || targets.length === 0) {
       const u = unattributed.get(e.node) ?? { kernel: e.node, opType: e.opType, totalUs: 0 };
       u.totalUs += dur;
@@ -200,14 +125,25 @@ export function attribute(
       continue;
     }
     attributed += dur;
+    const role = mapping?.role ?? 'node';
+    const k = kernelRuns.get(e.node) ?? { opType: e.opType, perRun: new Array<number>(runs).fill(0), bytes: e.bytes === undefined ? null : new Array<number>(runs).fill(0), targets, role, ...(mapping?.chargedTo ? { chargedTo: mapping.chargedTo } : {}) };
+    k.perRun[e.run] = (k.perRun[e.run] ?? 0) + dur;
+    if (k.bytes && e.bytes !== undefined) k.bytes[e.run] = (k.bytes[e.run] ?? 0) + e.bytes;
+    kernelRuns.set(e.node, k);
     const flops = targets.map((t) => flopsOf(t));
     const sum = flops.reduce<number>((a, f) => a + (f ?? 0), 0);
     const weights = flops.every((f) => f !== null && f > 0) && sum > 0 ? flops.map((f) => f! / sum) : targets.map(() => 1 / targets.length);
-    targets.forEach((t, i) => charge(t, e.run, dur * weights[i]!));
+    targets.forEach((t, i) => {
+      charge(t, e.run, dur * weights[i]!);
+      const home = role === 'compute' || role === 'node' ? e.node : mapping!.chargedTo!;
+      const m = main.get(t) ?? new Map<string, number>();
+      m.set(home, (m.get(home) ?? 0) + (role === 'compute' || role === 'node' ? dur * weights[i]! : 0));
+      main.set(t, m);
+    });
     if (kernels && (targets.length > 1 || targets[0]!.opType !== e.opType || targets[0]!.displayName !== e.node)) {
       for (const t of targets) {
         const g = groups.get(t) ?? new Map();
-        g.set(e.node, { kernel: e.node, opType: e.opType, nodes: targets.map((x) => x.displayName) });
+        g.set(e.node, { kernel: e.node, opType: e.opType, nodes: targets.map((x) => x.displayName), role });
         groups.set(t, g);
       }
     }
@@ -216,14 +152,30 @@ export function attribute(
     node,
     medianUs: median(perRun),
     share: 0,
+    kernel: [...(main.get(node) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1])[0]?.[0] ?? node.displayName,
     ...(groups.has(node) ? { fusedGroup: [...groups.get(node)!.values()] } : {}),
   }));
   const sumMedians = nodes.reduce((a, n) => a + n.medianUs, 0);
   for (const n of nodes) n.share = sumMedians > 0 ? n.medianUs / sumMedians : 0;
   nodes.sort((a, b) => b.medianUs - a.medianUs);
+  const kernelList: KernelTiming[] = [...kernelRuns].map(([kernel, k]) => ({
+    kernel,
+    opType: k.opType,
+    medianUs: median(k.perRun),
+    bytes: k.bytes ? median(k.bytes) : null,
+    nodes: k.targets,
+    role: k.role,
+    ...(k.chargedTo ? { chargedTo: k.chargedTo } : {}),
+  }));
+  kernelList.sort((a, b) => b.medianUs - a.medianUs);
+  const untimed = [...original.graph.allNodes()]
+    .filter((n) => !charged.has(n) && !(n.opType === 'Constant' && n.domain === ''))
+    .map((n) => ({ name: n.graph.path ? `${n.graph.path}/${n.displayName}` : n.displayName, opType: n.opType }));
   return {
     mode,
     nodes,
+    kernels: kernelList,
+    untimed,
     coverage: total > 0 ? attributed / total : 1,
     unattributedUs: median(perRunUnattributed),
     unattributed: [...unattributed.values()].sort((a, b) => b.totalUs - a.totalUs),

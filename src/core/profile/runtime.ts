@@ -32,12 +32,20 @@ export interface KernelEvent {
   /** Index of the profiled run the event belongs to (0-based). */
   run: number;
   provider: string;
+  /** Bytes the kernel read and wrote in this run (ORT's activation + parameter + output sizes). */
+  bytes?: number;
 }
 
 export interface RawProfile {
   mode: ProfileMode;
-  /** Wall time of each plain (unprofiled) run, ms. */
+  /** Wall time of each timed (unprofiled) run, ms: with pre-allocated outputs when `preallocated`. */
   plainRunsMs: number[];
+  /** Whether ORT wrote into pre-allocated output tensors in the timed runs (no JS output conversion). */
+  preallocated?: boolean;
+  /** A few runs timed the usual way, `session.run(feeds)`, where onnxruntime-node makes new JS outputs, ms. */
+  jsOutputRunsMs?: number[];
+  /** onnxruntime-node's version. */
+  ortVersion?: string;
   /** model_run durations of the profiled runs, µs. */
   profiledRunsUs: number[];
   events: KernelEvent[];
@@ -51,6 +59,8 @@ export interface RawProfile {
 export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The worker process is stopped past this resident size, MB. */
+  memoryLimitMb?: number;
   onProgress?: (message: string) => void;
 }
 

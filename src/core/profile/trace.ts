@@ -1,6 +1,8 @@
 // Parses ONNX Runtime's profile (a JSON array of Chrome-trace events). Observed with ORT 1.30:
 // `cat: "Node"` events named `<node>_kernel_time` with `dur` in µs and `args.op_name` /
-// `args.provider`; `cat: "Session"` `model_run` events, one per run. Numbers may be strings.
+// `args.provider`, and the bytes the kernel touched (`activation_size` of its inputs,
+// `parameter_size` of its weights, `output_size`); `cat: "Session"` `model_run` events, one per run.
+// Numbers may be strings.
 import { ProfileError } from './errors';
 import type { KernelEvent } from './runtime';
 
@@ -9,12 +11,19 @@ interface TraceEvent {
   name?: string;
   dur?: number | string;
   ts?: number | string;
-  args?: { op_name?: string; provider?: string };
+  args?: { op_name?: string; provider?: string; activation_size?: string | number; parameter_size?: string | number; output_size?: string | number };
 }
 
 export interface ParsedTrace {
   events: KernelEvent[];
   runsUs: number[];
+}
+
+/** Bytes a kernel read and wrote (inputs + weights + outputs), as ORT reports them; null when absent. */
+function bytesOf(args: TraceEvent['args']): number | null {
+  if (!args || args.activation_size === undefined || args.output_size === undefined) return null;
+  const n = Number(args.activation_size) + Number(args.parameter_size ?? 0) + Number(args.output_size);
+  return Number.isFinite(n) ? n : null;
 }
 
 export function parseOrtTrace(text: string, source = 'profile'): ParsedTrace {
@@ -48,6 +57,7 @@ export function parseOrtTrace(text: string, source = 'profile'): ParsedTrace {
     durUs: e.durN,
     run: runOf(e.tsN),
     provider: e.args?.provider ?? '',
+    ...(bytesOf(e.args) !== null ? { bytes: bytesOf(e.args)! } : {}),
   }));
   return { events, runsUs: runs.map((r) => r.dur) };
 }

@@ -1,10 +1,10 @@
 // If / Loop / Scan: bodies are inferred in place (their values get info like any other), and the
 // node's outputs are derived from the body's outputs. Also the sequence and optional ops.
 import { DataType } from '../ir/data-type';
+import { normAxis } from '../ir/dims';
 import type { Graph } from '../ir/graph';
 import type { Dim, Shape, ValueType } from '../ir/shape';
 import type { OpContext, ShapeFn } from './context';
-import { normAxis } from './dims';
 
 /** Set by infer.ts: runs inference over a subgraph whose inputs have been given info. */
 export type GraphRunner = (g: Graph, ctx: OpContext) => void;
@@ -86,7 +86,7 @@ function loop(ctx: OpContext): void {
   runGraph(body, ctx);
   for (let i = 0; i < carried; i++) ctx.setOutput(i, unify(ctx, ctx.typeOf(i + 2), bodyOutputType(ctx, body, i + 1)));
   const trip = ctx.has(0) && !ctx.has(1) ? ctx.constValues(0)?.[0] : undefined;
-  const len: Dim = trip ?? ctx.fresh();
+  const len: Dim = trip !== undefined && Number.isSafeInteger(trip) && trip >= 0 ? trip : ctx.fresh();
   for (let k = carried; k < ctx.node.outputs.length; k++) {
     ctx.setOutput(k, stacked(ctx, bodyOutputType(ctx, body, k + 1), len));
   }

@@ -1,8 +1,9 @@
 // Convolutions and pooling: output spatial size from kernel, strides, dilations, pads and auto_pad.
+// A kernel, stride, dilation or group below 1 is an error naming the node (ORT refuses the model),
+// and so is a window larger than the padded input; the spatial dims are then unknown.
 import { DataType } from '../ir/data-type';
 import type { Dim } from '../ir/shape';
 import type { OpContext, ShapeFn } from './context';
-import { windowOut } from './dims';
 
 interface Window {
   kernel: number[];
@@ -23,6 +24,47 @@ function windowAttrs(ctx: OpContext, spatial: number, kernel: number[]): Window 
     autoPad: n.attrString('auto_pad', 'NOTSET'),
     ceil: n.attrInt('ceil_mode', 0) === 1,
   };
+}
+
+/** Output size of a sliding window along one axis; null when the input is symbolic. */
+function windowOut(inp: Dim, kernel: number, stride: number, dilation: number, padBegin: number, padEnd: number, ceil: boolean): Dim {
+  if (typeof inp !== 'number') return null;
+  const eff = (kernel - 1) * dilation + 1;
+  const span = inp + padBegin + padEnd - eff;
+  const out = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  // With ceil mode the last window must start inside the (left-padded) input.
+  if (ceil && (out - 1) * stride >= inp + padBegin) return out - 1;
+  return out;
+}
+
+/** What is wrong with a window's attributes (ORT refuses them), or null. */
+function windowProblem(w: Window, spatial: number): string | null {
+  if (w.kernel.length !== spatial || w.strides.length !== spatial || w.dilations.length !== spatial || w.pads.length !== 2 * spatial) {
+    return `kernel [${w.kernel.join(',')}], strides [${w.strides.join(',')}], dilations [${w.dilations.join(',')}] and pads [${w.pads.join(',')}] do not fit ${spatial} spatial dims`;
+  }
+  return positive('kernel_shape', w.kernel) ?? positive('strides', w.strides) ?? positive('dilations', w.dilations) ??
+    (w.pads.every(Number.isSafeInteger) ? null : `pads [${w.pads.join(',')}]: pads must be whole numbers below 2^53`);
+}
+
+function positive(name: string, list: readonly number[]): string | null {
+  return list.every((v) => Number.isSafeInteger(v) && v >= 1) ? null : `${name} [${list.join(',')}]: every value must be a whole number >= 1`;
+}
+
+/** Spatial output dims, or fresh symbols with an error when the attributes or the window cannot hold. */
+function spatialChecked(ctx: OpContext, inp: readonly Dim[], w: Window): Dim[] {
+  const problem = windowProblem(w, inp.length);
+  if (problem) {
+    ctx.error(problem);
+    return inp.map(() => ctx.fresh());
+  }
+  return spatialOut(inp, w).map((d, i) => {
+    if (typeof d !== 'number') return ctx.fresh();
+    if (d < 1) {
+      ctx.error(`spatial dim ${i}: the window (kernel ${w.kernel[i]}, dilation ${w.dilations[i]}) does not fit the padded input (${inp[i]} + pads ${w.pads[i]} and ${w.pads[i + inp.length]})`);
+      return ctx.fresh();
+    }
+    return d;
+  });
 }
 
 function spatialOut(inp: readonly Dim[], w: Window): Dim[] {
@@ -54,10 +96,12 @@ function conv(x: number, w: number, outType?: DataType): ShapeFn {
     const group = ctx.node.attrInt('group', 1);
     const cin = xs[1];
     const wcin = ws?.[1];
-    if (typeof cin === 'number' && typeof wcin === 'number' && cin !== wcin * group) {
+    if (!(Number.isSafeInteger(group) && group >= 1)) {
+      ctx.error(`group ${group}: it must be >= 1`);
+    } else if (typeof cin === 'number' && typeof wcin === 'number' && cin !== wcin * group) {
       ctx.error(`input has ${cin} channels but the weights expect ${wcin} x group ${group} = ${wcin * group}`);
     }
-    const out = spatialOut(xs.slice(2), windowAttrs(ctx, spatial, kernel)).map((d) => d ?? ctx.fresh());
+    const out = spatialChecked(ctx, xs.slice(2), windowAttrs(ctx, spatial, kernel));
     ctx.tensorOut(0, elem, [xs[0]!, ws?.[0] ?? ctx.fresh(), ...out]);
   };
 }
@@ -78,6 +122,11 @@ function convTranspose(ctx: OpContext): void {
   const kernel = ctx.node.attrInts('kernel_shape') ?? ws.slice(2).map((d) => (typeof d === 'number' ? d : NaN));
   const strides = ctx.node.attrInts('strides') ?? new Array(spatial).fill(1);
   const dil = ctx.node.attrInts('dilations') ?? new Array(spatial).fill(1);
+  const problem = positive('strides', strides) ?? positive('dilations', dil) ?? (kernel.some((k) => !Number.isNaN(k)) ? positive('kernel_shape', kernel) : null);
+  if (problem) {
+    ctx.error(problem);
+    return ctx.tensorOut(0, elem, [xs[0]!, cout, ...xs.slice(2).map(() => ctx.fresh())]);
+  }
   const outPad = ctx.node.attrInts('output_padding') ?? new Array(spatial).fill(0);
   const pads = ctx.node.attrInts('pads') ?? new Array(spatial * 2).fill(0);
   const autoPad = ctx.node.attrString('auto_pad', 'NOTSET');
@@ -101,7 +150,7 @@ function pool(ctx: OpContext): void {
     ctx.error(`kernel_shape has ${kernel.length} dims for ${spatial} spatial dims`);
     return ctx.tensorOut(0, elem, null);
   }
-  const out = spatialOut(xs.slice(2), windowAttrs(ctx, spatial, kernel)).map((d) => d ?? ctx.fresh());
+  const out = spatialChecked(ctx, xs.slice(2), windowAttrs(ctx, spatial, kernel));
   const shape = [xs[0]!, xs[1]!, ...out];
   ctx.tensorOut(0, elem, shape);
   ctx.tensorOut(1, DataType.INT64, shape); // MaxPool indices

@@ -1,19 +1,27 @@
 // Shape inference over a whole model: bindings applied to the graph inputs, nodes visited in
 // topological order, subgraphs and model-local functions inferred too. A failing or missing shape
 // function never stops the analysis: it becomes a diagnostic or an unknown op.
+//
+// Exactness (docs/shape-inference.md): a graph input whose declared or bound shape is not exact (a
+// negative or fractional dim, a dim or element count past 2^53) makes every figure meaningless, so
+// it is a ShapeError naming the input. A node whose inferred output is not exact (negative pads
+// eating a dim, a size past 2^53, an element count past 2^53) gets an error diagnostic naming it and
+// saying what is wrong, and the offending dims become unknown: the rest of the model is analysed,
+// nothing is computed from a number that is not exact, and the totals say they are incomplete.
 import { ShapeError, UsageError } from '../errors';
+import { SymbolTable, isExactDim, shapeProblem } from '../ir/dims';
 import type { Graph, Node, Value } from '../ir/graph';
+import { topologicalOrder } from '../ir/graph-order';
 import type { Model } from '../ir/model';
-import type { Dim, ValueType } from '../ir/shape';
-import { topologicalOrder } from '../onnx/reader';
-import { InferenceState, MAX_FOLD_ELEMENTS, OpContext } from './context';
+import { formatShape, type Dim, type ValueType } from '../ir/shape';
+import { InferenceState, OpContext } from './context';
 import { mergeTypes, setGraphRunner } from './control-flow';
-import { SymbolTable } from './dims';
+import { resolveFoldLimits } from './limits';
 import { opKey, shapeFunction } from './registry';
 import type { Bindings, InferredValue, ShapeInference } from './types';
 
 export function inferShapes(model: Model, bindings: Bindings = {}): ShapeInference {
-  const state = new InferenceState(model, new SymbolTable());
+  const state = new InferenceState(model, new SymbolTable(), resolveFoldLimits(bindings.foldLimits));
   bindInputs(model, bindings, state);
   inferGraph(model.graph, state, (domain) => model.opset(domain));
   for (const f of model.functions) {
@@ -31,6 +39,7 @@ export function inferShapes(model: Model, bindings: Bindings = {}): ShapeInferen
     },
     unknownOps: [...state.unknown.values()],
     diagnostics: state.diagnostics,
+    folding: { elements: state.folded, limits: state.limits, stoppedAt: state.budgetSpentAt },
   };
 }
 
@@ -46,18 +55,21 @@ function bindInputs(model: Model, bindings: Bindings, state: InferenceState): vo
       throw new UsageError(`--input ${name}: the model has no input '${name}' (its inputs: ${inputs.map((v) => v.name).join(', ') || 'none'})`);
     }
   }
-  for (const name of Object.keys(bindings.dims ?? {})) {
+  for (const [name, value] of Object.entries(bindings.dims ?? {})) {
     if (!symbols.has(name)) {
       throw new UsageError(
         `--dim ${name}: no input has a symbolic dim '${name}' (symbolic dims: ${[...symbols].join(', ') || 'none'})`,
       );
     }
+    if (!isExactDim(value)) throw new UsageError(`--dim ${name}=${value}: a dim must be a whole number from 0 to 2^53-1`);
   }
   for (const v of inputs) {
     const t = v.type;
     const bound = bindings.inputs?.[v.name];
     if (bound) {
       if (t && t.kind !== 'tensor') throw new UsageError(`--input ${v.name}: the input is a ${t.kind}, not a tensor`);
+      const bad = bound.find((d) => !isExactDim(d));
+      if (bad !== undefined) throw new UsageError(`--input ${v.name}=${bound.join('x')}: dim ${bad} is not a whole number from 0 to 2^53-1`);
       const declared = t?.kind === 'tensor' ? t.shape : null;
       if (declared && declared.length !== bound.length) {
         throw new ShapeError(
@@ -74,6 +86,14 @@ function bindInputs(model: Model, bindings: Bindings, state: InferenceState): vo
       const shape = t.shape.map((d): Dim => (typeof d === 'string' && bindings.dims?.[d] !== undefined ? bindings.dims[d]! : d ?? state.syms.fresh()));
       state.values.set(v, { type: { ...t, shape } });
     }
+    const shape = state.values.get(v)?.type;
+    const problem = shape?.kind === 'tensor' && shape.shape ? shapeProblem(shape.shape) : null;
+    if (problem) {
+      throw new ShapeError(
+        `input '${v.name}' has shape ${formatShape(shape?.kind === 'tensor' ? shape.shape : null)}: ${problem}. ` +
+          'No figure can be computed from it: fix the input shape in the model, or bind it with --input',
+      );
+    }
   }
 }
 
@@ -83,16 +103,35 @@ function inferGraph(g: Graph, state: InferenceState, opsetOf: (domain: string) =
     if (!v || state.values.has(v)) continue;
     state.values.set(v, {
       type: { kind: 'tensor', elemType: t.dataType, shape: t.dims },
-      ...(t.elementCount <= MAX_FOLD_ELEMENTS && t.storage.kind !== 'external' ? { constant: t } : {}),
+      ...(t.elementCount <= state.limits.maxValueElements && t.storage.kind !== 'external' ? { constant: t } : {}),
     });
   }
   for (const v of g.inputs) {
     if (state.values.has(v) || !v.type) continue;
     const t = v.type;
-    state.values.set(v, { type: t.kind === 'tensor' && t.shape ? { ...t, shape: t.shape.map((d) => d ?? state.syms.fresh()) } : t });
+    const type = t.kind === 'tensor' && t.shape ? { ...t, shape: t.shape.map((d) => d ?? state.syms.fresh()) } : t;
+    state.values.set(v, { type: exact(type, state, g.owner, `input '${v.name}'`) });
   }
   const order = topologicalOrder(g) ?? g.nodes;
   for (const node of order) inferNode(node, state, opsetOf);
+}
+
+/**
+ * `t` if its shape is exact; else an error naming `node` (when there is one) and the same type with
+ * the offending dims unknown (every concrete dim when the element count is what overflows).
+ */
+function exact(t: ValueType | null, state: InferenceState, node: Node | null, what: string): ValueType | null {
+  if (!t || (t.kind !== 'tensor' && t.kind !== 'sparse_tensor') || !t.shape) return t;
+  const problem = shapeProblem(t.shape);
+  if (!problem) return t;
+  state.diagnostics.push({
+    severity: 'error',
+    ...(node ? { node } : {}),
+    message: `${what} would have shape ${formatShape(t.shape)}: ${problem}. The model cannot run with these shapes; the dims are left unknown`,
+  });
+  const perDim = t.shape.some((d) => typeof d === 'number' && !isExactDim(d));
+  const shape = t.shape.map((d) => (typeof d === 'number' && (!perDim || !isExactDim(d)) ? state.syms.fresh() : d));
+  return { ...t, shape };
 }
 
 function inferNode(node: Node, state: InferenceState, opsetOf: (domain: string) => number | undefined): void {
@@ -123,7 +162,8 @@ function inferNode(node: Node, state: InferenceState, opsetOf: (domain: string) 
     const got = state.values.get(v);
     const merged = mergeTypes(ctx, got?.type ?? null, v.type);
     if (got?.type && v.type && merged) checkDeclared(ctx, got.type, v.type, v.name);
-    state.values.set(v, { ...got, type: merged });
+    const checked = exact(merged, state, node, `output '${v.name}'`);
+    state.values.set(v, checked === merged ? { ...got, type: merged } : { type: checked });
   }
 }
 

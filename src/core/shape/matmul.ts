@@ -1,9 +1,10 @@
 // Matrix products: MatMul (numpy semantics, batched with broadcasting), Gemm, their integer and
-// quantized forms, com.microsoft MatMulNBits, and Einsum.
+// quantized forms, com.microsoft MatMulNBits, Einsum, and Det (batched determinants).
 import { DataType } from '../ir/data-type';
+import { broadcastShapes } from '../ir/dims';
 import type { Dim, Shape } from '../ir/shape';
 import type { OpContext, ShapeFn } from './context';
-import { broadcastShapes } from './dims';
+
 
 /** numpy.matmul output shape of a @ b; records a diagnostic when the inner dims differ. */
 export function matmulShape(ctx: OpContext, a: Shape, b: Shape): Dim[] | null {
@@ -97,7 +98,13 @@ function einsum(ctx: OpContext): void {
   ctx.tensorOut(0, ctx.elemType(0), out);
 }
 
+function det(ctx: OpContext): void {
+  const s = ctx.shape(0);
+  ctx.tensorOut(0, ctx.elemType(0), s ? s.slice(0, -2) : null);
+}
+
 export function register(reg: Map<string, ShapeFn>): void {
+  reg.set('Det', det);
   reg.set('MatMul', matmul(0, 1));
   reg.set('com.microsoft:FusedMatMul', (ctx) => {
     const a = ctx.shape(0);

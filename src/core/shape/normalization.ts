@@ -1,8 +1,8 @@
 // Normalizations: the main output has the input's shape; LayerNormalization-style ops also give
 // per-row statistics with the normalized axes reduced to 1.
 import { DataType } from '../ir/data-type';
+import { normAxis } from '../ir/dims';
 import type { OpContext, ShapeFn } from './context';
-import { normAxis } from './dims';
 
 function sameAsInput(ctx: OpContext): void {
   ctx.passThrough(0, 0);

@@ -1,16 +1,17 @@
 // Reductions and arg-reductions. Axes come from the attribute (older opsets) or the second input
 // (ReduceSum since 13, the others since 18); keepdims defaults to 1.
 import { DataType } from '../ir/data-type';
-import type { Dim } from '../ir/shape';
+import { normAxis } from '../ir/dims';
+import { isConcrete, type Dim } from '../ir/shape';
 import type { OpContext, ShapeFn } from './context';
-import { normAxis } from './dims';
+import { reduceValues } from './fold';
 
 function reduce(ctx: OpContext): void {
   const s = ctx.shape(0);
   const elem = ctx.elemType(0);
   const keep = ctx.node.attrInt('keepdims', 1) === 1;
   const axesInput = ctx.has(1);
-  const axes = axesInput ? ctx.constValues(1) : ctx.node.attrInts('axes');
+  const axes = axesInput ? ctx.sizeValues(1) : ctx.node.attrInts('axes');
   if (!s) return ctx.tensorOut(0, elem, null);
   if (axesInput && axes === undefined) {
     // Axes only known at run time: the rank is known when keepdims, not the sizes.
@@ -32,14 +33,28 @@ function reduce(ctx: OpContext): void {
     if (!set.has(i)) out.push(d);
     else if (keep) out.push(1);
   });
-  // Fold ReduceProd/ReduceSum of small constants (element counts in shape arithmetic).
-  const vals = ctx.constValues(0);
-  if (vals && set.size === s.length && (ctx.node.opType === 'ReduceProd' || ctx.node.opType === 'ReduceSum')) {
-    const v = ctx.node.opType === 'ReduceProd' ? vals.reduce((a, b) => a * b, 1) : vals.reduce((a, b) => a + b, 0);
-    return ctx.tensorOut(0, elem, out, [v]);
+  // Fold integer reductions of small constants (element counts in shape arithmetic), and Min/Max of
+  // any type: all exact. Float sums are left alone (ORT's summation order is its own).
+  const op = ctx.node.opType;
+  const f = REDUCE_FOLD[op];
+  const isInt = elem !== DataType.FLOAT && elem !== DataType.DOUBLE && elem !== DataType.FLOAT16 && elem !== DataType.BFLOAT16;
+  if (f && (isInt || op === 'ReduceMin' || op === 'ReduceMax')) {
+    return ctx.foldOut(0, elem, out, 1, () => {
+      const vals = ctx.constValues(0);
+      if (!vals || !isConcrete(s) || (isInt && !vals.every(Number.isFinite))) return undefined;
+      const res = reduceValues(vals, s, set as Set<number>, f.init, f.step);
+      return isInt && !res.every(Number.isSafeInteger) ? undefined : res;
+    });
   }
   ctx.tensorOut(0, elem, out);
 }
+
+const REDUCE_FOLD: Record<string, { init: number; step: (acc: number, x: number) => number } | undefined> = {
+  ReduceSum: { init: 0, step: (a, x) => a + x },
+  ReduceProd: { init: 1, step: (a, x) => a * x },
+  ReduceMin: { init: Infinity, step: Math.min },
+  ReduceMax: { init: -Infinity, step: Math.max },
+};
 
 function argReduce(ctx: OpContext): void {
   const s = ctx.shape(0);

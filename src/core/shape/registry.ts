@@ -2,17 +2,24 @@
 import type { ShapeFn } from './context';
 import { register as controlFlow } from './control-flow';
 import { register as conv } from './conv';
+import { register as dataDependent } from './data-dependent';
 import { register as elementwise } from './elementwise';
+import { register as indexing } from './indexing';
 import { register as matmul } from './matmul';
 import { register as microsoft } from './microsoft';
 import { register as normalization } from './normalization';
 import { register as quantization } from './quantization';
 import { register as recurrent } from './recurrent';
 import { register as reduce } from './reduce';
-import { register as tensorOps } from './tensor-ops';
+import { register as reshape } from './reshape';
+import { register as resize } from './resize';
+import { register as shapeOps } from './shape-ops';
 
 export const SHAPE_FUNCTIONS = new Map<string, ShapeFn>();
-for (const r of [elementwise, conv, matmul, reduce, tensorOps, normalization, recurrent, quantization, microsoft, controlFlow]) {
+for (const r of [
+  elementwise, conv, matmul, reduce, reshape, indexing, resize, shapeOps, dataDependent,
+  normalization, recurrent, quantization, microsoft, controlFlow,
+]) {
   r(SHAPE_FUNCTIONS);
 }
 

@@ -2,11 +2,19 @@
 import type { Node, Value } from '../ir/graph';
 import type { Shape, ValueType } from '../ir/shape';
 import type { Tensor } from '../ir/tensor';
+import type { FoldLimits } from './limits';
 
-/** User bindings for symbolic inputs: whole input shapes (`--input x=1x3x224x224`) and dims by name (`--dim batch=1`). */
+export type { FoldLimits } from './limits';
+
+/**
+ * User bindings for symbolic inputs: whole input shapes (`--input x=1x3x224x224`) and dims by name
+ * (`--dim batch=1`); and, for the rare model that needs more, raised constant-folding limits.
+ */
 export interface Bindings {
   inputs?: Record<string, readonly number[]>;
   dims?: Record<string, number>;
+  /** Constant-folding limits for this analysis (defaults and caps in limits.ts, docs/shape-inference.md). */
+  foldLimits?: Partial<FoldLimits>;
 }
 
 export interface InferredValue {
@@ -37,4 +45,6 @@ export interface ShapeInference {
   /** Ops with no shape function (their outputs fall back to declared types, if any). */
   unknownOps: UnknownOp[];
   diagnostics: ShapeDiagnostic[];
+  /** Constant folding done: elements folded, the limits applied, and the node where the budget ran out. */
+  folding?: { elements: number; limits: FoldLimits; stoppedAt: Node | null };
 }

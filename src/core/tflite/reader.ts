@@ -14,11 +14,11 @@
 import { LayerLensError, ModelFormatError, ModelGraphError } from '../errors';
 import type { Attribute } from '../ir/attribute';
 import { Graph, Node, type Value } from '../ir/graph';
+import { topologicalOrder } from '../ir/graph-order';
 import { Model, type FunctionDef } from '../ir/model';
 import { SparseTensor } from '../ir/sparse-tensor';
 import { checkedNumel, formatShape, isConcrete } from '../ir/shape';
 import type { ExternalDataReader } from '../ir/tensor';
-import { topologicalOrder } from '../onnx/reader';
 import { CheckedByteBuffer } from './checked-buffer';
 import { isTfliteBytes, TFLITE_CUSTOM_DOMAIN, TFLITE_DOMAIN, TFLITE_SUBGRAPH_DOMAIN } from './format';
 import { BuiltinOperator, Model as FbModel, type SubGraph } from './gen/schema';

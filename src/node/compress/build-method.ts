@@ -6,8 +6,8 @@ import { compressMethod, type CompressKind, type CompressMethod, type MethodOpti
 import type { Model } from '../../core/ir/model';
 import type { Range } from '../../core/passes/quantize/int8-static';
 import type { Bindings } from '../../core/shape/types';
-import { calibrate } from '../calibrate';
-import { inputSpecs } from '../profile-model';
+import { calibrate } from '../ort/calibrate';
+import { inputSpecs } from '../ort/profile';
 import { writeSampleFiles, type Samples } from './samples';
 
 export async function buildMethod(kind: CompressKind, options: MethodOptions & { calibration?: 'minmax' | 'percentile' }, model: Model, samples: Samples, bindings: Bindings): Promise<CompressMethod> {

@@ -5,8 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InputData } from '../inputs';
-import { VerificationRunError, type OutputComparison } from '../verify';
+import type { InputData } from '../ort/inputs';
+import { VerificationRunError, type OutputComparison } from '../ort/verify';
 import type { CompareAnswer, CompareRequest } from './compare-worker';
 
 /** dist/compare-worker.js next to the bundle; under tsx (tests) the TypeScript source. */

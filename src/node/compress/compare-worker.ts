@@ -7,9 +7,9 @@
 // kept (top-1 agreement over the rows of all samples together).
 import * as ort from 'onnxruntime-node';
 import { DataType } from '../../core/ir/data-type';
-import type { InputData } from '../inputs';
-import { compareOutputs, type OutputComparison } from '../verify';
-import type { OutputData } from '../profile-worker';
+import type { InputData } from '../ort/inputs';
+import { compareOutputs, type OutputComparison } from '../ort/verify';
+import type { OutputData } from '../ort/worker';
 
 export type CompareRequest =
   /** Loads the reference, runs it on every sample and keeps its outputs (the model's outputs). */

@@ -12,7 +12,7 @@ import { cloneModel } from '../../core/passes/graph-edit';
 import type { PassResult } from '../../core/passes/types';
 import type { Bindings } from '../../core/shape/types';
 import { saveModel } from '../files/encode-model';
-import type { OutputComparison } from '../verify';
+import type { OutputComparison } from '../ort/verify';
 import { CompareSession } from './compare-session';
 import type { Samples } from './samples';
 

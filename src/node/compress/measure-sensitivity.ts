@@ -9,7 +9,7 @@ import { worstOf } from '../../core/compress/budget';
 import { estimatedShares } from '../../core/compress/latency-share';
 import type { CandidateLayer, CompressMethod } from '../../core/compress/methods';
 import { rankLayers, type LayerSensitivity, type SensitivityReport } from '../../core/compress/sensitivity';
-import type { OutputComparison } from '../verify';
+import type { OutputComparison } from '../ort/verify';
 import { CompressBench, type BenchOptions } from './compress-bench';
 
 export interface SensitivityOptions extends BenchOptions {

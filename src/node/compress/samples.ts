@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataType } from '../../core/ir/data-type';
 import type { InputSpec } from '../../core/profile/runtime';
 import { decodeImage, imageInput, imageToInput } from '../image-inputs';
-import { checkInput, generateInput, loadInputFile, type InputData } from '../inputs';
+import { checkInput, generateInput, loadInputFile, type InputData } from '../ort/inputs';
 
 export interface SampleSource {
   /** Tensor files by input name (one sample). */

@@ -6,7 +6,7 @@ import { analyzeModel } from '../../analysis/analyze';
 import { newModel } from '../../ir/builder';
 import { readModel } from '../../onnx/reader';
 import { runPass, pruneChannels } from '../index';
-import { verifyRewrite } from '../../../node/verify';
+import { verifyRewrite } from '../../../node/ort/verify';
 import { SAMPLE } from '../../../../test/support/models';
 import { save } from '../../../../test/support/rules';
 import { DataType } from '../../ir/data-type';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { readModel } from '../../onnx/reader';
 import { writeModel } from '../../onnx/writer';
 import { runPass, pruneUnstructured, weightSparsity } from '../index';
-import { verifyRewrite } from '../../../node/verify';
+import { verifyRewrite } from '../../../node/ort/verify';
 import { mlpStack } from '../../../../test/support/mlp-stack';
 import { save } from '../../../../test/support/rules';
 

@@ -10,7 +10,7 @@ import type { Model } from '../../ir/model';
 import { readModel } from '../../onnx/reader';
 import { writeModel } from '../../onnx/writer';
 import { runPass, int8Dynamic } from '../index';
-import { verifyRewrite } from '../../../node/verify';
+import { verifyRewrite } from '../../../node/ort/verify';
 import { mlpStack } from '../../../../test/support/mlp-stack';
 import { makeInputs, ort, runOrt } from '../../../../test/support/ort';
 import { save } from '../../../../test/support/rules';

@@ -1,5 +1,5 @@
 // Static int8 quantization in QDQ form for Conv and MatMul, with activation ranges calibrated
-// beforehand (src/node/calibrate.ts runs the model on sample inputs):
+// beforehand (src/node/ort/calibrate.ts runs the model on sample inputs):
 //   activations: uint8 asymmetric per tensor, s = (max − min)/255 with 0 inside [min, max],
 //                z = round(−min/s);  x ≈ (q − z)·s
 //   weights:     int8 symmetric per output channel (Conv axis 0, MatMul [K, N] axis 1),

@@ -6,7 +6,7 @@ import { newModel } from '../../ir/builder';
 import { readModel } from '../../onnx/reader';
 import { writeModel } from '../../onnx/writer';
 import { runPass, packNBits, weightNBits } from '../index';
-import { verifyRewrite } from '../../../node/verify';
+import { verifyRewrite } from '../../../node/ort/verify';
 import { mlpStack } from '../../../../test/support/mlp-stack';
 import { makeInputs, runOrt } from '../../../../test/support/ort';
 import { save } from '../../../../test/support/rules';
