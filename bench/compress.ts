@@ -92,10 +92,12 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       let model: Model;
       let layers: string;
+      let why = '';
       if (row.budget) {
         const o = await compressWithinBudget({ model: original, path: s.file, samples, bindings: s.bindings, method, budget: row.budget, ...(row.ladder ? { energyLadder: [0.9, 0.95, 0.99] } : {}) });
         model = o.model;
         layers = `${o.compressed.length}/${o.sensitivity.layers.filter((l) => l.ok).length}`;
+        why = o.kept.find((k) => !/factoring would not|not pay off|non-constant/.test(k.reason))?.reason ?? o.kept[0]?.reason ?? '';
       } else {
         model = cloneModel(original);
         const candidates = method.layers(original, analyzeModel(original, { bindings: s.bindings }).cost, s.bindings).filter((l) => l.ok);
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
       }
       const seconds = (performance.now() - t0) / 1000;
       if (layers.startsWith('0/')) {
-        const why = method.layers(original, analyzeModel(original, { bindings: s.bindings }).cost, s.bindings).find((l) => !l.ok)?.reason ?? 'no candidate layer';
+        why ||= method.layers(original, analyzeModel(original, { bindings: s.bindings }).cost, s.bindings).find((l) => !l.ok)?.reason ?? 'no candidate layer';
         console.log([s.label, row.label, layers, '-', '-', '-', '-', '-', row.budget ? seconds.toFixed(1) : '-', `(nothing compressed: ${why})`].join('\t'));
         continue;
       }
