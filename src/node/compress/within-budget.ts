@@ -65,12 +65,17 @@ export async function compressWithinBudget(o: BudgetOptions): Promise<BudgetOutc
           }
         }
       }
-      const tried = o.energyLadder.map((e) => `${(100 * e).toFixed(0)} %`).join(', ');
-      const last = reports[reports.length - 1]!.report;
-      for (const l of last.layers) if (l.ok && !chosen.has(l.name)) ladderReasons.set(l.name, `at every energy tried (${tried}) alone it exceeds the budget`);
+      // A layer no rung fits: over the budget alone wherever factoring shrinks it, or refused at every
+      // rung (then the most compressive rung's refusal says why).
+      const first = reports[0]!.report;
+      for (const l of first.layers) {
+        if (chosen.has(l.name)) continue;
+        const rungs = reports.filter((r) => r.report.layers.some((x) => x.name === l.name && x.ok)).map((r) => `${(100 * r.energy).toFixed(0)} %`);
+        if (rungs.length) ladderReasons.set(l.name, `at every energy where factoring shrinks it (${rungs.join(', ')}) alone it exceeds the budget`);
+      }
       method = compressMethod('low-rank', { lowRank: { energies } });
-      // The sensitivity the search reads: each layer at its chosen rung (others as measured last).
-      sensitivity = { ...last, layers: last.layers.map((l) => chosen.get(l.name) ?? l) };
+      // The sensitivity the search reads: each layer at its chosen rung (others at the first rung).
+      sensitivity = { ...first, layers: first.layers.map((l) => chosen.get(l.name) ?? l) };
     } else {
       sensitivity = await measureSensitivity({ ...o, bench, activations: false });
     }
@@ -91,7 +96,7 @@ export async function compressWithinBudget(o: BudgetOptions): Promise<BudgetOutc
     const built = bench.build(method, search.compressed);
     const opOf = new Map(sensitivity.layers.map((l) => [l.name, l.opType]));
     const kept = [
-      ...sensitivity.layers.filter((l) => !l.ok).map((l) => ({ name: l.name, opType: l.opType, reason: l.reason ?? 'refused' })),
+      ...sensitivity.layers.filter((l) => !l.ok && !ladderReasons.has(l.name)).map((l) => ({ name: l.name, opType: l.opType, reason: l.reason ?? 'refused' })),
       ...[...ladderReasons].map(([name, reason]) => ({ name, opType: opOf.get(name) ?? '', reason })),
       ...search.kept.map((k) => {
         const l = sensitivity.layers.find((x) => x.name === k.name);
