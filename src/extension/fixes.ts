@@ -4,7 +4,8 @@
 // model.onnx.bak (undo restores it). Nothing is written unless verification passed.
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
-import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, QuantizeWithinBudgetCommand, type ApplyFixArgs, type ApplyFixResult, type CommandType, type CommitFixResult, type QuantizeWithinBudgetArgs, type QuantizeWithinBudgetResult } from '../protocol/requests';
+import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommandType, type CommitFixResult } from '../protocol/requests';
+import { QuantizeWithinBudgetCommand, type QuantizeWithinBudgetArgs, type QuantizeWithinBudgetResult } from '../protocol/compress';
 import { bytes, si } from '../core/units';
 import { OPTIMIZATIONS, type Optimization } from '../protocol/optimizations';
 import { modelServer } from './client';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { writeModel } from '../../src/core/onnx/writer';
-import { CommitFixCommand, QuantizeWithinBudgetCommand, type QuantizeWithinBudgetResult } from '../../src/protocol/requests';
+import { QuantizeWithinBudgetCommand, type QuantizeWithinBudgetResult } from '../../src/protocol/compress';
+import { CommitFixCommand } from '../../src/protocol/requests';
 import { mlpStack } from '../support/mlp-stack';
 import { startServer } from '../support/server';
 

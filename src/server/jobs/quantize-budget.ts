@@ -16,7 +16,7 @@ import { filesReadBy, writeVerified } from '../../node/files/write-model';
 import { loadModelFile } from '../../node/model-file';
 import { inputSpecs } from '../../node/ort/profile';
 import { verifyRewrite } from '../../node/ort/verify';
-import type { QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult } from '../../protocol/requests';
+import type { QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult } from '../../protocol/compress';
 import { outputFigures } from './apply-fix';
 import { newFileTarget, rememberPreview } from './fix-candidates';
 

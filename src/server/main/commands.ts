@@ -5,7 +5,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { UsageError } from '../../core/errors';
-import { ApplyFixCommand, CommitFixCommand, CompileCommand, DiscardFixCommand, ModelChangedNotification, QuantizeWithinBudgetCommand, type CommandType } from '../../protocol/requests';
+import { ApplyFixCommand, CommitFixCommand, CompileCommand, DiscardFixCommand, ModelChangedNotification, type CommandType } from '../../protocol/requests';
+import { QuantizeWithinBudgetCommand } from '../../protocol/compress';
 import { modelError } from '../shared/errors';
 import { checkAccess, checkBeside } from './access';
 import { runJob } from './jobs-client';

@@ -2,7 +2,8 @@
 // (jobs/jobs-worker.ts): each job with its arguments and result. Jobs run concurrently in the worker.
 // Protocol: {id, job, args} in; {id, progress} while running; {id, result} or {id, error, cancelled}
 // at the end; {id, cancel: true} aborts a running profile or budget search.
-import type { ApplyFixArgs, ApplyFixResult, CommitFixArgs, CommitFixResult, CompileArgs, CompileResult, DiscardFixArgs, DiscardFixResult, ModelErrorData, ProfileParams, ProfileResult, QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult } from '../../protocol/requests';
+import type { ApplyFixArgs, ApplyFixResult, CommitFixArgs, CommitFixResult, CompileArgs, CompileResult, DiscardFixArgs, DiscardFixResult, ModelErrorData, ProfileParams, ProfileResult } from '../../protocol/requests';
+import type { QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult } from '../../protocol/compress';
 
 export interface Jobs {
   applyFix: { args: ApplyFixArgs; result: ApplyFixResult };
