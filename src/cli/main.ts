@@ -1,10 +1,11 @@
-// The `layerlens` command line: analyze | profile | optimize | compile | export | sensitivity.
+// The `layerlens` command line: analyze | profile | optimize | compile | export | check | sensitivity.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
 import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
+import { registerCheck } from './commands/check';
 import { registerMachine } from './commands/machine';
 import { registerSensitivity } from './commands/sensitivity';
 import { endQuietlyOnClosedPipe, exitWithError } from './errors';
@@ -29,6 +30,7 @@ registerOptimize(program);
 registerCompile(program);
 registerExport(program);
 registerMachine(program);
+registerCheck(program);
 registerSensitivity(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

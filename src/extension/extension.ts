@@ -1,5 +1,6 @@
 // Activation only wires: the graph editor, the text view provider, commands, the status bar. The
-// language server starts on first use (a model or text view opened, a command run).
+// language server starts on first use (a model or text view opened, a command run), or at once in a
+// workspace with a layerlens.budget.json, whose budget violations it puts in the Problems panel.
 import * as vscode from 'vscode';
 import { ModelSummaryRequest, modelUriOf } from '../protocol/requests';
 import { onModelChanged, routeApplyFix, server, SHOW_VALUES_COMMAND, stopServer } from './client';
@@ -38,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
     const title = OPTIMIZATIONS.find((o) => o.ruleId === a.ruleId)?.label ?? a.ruleId;
     return runFixFlow(context, vscode.Uri.parse(a.modelUri), a.ruleId, title, a.anchor, a.options);
   });
+  // budgets (issue 17): a workspace with a budget file gets its violations without opening a model.
+  void vscode.workspace.findFiles('**/layerlens.budget.json', '**/node_modules/**', 1).then((f) => (f.length > 0 ? server(context) : undefined));
   context.subscriptions.push(
     status,
     vscode.window.registerCustomEditorProvider(GraphEditorProvider.viewType, provider, { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: true }),

@@ -157,7 +157,7 @@ test('refusals say why: opset too old for every layer (nothing written), no meth
   const dst = out('none.onnx');
   const r = optimize([cls, '-o', dst, '--quantize', 'int8', '--min-cosine', '0.999', '--input', 'x=1x3x48x192']);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /BudgetUnmetError: no layer can be compressed by int8 within the budget \(cosine ≥ 0\.999\): .*opset 9 lacks DynamicQuantizeLinear: needs >= 11.*Nothing was written/);
+  assert.match(r.stderr, /ErrorBudgetUnmetError: no layer can be compressed by int8 within the budget \(cosine ≥ 0\.999\): .*opset 9 lacks DynamicQuantizeLinear: needs >= 11.*Nothing was written/);
   const noKind = optimize([cls, '-o', dst, '--min-cosine', '0.999']);
   assert.equal(noKind.status, 2);
   assert.match(noKind.stderr, /needs what to compress: --quantize int8\|int8-static\|int4\|fp16 or --decompose/);

@@ -5,7 +5,7 @@
 import { analyzeModel } from '../../core/analysis/analyze';
 import { describeBudget, describeError, type Budget } from '../../core/compress/budget';
 import { sensitivityJson } from '../../core/compress/sensitivity';
-import { BudgetUnmetError, LayerLensError, UsageError } from '../../core/errors';
+import { ErrorBudgetUnmetError, LayerLensError, UsageError } from '../../core/errors';
 import type { Model } from '../../core/ir/model';
 import type { Bindings } from '../../core/shape/types';
 import { writeSampleFiles } from '../../node/compress/samples';
@@ -62,7 +62,7 @@ export async function optimizeWithinBudget(budget: Budget, run: BudgetRun): Prom
   );
   if (outcome.compressed.length === 0) {
     const why = outcome.kept.slice(0, 12).map((k) => `${k.name}: ${k.reason}`).join('; ');
-    throw new BudgetUnmetError(`no layer can be compressed by ${kind} within the budget (${describeBudget(budget)}): ${why || 'the model has no candidate layer'}${outcome.kept.length > 12 ? `; … (${outcome.kept.length - 12} more)` : ''}. Nothing was written`);
+    throw new ErrorBudgetUnmetError(`no layer can be compressed by ${kind} within the budget (${describeBudget(budget)}): ${why || 'the model has no candidate layer'}${outcome.kept.length > 12 ? `; … (${outcome.kept.length - 12} more)` : ''}. Nothing was written`);
   }
   // Verification on the write path: sample 0 (what the search ran first) through the profiler's
   // worker, with the budget as the tolerance. With several samples the search already held every one

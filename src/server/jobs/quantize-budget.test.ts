@@ -55,7 +55,7 @@ test('a budget no layer meets is refused with the reasons; nothing is written', 
   const path = join(dir, 'mlp.onnx');
   writeFileSync(path, writeModel(mlpStack()));
   await assert.rejects(quantizeWithinBudget({ modelUri: pathToFileURL(path).href, kind: 'int4', maxAbsError: 1e-9 }), (e: Error) => {
-    assert.equal(e.name, 'BudgetUnmetError');
+    assert.equal(e.name, 'ErrorBudgetUnmetError');
     assert.match(e.message, /no layer can be compressed by int4 within the budget \(max abs error ≤ 1e-9\): .*alone it exceeds the budget/);
     return true;
   });

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { budgetProblem, describeBudget, type Budget } from '../../core/compress/budget';
-import { BudgetUnmetError, UsageError } from '../../core/errors';
+import { ErrorBudgetUnmetError, UsageError } from '../../core/errors';
 import { buildMethod } from '../../node/compress/build-method';
 import { loadSamples } from '../../node/compress/samples';
 import { compressWithinBudget } from '../../node/compress/within-budget';
@@ -41,7 +41,7 @@ export async function quantizeWithinBudget(args: QuantizeWithinBudgetArgs, signa
   const method = await buildMethod(args.kind, {}, original, samples, bindings);
   const outcome = await compressWithinBudget({ model: original, path, samples, bindings, method, budget, ...(args.kind === 'low-rank' ? { energyLadder: [0.9, 0.95, 0.99] } : {}), ...(signal ? { signal } : {}), ...(progress ? { onProgress: progress } : {}) });
   if (outcome.compressed.length === 0) {
-    throw new BudgetUnmetError(`no layer can be compressed by ${args.kind} within the budget (${describeBudget(budget)}): ${outcome.kept.slice(0, 6).map((k) => `${k.name}: ${k.reason}`).join('; ') || 'the model has no candidate layer'}`);
+    throw new ErrorBudgetUnmetError(`no layer can be compressed by ${args.kind} within the budget (${describeBudget(budget)}): ${outcome.kept.slice(0, 6).map((k) => `${k.name}: ${k.reason}`).join('; ') || 'the model has no candidate layer'}`);
   }
   const written = await writeVerified({
     model: outcome.model,
