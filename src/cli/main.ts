@@ -1,4 +1,4 @@
-// The `layerlens` command line: analyze | profile | optimize | compile | export | check.
+// The `layerlens` command line: analyze | profile | optimize | compile | export | check | sensitivity.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
@@ -7,6 +7,7 @@ import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
 import { registerCheck } from './commands/check';
 import { registerMachine } from './commands/machine';
+import { registerSensitivity } from './commands/sensitivity';
 import { endQuietlyOnClosedPipe, exitWithError } from './errors';
 
 endQuietlyOnClosedPipe();
@@ -30,5 +31,6 @@ registerCompile(program);
 registerExport(program);
 registerMachine(program);
 registerCheck(program);
+registerSensitivity(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

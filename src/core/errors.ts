@@ -97,3 +97,12 @@ export class BudgetFileError extends LayerLensError {
     super(message);
   }
 }
+
+/**
+ * Compression within an error budget (the accuracy a compressed model must keep, not the figure
+ * budgets of budget files) found nothing to compress: every candidate layer is refused by the rule or
+ * breaks the budget. The message lists each layer with its reason.
+ */
+export class ErrorBudgetUnmetError extends LayerLensError {
+  readonly exitCode = 1;
+}

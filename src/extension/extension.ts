@@ -7,7 +7,7 @@ import { onModelChanged, routeApplyFix, server, SHOW_VALUES_COMMAND, stopServer 
 import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { openCompare } from './compare';
 import { exportFrom, EXPORT_CHOICES } from './export';
-import { optimizeModel, runFixFlow, undoLastFix } from './fixes';
+import { optimizeModel, quantizeWithinBudget, runFixFlow, undoLastFix } from './fixes';
 import { GraphEditorProvider } from './graph-editor';
 import { graphPanelsOf } from './panels';
 import { profileOf } from './models';
@@ -65,6 +65,10 @@ export function activate(context: vscode.ExtensionContext): void {
     command('layerlens.optimizeModel', async (arg) => {
       const uri = await needModel(arg);
       return uri ? optimizeModel(context, uri) : null;
+    }),
+    command('layerlens.quantizeWithinBudget', async (arg) => {
+      const uri = await needModel(arg);
+      return uri ? quantizeWithinBudget(context, uri) : null;
     }),
     command('layerlens.compareWith', async (arg) => {
       const uri = await needModel(arg);
