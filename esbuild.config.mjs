@@ -17,8 +17,10 @@ await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   // The ONNX Runtime worker runs in its own process (src/node/ort/runtime.ts forks it).
   build({ ...common, entryPoints: { 'profile-worker': 'src/node/ort/worker.ts' }, outdir: 'dist' }),
-  // The language server's main thread and its two worker processes (src/server/main/worker-process.ts).
-  build({ ...common, entryPoints: { server: 'src/server/main/main.ts', 'jobs-worker': 'src/server/jobs/jobs-worker.ts', 'model-worker': 'src/server/model-worker/model-worker.ts' }, outdir: 'dist' }),
+  // The language server's main thread and its worker processes (src/server/main/worker-process.ts).
+  build({ ...common, entryPoints: { server: 'src/server/main/main.ts', 'jobs-worker': 'src/server/jobs/jobs-worker.ts', 'model-worker': 'src/server/model-worker/model-worker.ts', 'budget-worker': 'src/server/budget-worker/budget-worker.ts' }, outdir: 'dist' }),
+  // The worker that compares many compressed variants against one original (src/node/compress/compare-session.ts).
+  build({ ...common, entryPoints: { 'compare-worker': 'src/node/compress/compare-worker.ts' }, outdir: 'dist' }),
   // The VS Code extension (vscode is provided by the editor; the language client is bundled).
   build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' }),
   // The webviews (DOM only) and their layout worker.

@@ -8,6 +8,7 @@ execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'data-path.ts
 // The profiling figures run in their own process (ORT stays out of this one).
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'profile.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'optimize.ts')], { stdio: 'inherit' });
+execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'compress.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'lsp.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'graph-view.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'webview.ts')], { stdio: 'inherit' });

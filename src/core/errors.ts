@@ -84,6 +84,29 @@ export class ModelWorkerError extends LayerLensError {
   readonly exitCode = 1;
 }
 
+/** A budget file that cannot be used: not JSON, or a key or value that does not fit the budget format (docs/budgets.md). */
+export class BudgetFileError extends LayerLensError {
+  readonly exitCode = 2;
+  constructor(
+    message: string,
+    /** The budget file. */
+    readonly file: string,
+    /** Where in it, as a JSON path (`models[0].budgets.macs`); '' for the whole file. */
+    readonly at = '',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Compression within an error budget (the accuracy a compressed model must keep, not the figure
+ * budgets of budget files) found nothing to compress: every candidate layer is refused by the rule or
+ * breaks the budget. The message lists each layer with its reason.
+ */
+export class ErrorBudgetUnmetError extends LayerLensError {
+  readonly exitCode = 1;
+}
+
 /**
  * A file a loaded model reads its tensor data from on demand (the model file, an external data file)
  * is not the version that was loaded: replaced, resized or rewritten since. Its data is never read

@@ -38,7 +38,12 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'onnxtxt' }],
       // configurationSection: the server analyses open text views with the user's `layerlens.dims`.
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'layerlens' },
+      // fileEvents: models changed on disk, and (issue 17) budget files and text-form models, whose
+      // budget violations the server publishes in the Problems panel.
+      synchronize: {
+        fileEvents: ['**/*.{onnx,tflite}', '**/layerlens.budget.json', '**/*.onnxtxt'].map((g) => vscode.workspace.createFileSystemWatcher(g)),
+        configurationSection: 'layerlens',
+      },
       outputChannelName: 'LayerLens',
       // Hovers on constants the text view does not write out link to the command that shows them.
       initializationOptions: { showValuesCommand: SHOW_VALUES_COMMAND },

@@ -1,12 +1,13 @@
 // Activation only wires: the graph editor, the text view provider, commands, the status bar. The
-// language server starts on first use (a model or text view opened, a command run).
+// language server starts on first use (a model or text view opened, a command run), or at once in a
+// workspace with a layerlens.budget.json, whose budget violations it puts in the Problems panel.
 import * as vscode from 'vscode';
 import { ModelSummaryRequest, modelUriOf } from '../protocol/requests';
 import { onModelChanged, routeApplyFix, server, SHOW_VALUES_COMMAND, stopServer } from './client';
 import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { openCompare } from './compare';
 import { exportFrom, EXPORT_CHOICES } from './export';
-import { optimizeModel, runFixFlow, undoLastFix } from './fixes';
+import { optimizeModel, quantizeWithinBudget, runFixFlow, undoLastFix } from './fixes';
 import { GraphEditorProvider } from './graph-editor';
 import { graphPanelsOf } from './panels';
 import { profileOf } from './models';
@@ -19,7 +20,7 @@ import type { ExportFormat } from '../protocol/webview';
 
 async function needModel(arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = targetModel(arg);
-  if (!uri) void vscode.window.showWarningMessage('LayerLens: open or select an .onnx model first.');
+  if (!uri) void vscode.window.showWarningMessage('LayerLens: open or select an .onnx or .tflite model first.');
   return uri;
 }
 
@@ -38,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
     const title = OPTIMIZATIONS.find((o) => o.ruleId === a.ruleId)?.label ?? a.ruleId;
     return runFixFlow(context, vscode.Uri.parse(a.modelUri), a.ruleId, title, a.anchor, a.options);
   });
+  // budgets (issue 17): a workspace with a budget file gets its violations without opening a model.
+  void vscode.workspace.findFiles('**/layerlens.budget.json', '**/node_modules/**', 1).then((f) => (f.length > 0 ? server(context) : undefined));
   context.subscriptions.push(
     status,
     vscode.window.registerCustomEditorProvider(GraphEditorProvider.viewType, provider, { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: true }),
@@ -62,6 +65,10 @@ export function activate(context: vscode.ExtensionContext): void {
     command('layerlens.optimizeModel', async (arg) => {
       const uri = await needModel(arg);
       return uri ? optimizeModel(context, uri) : null;
+    }),
+    command('layerlens.quantizeWithinBudget', async (arg) => {
+      const uri = await needModel(arg);
+      return uri ? quantizeWithinBudget(context, uri) : null;
     }),
     command('layerlens.compareWith', async (arg) => {
       const uri = await needModel(arg);
@@ -97,12 +104,12 @@ async function until<T>(probe: () => T | undefined): Promise<T | undefined> {
   return undefined;
 }
 
-/** The other .onnx files beside the model (where fixes write theirs), then Browse…. */
+/** The other models (.onnx, .tflite) beside the model (where fixes write theirs), then Browse…. */
 async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
   const dir = vscode.Uri.joinPath(uri, '..');
   const entries = await vscode.workspace.fs.readDirectory(dir).then(undefined, () => [] as [string, vscode.FileType][]);
   const files = entries
-    .filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.onnx') && !name.startsWith('.'))
+    .filter(([name, type]) => type === vscode.FileType.File && /\.(onnx|tflite)$/i.test(name) && !name.startsWith('.'))
     .map(([name]) => vscode.Uri.joinPath(dir, name))
     .filter((f) => f.toString() !== uri.toString());
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
@@ -110,7 +117,7 @@ async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> 
   const pick = await vscode.window.showQuickPick(items, { title: `Compare ${fileName(uri)} with…` });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] } });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Models: ['onnx', 'tflite'], 'ONNX models': ['onnx'], 'TFLite models': ['tflite'] } });
   return chosen?.[0];
 }
 

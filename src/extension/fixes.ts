@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
 import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommandType, type CommitFixResult } from '../protocol/requests';
+import { QuantizeWithinBudgetCommand, type QuantizeWithinBudgetArgs, type QuantizeWithinBudgetResult } from '../protocol/compress';
 import { bytes, si } from '../core/units';
 import { OPTIMIZATIONS, type Optimization } from '../protocol/optimizations';
 import { modelServer } from './client';
@@ -128,4 +129,51 @@ export async function optimizeModel(context: vscode.ExtensionContext, uri: vscod
   const pick = await vscode.window.showQuickPick(items, { title: `Optimize ${fileName(uri)}`, placeHolder: 'Each result is verified in ONNX Runtime before it is written' });
   if (!pick?.o) return null;
   return runFixFlow(context, uri, pick.o.ruleId, pick.o.label, undefined, pick.o.options);
+}
+
+/**
+ * "Quantize within an error budget…": pick the method, give the smallest cosine the outputs must keep;
+ * the server keeps the most sensitive layers in float, verifies the result and keeps it as a preview;
+ * the summary names the layers left in float and why, then the write goes where the user chooses.
+ */
+export async function quantizeWithinBudget(context: vscode.ExtensionContext, uri: vscode.Uri): Promise<string | null> {
+  const kinds: (vscode.QuickPickItem & { method: QuantizeWithinBudgetArgs['kind'] })[] = [
+    { label: 'int8 dynamic', detail: 'MatMul/Gemm weights and Gather tables', method: 'int8' },
+    { label: 'int8 static (QDQ)', detail: 'Conv/MatMul, calibrated on generated inputs', method: 'int8-static' },
+    { label: 'int4 weight-only', detail: 'MatMul weights, MatMulNBits', method: 'int4' },
+    { label: 'float16', detail: 'layers with weights in float16', method: 'fp16' },
+    { label: 'low-rank factorization', detail: 'MatMul/Gemm/Conv weights, rank chosen per layer', method: 'low-rank' },
+  ];
+  const pick = await vscode.window.showQuickPick(kinds, { title: `Compress ${fileName(uri)} within an error budget` });
+  if (!pick) return null;
+  const text = await vscode.window.showInputBox({
+    title: 'Smallest cosine similarity every output must keep with the original',
+    value: '0.999',
+    validateInput: (v) => (Number(v) > 0 && Number(v) <= 1 ? null : 'a number in (0, 1], e.g. 0.999'),
+  });
+  if (!text) return null;
+  const args: QuantizeWithinBudgetArgs = { modelUri: uri.toString(), kind: pick.method, minCosine: Number(text), dims: settings(uri).dims };
+  let r: QuantizeWithinBudgetResult;
+  try {
+    r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `LayerLens: ${pick.label} within cosine ≥ ${text} (measuring each layer in ONNX Runtime)` },
+      (p) => execute(context, uri, QuantizeWithinBudgetCommand, args, (message) => p.report({ message })),
+    );
+  } catch (e) {
+    void vscode.window.showErrorMessage(`LayerLens: ${(e as Error).message}`);
+    return null;
+  }
+  if (!r.passed || !r.candidate) {
+    void vscode.window.showWarningMessage(`LayerLens: ${pick.label} within the budget: verification failed: ${r.failures.join('; ')}. Nothing was written.`);
+    return null;
+  }
+  const kept = r.kept.slice(0, 8).map((k) => `${k.name}: ${k.reason}`);
+  const notes = r.notes.slice(0, 8).map((n) => `${n.layer}: ${n.note}`);
+  const summary = [`${pick.label}: ${r.compressed.length} layer(s) compressed within cosine ≥ ${text}, verified in ONNX Runtime:`, ...describeVerification(r), ...notes, ...(kept.length ? ['Left as they were:', ...kept] : [])].join('\n');
+  const write = await chooseWrite(uri, summary);
+  if (!write) {
+    await discardFix(context, uri, r.candidate);
+    return null;
+  }
+  return finishCommit(context, uri, r.ruleId, r.candidate, write);
 }

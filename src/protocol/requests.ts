@@ -8,6 +8,7 @@
 // vscode-languageserver and vscode-languageclient use (jsonrpc compares ParameterStructures by
 // identity, so a second copy would not do). The webview imports this file's types only.
 import { NotificationType, RequestType, type ExecuteCommandParams } from 'vscode-languageserver-protocol';
+import type { NodeFigures } from '../core/cost/figures';
 import type { ViewModel } from './view-model';
 
 /** A custom request: its method and its typed signature. */
@@ -259,7 +260,27 @@ export const GraphViewRequest = {
   textType: new RequestType<GraphViewParams & { as: 'text' }, GraphViewText | null, ModelErrorData>('layerlens/graphView'),
 };
 
-/** What can be done at one node: every rewrite rule matching there, with its check result. */
+/**
+ * A rewrite rule at one node, ranked by the benefit it is expected to bring there
+ * (src/core/passes/rank.ts, docs/optimizations.md). Lists are ordered: the few that pay off most
+ * first (`top`, best first, each with its estimate in `text`), then the rest (smaller gains, then
+ * refusals with their `reason`).
+ */
+export interface FixEntry {
+  ruleId: string;
+  title: string;
+  ok: boolean;
+  /** Why the rule does not apply here (refusals only). */
+  reason?: string;
+  /** Among the few fixes that pay off most at this node. */
+  top: boolean;
+  /** The main figure, short ("−4.1 % of the FLOPs", "file −23 %", "no latency gain with ORT"); '' for refusals. */
+  headline: string;
+  /** The whole estimate in one line; '' for refusals. */
+  text: string;
+}
+
+/** What can be done at one node: every rewrite rule matching there, ranked, with its check result. */
 export interface ListFixesParams {
   /** An open document, or a `file:` .onnx URI (as GraphViewRequest). */
   uri: string;
@@ -269,7 +290,7 @@ export interface ListFixesParams {
   dims?: DimBindings;
 }
 export interface ListFixesResult {
-  fixes: { ruleId: string; title: string; ok: boolean; reason?: string }[];
+  fixes: FixEntry[];
 }
 export const ListFixesRequest = request<ListFixesParams, ListFixesResult>('layerlens/listFixes');
 
@@ -282,20 +303,15 @@ export interface NodeDetailsParams {
   /** Only for a `file:` .onnx URI. */
   dims?: DimBindings;
 }
-export interface NodeDetailsResult {
+/** The node's figure record (src/core/cost/figures.ts), its attributes and tensors, and its ranked fixes. */
+export interface NodeDetailsResult extends NodeFigures {
   name: string;
   opType: string;
   domain: string;
   attributes: { name: string; value: string }[];
   inputs: { name: string; type: string }[];
   outputs: { name: string; type: string }[];
-  macs: number | null;
-  flops: number | null;
-  params: number;
-  weightBytes: number;
-  activationBytes: number | null;
-  intensity: number | null;
-  fixes: { ruleId: string; title: string; ok: boolean; reason?: string }[];
+  fixes: FixEntry[];
   /** For a `file:` model: statistics of each constant input (initializer or Constant output). */
   weights?: WeightStats[];
 }

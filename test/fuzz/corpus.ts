@@ -110,15 +110,14 @@ export function buildCorpus(root: string, seed = FUZZ_SEED, mutants = FUZZ_MUTAN
 
   // TFLite files (read by src/core/tflite, H3): byte-level damage only, the structure is FlatBuffers.
   const tflite = allModels().filter((m) => m.file.endsWith('.tflite') && (m.tier ?? 'test') === 'test' && existsSync(join(ROOT, '.cache', 'models', m.file)));
-  const serverTodo = 'the server does not serve .tflite file: URIs yet (isModelFileUri takes .onnx only): graphView and modelSummary answer null';
   for (let i = 0; i < TFLITE_MUTANTS && tflite.length > 0; i++) {
     const m = rng.pick(tflite);
     const kind = i % 2 === 0 ? 'truncate' : 'flip-bytes';
     const { bytes, what } = mutate(new Uint8Array(readFileSync(join(ROOT, '.cache', 'models', m.file))), kind, rng);
-    add(`${m.file.replace(/\.tflite$/, '')}-${kind}`, bytes, { serverTodo }, undefined, 'model.tflite');
+    add(`${m.file.replace(/\.tflite$/, '')}-${kind}`, bytes, {}, undefined, 'model.tflite');
     cases[cases.length - 1]!.name += `: ${what} (seed ${seed})`;
   }
-  if (tflite.length > 0) add('tflite-valid', readFileSync(join(ROOT, '.cache', 'models', tflite[0]!.file)), { valid: true, serverTodo }, undefined, 'model.tflite');
+  if (tflite.length > 0) add('tflite-valid', readFileSync(join(ROOT, '.cache', 'models', tflite[0]!.file)), { valid: true }, undefined, 'model.tflite');
 
   // 2. External data: path tricks, non-regular files, sizes that lie.
   const ext = (slug: string, location: string, setup: (dir: string, data: Uint8Array) => void, refusal?: RegExp, patch?: { offset?: string; length?: string }): void => {

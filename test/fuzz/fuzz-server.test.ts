@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { ResponseError } from 'vscode-jsonrpc/node';
+import { ResponseError } from 'vscode-languageserver-protocol/node'; // the same jsonrpc copy the test client (test/support/server.ts) uses
 import { startServer, type ServerProcess } from '../support/server';
 import { changes, REFUSAL_NAMES, snapshot, TYPED } from './checks';
 import { buildCorpus, type FuzzCase } from './corpus';

@@ -50,6 +50,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/[^/]+\.js$/,
   /^extension\/dist\/webview\/[^/]+\.(js|css|ttf)$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
+  /^extension\/schemas\/[^/]+\.json$/,
   /^extension\/node_modules\/onnxruntime-node\/(package\.json|README\.md|dist\/[^/]+\.js)$/,
   /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/[^/]+$/,
   /^extension\/node_modules\/onnxruntime-common\/(package\.json|README\.md|dist\/cjs\/package\.json|dist\/cjs\/[^/]+\.js)$/,
@@ -120,6 +121,7 @@ test('the file list is the allow-list: bundles, grammar, manifest, ONNX Runtime 
   for (const f of readdirSync(join(REPO, 'dist'))) if (f.endsWith('.js')) required.push(`extension/dist/${f}`);
   for (const f of readdirSync(join(REPO, 'dist', 'webview'))) if (!f.endsWith('.map')) required.push(`extension/dist/webview/${f}`);
   for (const f of readdirSync(join(REPO, 'syntaxes'))) required.push(`extension/syntaxes/${f}`);
+  for (const f of readdirSync(join(REPO, 'schemas'))) required.push(`extension/schemas/${f}`);
   const cjs = join(REPO, 'node_modules', 'onnxruntime-common', 'dist', 'cjs');
   for (const f of readdirSync(cjs)) if (f.endsWith('.js') || f === 'package.json') required.push(`extension/node_modules/onnxruntime-common/dist/cjs/${f}`);
   for (const napi of readdirSync(ORT_BIN)) {

@@ -1,6 +1,10 @@
 // onnxruntime-node for tests, in process: the independent oracle for output shapes and values.
+import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { DataType } from '../../src/core/ir/data-type';
+import type { Model } from '../../src/core/ir/model';
+import { isConcrete } from '../../src/core/ir/shape';
+import type { ShapeInference } from '../../src/core/shape/types';
 
 // Models that ORT rejects are expected in some tests: keep its own error log quiet.
 ort.env.logLevel = 'fatal';
@@ -15,6 +19,17 @@ const ORT_TYPES: Partial<Record<DataType, ort.Tensor.Type>> = {
   [DataType.BOOL]: 'bool',
   [DataType.FLOAT16]: 'float16',
 };
+
+/** The model's graph inputs with their bound (concrete) shapes, as makeInputs takes them. */
+export function boundInputs(model: Model, shapes: ShapeInference): { name: string; elemType: DataType; shape: number[] }[] {
+  return model.graph.inputs
+    .filter((v) => !v.initializer)
+    .map((v) => {
+      const t = shapes.typeOf(v);
+      assert.ok(t?.kind === 'tensor' && isConcrete(t.shape), `input ${v.name} bound`);
+      return { name: v.name, elemType: t.elemType, shape: [...t.shape] as number[] };
+    });
+}
 
 /** Deterministic inputs of the given types and concrete shapes (values in [-1, 1), ints small). */
 export function makeInputs(specs: { name: string; elemType: DataType; shape: number[] }[], seed = 1): Record<string, ort.Tensor> {

@@ -14,6 +14,7 @@ interface AnalyzeFlags extends BindingFlags {
   csv?: boolean;
   byOp?: boolean;
   top?: number;
+  timeline?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -24,8 +25,10 @@ export function registerAnalyze(program: Command): void {
     .option('--csv', 'print one CSV row per node')
     .option('--by-op', 'summarise by op type instead of listing layers')
     .option('--top <n>', 'list only the N most expensive layers (by MACs, then FLOPs)', parsePositiveInt)
+    .option('--timeline', 'with --json: add the live activation bytes at every node (peakActivation.timeline)')
     .action((path: string, flags: AnalyzeFlags) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
+      if (flags.timeline && !flags.json) throw new UsageError('--timeline adds the memory timeline to the JSON: use it with --json');
       const loaded = loadModelFile(path);
       const analysis = analyzeModel(loaded.model, {
         bindings: bindingsFrom(flags),
@@ -39,7 +42,8 @@ export function registerAnalyze(program: Command): void {
         process.stdout.write(csvRows(flags.top ? [...rows].sort(byCost).slice(0, flags.top) : rows));
         return;
       }
-      process.stdout.write(render(analysis.report, flags) + '\n');
+      const report = flags.timeline ? { ...analysis.report, peakActivation: { ...analysis.report.peakActivation, timeline: analysis.memory.timeline } } : analysis.report;
+      process.stdout.write(render(report, flags) + '\n');
     });
 }
 
@@ -115,10 +119,20 @@ export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
     `total: ${total(t.macs, 'MACs', report.totalsIncomplete)}, ${total(t.flops, 'FLOPs', report.totalsIncomplete)}, ${si(t.params, 'params')} (${bytes(t.weightBytes)} of weights), ` +
       `${report.activationBytesIncomplete ? (t.activationBytes === 0 ? '?' : `≥${bytes(t.activationBytes)}`) : bytes(t.activationBytes)} of activations` + (report.totalsIncomplete ? ' — lower bounds: some layers could not be costed' : ''),
   );
+  lines.push(peakLine(report));
   for (const u of report.unknownOps) {
     lines.push(`unknown op: ${safe(u.domain ? `${u.domain}.${u.opType}` : u.opType)} x${u.count} (not costed, not counted as 0)`);
   }
   for (const w of report.warnings) lines.push(`warning: ${safe(w)}`);
   lines.push(`time: load ${report.timings.loadMs} ms, shapes ${report.timings.shapeMs} ms, cost ${report.timings.costMs} ms`);
   return lines.join('\n');
+}
+
+/** Peak activation memory in words (docs/peak-memory.md): a lower bound says so and why. */
+export function peakLine(report: AnalysisReport): string {
+  const p = report.peakActivation;
+  const figure = report.peakActivationBytes === null ? '? (no tensor size is known)' : `${p.lowerBound ? '≥' : ''}${bytes(report.peakActivationBytes)}`;
+  const where = p.node ? ` while ${safe(p.node)} runs` : '';
+  const why = p.lowerBound ? ` — lower bound: ${p.unknown.count} tensor(s) of unknown size, e.g. ${safe(p.unknown.examples[0] ?? '?')}` : '';
+  return `peak activation memory: ${figure}${where} (ONNX Runtime's execution order, in-place reuse as ORT does it)${why}`;
 }

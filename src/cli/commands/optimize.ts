@@ -21,8 +21,12 @@ import { calibrate } from '../../node/ort/calibrate';
 import { inputSpecs } from '../../node/ort/profile';
 import { analyzeModel } from '../../core/analysis/analyze';
 import { bindingsFrom, type BindingFlags, parsePositiveInt, withBindingOptions } from '../options';
+import { budgetFrom, withBudgetOptions, withDecomposeOptions, type CompressFlags } from './compress-flags';
+import { optimizeWithinBudget } from './optimize-budget';
+import { imageFiles } from '../../node/image-inputs';
+import { loadSamples, writeSampleFiles } from '../../node/compress/samples';
 
-interface OptimizeFlags extends BindingFlags {
+interface OptimizeFlags extends BindingFlags, Omit<CompressFlags, 'blockSize' | 'calibration'> {
   output?: string;
   fuse?: boolean;
   quantize?: string;
@@ -38,7 +42,6 @@ interface OptimizeFlags extends BindingFlags {
   force?: boolean;
   inPlace?: boolean;
   json?: boolean;
-  inputsFrom?: string;
   timeout: number;
 }
 
@@ -78,7 +81,7 @@ const QUANTIZE_IDS: Record<string, string> = {
 };
 
 /** The rules the flags ask for, from the registry; a kind whose rule is not registered is a usage error (exit 2). */
-export function chooseRules(flags: Pick<OptimizeFlags, 'fuse' | 'quantize' | 'prune' | 'pruneMode' | 'pruneScope' | 'blockSize' | 'asymmetric'>): RewriteRule[] {
+export function chooseRules(flags: Pick<OptimizeFlags, 'fuse' | 'quantize' | 'prune' | 'pruneMode' | 'pruneScope' | 'blockSize' | 'asymmetric' | 'decompose' | 'decomposeRank' | 'decomposeEnergy'>): RewriteRule[] {
   const rules: RewriteRule[] = [];
   if (flags.fuse) rules.push(...rulesOf('fuse-all'));
   if (flags.quantize !== undefined) {
@@ -101,8 +104,12 @@ export function chooseRules(flags: Pick<OptimizeFlags, 'fuse' | 'quantize' | 'pr
     const id = `prune-${flags.pruneMode}`;
     rules.push(createRule(id, { ratio, scope: flags.pruneScope }, `--prune-mode ${flags.pruneMode}`));
   }
+  if (flags.decompose || flags.decomposeRank !== undefined || flags.decomposeEnergy !== undefined) {
+    if (flags.decomposeRank !== undefined && flags.decomposeEnergy !== undefined) throw new UsageError('give --decompose-rank or --decompose-energy, not both');
+    rules.push(createRule('decompose-low-rank', flags.decomposeRank !== undefined ? { rank: flags.decomposeRank } : { energy: flags.decomposeEnergy ?? 0.95 }, '--decompose'));
+  }
   if (rules.length === 0 && flags.quantize !== 'int8-static') {
-    throw new UsageError(`choose what to do: --fuse, --quantize ${Object.keys(QUANTIZE_IDS).join('|')}, --prune RATIO [--prune-mode unstructured|channel]`);
+    throw new UsageError(`choose what to do: --fuse, --quantize ${Object.keys(QUANTIZE_IDS).join('|')}, --prune RATIO [--prune-mode unstructured|channel], --decompose [--decompose-rank R | --decompose-energy E]`);
   }
   return rules;
 }
@@ -123,7 +130,7 @@ export function splitOnly(only: string[] | undefined, model: Model): { rules: st
 }
 
 export function registerOptimize(program: Command): void {
-  withBindingOptions(program.command('optimize'))
+  withBudgetOptions(withDecomposeOptions(withBindingOptions(program.command('optimize'))))
     .description('rewrite a model (fuse, quantize, prune), verified in ONNX Runtime before it is written')
     .argument('<in>', 'the .onnx file to optimize (never modified unless --in-place)')
     .option('-o, --output <out>', 'where to write the result')
@@ -140,11 +147,13 @@ export function registerOptimize(program: Command): void {
     .option('--no-verify', 'write without running both models in ONNX Runtime')
     .option('--force', 'write even if verification fails')
     .option('--in-place', 'replace IN (keeping IN.bak)')
-    .option('--inputs-from <path>', 'verification inputs: a folder of NAME.npy / NAME.pb / input_K.pb files, or one file')
+    .option('--inputs-from <path>', 'verification inputs: a folder of NAME.npy / NAME.pb / input_K.pb files, one file, or a folder of PNG/JPEG images (resized to the input)')
+    .option('--samples <n>', 'with an error budget: generated input sets (default 1), or most images used (default 16)', parsePositiveInt)
     .option('--timeout <seconds>', 'stop verification after this long (ONNX Runtime runs in its own process)', parsePositiveInt, 600)
     .option('--json', 'print one JSON object')
     .action(async (inPath: string, flags: OptimizeFlags) => {
-      const chosen = chooseRules(flags);
+      const budget = budgetFrom(flags);
+      const chosen = budget ? [] : chooseRules(flags);
       const out = flags.inPlace ? inPath : flags.output;
       if (!out) throw new UsageError('give -o OUT (or --in-place to replace the input, keeping a .bak)');
       if (!flags.inPlace && resolve(out) === resolve(inPath)) throw new UsageError('-o is the input file: use --in-place to replace it (a .bak is kept)');
@@ -155,8 +164,16 @@ export function registerOptimize(program: Command): void {
       const input = filesReadBy(inPath, original.model);
       const work = cloneModel(original.model); // the copy to rewrite
       const only = splitOnly(flags.only, original.model);
+      if (budget) {
+        if (only.rules.length) throw new UsageError(`--only ${only.rules.join(' ')}: with an error budget, --only names layers (nodes), not rules`);
+        return optimizeWithinBudget(budget, { inPath, out, original: original.model, input, bindings, inPlace: !!flags.inPlace, only: only.nodes, flags });
+      }
       const names = original.model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
-      const files = flags.inputsFrom ? inputFiles(flags.inputsFrom, names) : undefined;
+      // Images: the first one, resized to the input, is the verification input (written as .npy).
+      const images = flags.inputsFrom ? imageFiles(flags.inputsFrom) : [];
+      const imageSample = images.length ? writeSampleFiles(loadSamples(inputSpecs(analyzeModel(original.model, { bindings }).report), { images: images.slice(0, 1) }).sets[0]!) : null;
+      if (imageSample) process.once('exit', imageSample.cleanup);
+      const files = imageSample ? imageSample.files : flags.inputsFrom ? inputFiles(flags.inputsFrom, names) : undefined;
       if (flags.quantize === 'int8-static') {
         if (flags.calibration !== 'minmax' && flags.calibration !== 'percentile') throw new UsageError(`--calibration ${flags.calibration}: expected minmax or percentile`);
         if (!files) process.stderr.write('warning: calibrating on generated inputs: give real samples with --inputs-from for ranges you can trust\n');

@@ -6,6 +6,7 @@ import type { Value } from '../ir/graph';
 import type { Model } from '../ir/model';
 import { inferShapes } from '../shape';
 import type { Bindings, ShapeInference } from '../shape/types';
+import { peakActivationMemory, type PeakMemory } from './peak-memory';
 import type { AnalysisReport, NodeReport, TensorInfo } from './report';
 
 export interface AnalyzeOptions {
@@ -19,6 +20,8 @@ export interface Analysis {
   report: AnalysisReport;
   shapes: ShapeInference;
   cost: CostReport;
+  /** Peak activation memory over ORT's execution order, with its timeline (peak-memory.ts). */
+  memory: PeakMemory;
 }
 
 export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Analysis {
@@ -26,6 +29,7 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Analys
   const shapes = inferShapes(model, options.bindings ?? {});
   const t1 = performance.now();
   const cost = costModel(model, shapes);
+  const memory = peakActivationMemory(model, shapes);
   const t2 = performance.now();
 
   const info = (v: Value | null, fallbackName = ''): TensorInfo => {
@@ -83,10 +87,12 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Analys
     nodes: cost.nodes.map(nodeReport),
     byOp: cost.byOp.map((o) => ({ ...o })),
     unknownOps: cost.unknownOps.map((u) => ({ ...u, nodes: [...u.nodes] })),
+    peakActivationBytes: memory.peakBytes,
+    peakActivation: { lowerBound: memory.lowerBound, node: memory.peakNode, liveAtPeak: memory.liveAtPeak, inputBytes: memory.inputBytes, unknown: memory.unknown, order: memory.order },
     warnings,
     timings: { loadMs: round(options.loadMs ?? 0), shapeMs: round(t1 - t0), costMs: round(t2 - t1) },
   };
-  return { report, shapes, cost };
+  return { report, shapes, cost, memory };
 }
 
 function round(ms: number): number {

@@ -1,6 +1,7 @@
 // The analyze report: what `layerlens analyze --json` prints and what the language server and the
 // graph view will read. Plain data (JSON-serialisable), built from the IR by analyze.ts.
 import type { CostTotals, NodeCost, OpTypeCost, UnknownCostOp } from '../cost/types';
+import type { MemoryStep, PeakMemory } from './peak-memory';
 
 export interface TensorInfo {
   name: string;
@@ -43,6 +44,10 @@ export interface AnalysisReport {
   nodes: NodeReport[];
   byOp: OpSummary[];
   unknownOps: UnknownCostOp[];
+  /** Peak activation memory, bytes (docs/peak-memory.md); null when no tensor size is known. */
+  peakActivationBytes: number | null;
+  /** How the peak stands: lower bound or exact, where it is reached, what is live then; the timeline with `analyze --json --timeline`. */
+  peakActivation: Pick<PeakMemory, 'lowerBound' | 'liveAtPeak' | 'inputBytes' | 'unknown' | 'order'> & { node: string | null; timeline?: MemoryStep[] };
   warnings: string[];
   timings: { loadMs: number; shapeMs: number; costMs: number };
 }

@@ -4,6 +4,7 @@
 // fix-all pass tries them in: clean-ups that expose patterns first, dead code last.
 // To add a rule: write `<family>/<rule>.ts` (+ `<rule>.test.ts` beside it) and list it here.
 import { constantFold } from './cleanup/constant-fold';
+import { lowRank, type LowRankOptions } from './compress/low-rank';
 import { removeDeadNodes } from './cleanup/dead-code';
 import { eliminateIdentity } from './cleanup/identity';
 import { convAffine } from './fuse/conv-affine';
@@ -24,7 +25,7 @@ import { packNBits, weightNBits, type NBitsOptions } from './quantize/weight-nbi
 import { registerRule, registerRuleFactory } from './registry';
 import type { RewriteRule, RuleFamily } from './types';
 
-export { fp16Compute, fp16Weights, int8Dynamic, int8Static, packNBits, pruneChannels, pruneUnstructured, weightNBits, weightSparsity };
+export { fp16Compute, fp16Weights, int8Dynamic, int8Static, lowRank, packNBits, pruneChannels, pruneUnstructured, weightNBits, weightSparsity };
 
 export { applyAt, contextFor, LazyContext, listSites, runPass, type PassOptions, type SiteCheck } from './engine';
 export { createRule, isRegistered, registerRule, registerRuleFactory, registeredRules, rulesOf, UnknownRuleError, unregisterRule, type RegisteredRule } from './registry';
@@ -44,6 +45,7 @@ export interface RuleOptionsById {
   'quantize-fp16-compute': undefined;
   'prune-unstructured': { ratio: number } & Partial<PruneScope>;
   'prune-channel': { ratio: number; norm?: 'l1' | 'l2' };
+  'decompose-low-rank': LowRankOptions;
 }
 
 interface Factory {
@@ -69,6 +71,7 @@ const FACTORIES: readonly Factory[] = [
   factory('quantize-fp16-compute', 'quantize', 'Float16 model with a float interface', () => fp16Compute(), undefined),
   factory('prune-unstructured', 'prune', 'Magnitude pruning (zeros)', (o) => pruneUnstructured(o.ratio, { scope: o.scope ?? 'layer' }), { ratio: 0.5 }),
   factory('prune-channel', 'prune', 'Structured channel pruning', (o) => pruneChannels(o.ratio, o.norm ?? 'l1'), { ratio: 0.5 }),
+  factory('decompose-low-rank', 'decompose', 'Low-rank factorization of MatMul/Gemm/Conv weights (SVD)', (o) => lowRank(o), { energy: 0.95 }),
 ];
 
 for (const r of EXACT) registerRule(r);

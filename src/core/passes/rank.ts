@@ -75,14 +75,15 @@ function sum(gains: Gain[]): Gain {
 
 const pct = (x: number): string => `${(100 * x).toFixed(x >= 0.1 ? 0 : x >= 0.01 ? 1 : 2)} %`;
 
-interface Shares {
+export interface Shares {
   flops: number;
   traffic: number;
   size: number;
   time: number;
 }
 
-function shares(g: Gain, t: NonNullable<RankOptions['totals']>): Shares {
+/** A gain as shares of the model: FLOPs, traffic, file size, and the time share (0 when ORT already does it). */
+export function shares(g: Gain, t: NonNullable<RankOptions['totals']>): Shares {
   const faster = g.faster && g.faster.flops !== null ? g.faster.flops * (1 - 1 / g.faster.factor) : 0;
   const flops = t.flops > 0 ? ((g.flops ?? 0) + faster) / t.flops : 0;
   const traffic = t.activationBytes > 0 ? (g.traffic ?? 0) / (2 * t.activationBytes) : 0;

@@ -6,7 +6,7 @@ import type { Graph, Node } from '../ir/graph';
 import type { Model } from '../ir/model';
 import type { ShapeInference } from '../shape/types';
 
-export type RuleFamily = 'fuse' | 'quantize' | 'prune' | 'cleanup';
+export type RuleFamily = 'fuse' | 'quantize' | 'prune' | 'cleanup' | 'decompose';
 
 /** One place a rule's pattern matches: the anchor node (where a fix is offered) and every node involved. */
 export interface Site {

@@ -2,28 +2,32 @@
 // documents (main thread) and model files (model worker, which passes its cached rule sites).
 import type { Analysis } from '../../core/analysis/analyze';
 import { formatAttribute } from '../../core/ir/attribute';
-import type { Node } from '../../core/ir/graph';
+import type { Node, Value } from '../../core/ir/graph';
+import { formatQuantization } from '../../core/ir/quantization';
 import type { Model } from '../../core/ir/model';
 import { formatType } from '../../core/ir/shape';
-import type { SiteCheck } from '../../core/passes';
-import type { NodeDetailsResult } from '../../protocol/requests';
+import { figuresOf, recordOf } from '../../core/cost/figures';
+import { rankFixes, type RankedFix, type SiteCheck } from '../../core/passes';
+import type { FixEntry, NodeDetailsResult } from '../../protocol/requests';
 import type { DocumentState } from './document-state';
 
 /**
- * Every rule matching at the node named `name`, once per rule (a rule can match a node at several
- * sites, e.g. one per weight): it applies there if any of its sites passes its check; otherwise the
- * first refusal says why.
+ * Every rule matching at the node named `name`, once per rule, ranked by the benefit expected there
+ * (rankFixes, src/core/passes/rank.ts): the few that pay off most first with their estimate, then the
+ * rest, then refusals with their reason. A rule applies if any of its sites at the node passes.
  */
-export function fixesIn(sites: readonly SiteCheck[], name: string): NodeDetailsResult['fixes'] {
-  const byRule = new Map<string, NodeDetailsResult['fixes'][number]>();
-  for (const s of sites) {
-    if (!s.site.nodes.some((n) => n.displayName === name)) continue;
-    const seen = byRule.get(s.rule.id);
-    if (seen?.ok) continue;
-    if (s.check.ok) byRule.set(s.rule.id, { ruleId: s.rule.id, title: s.rule.title, ok: true });
-    else if (!seen) byRule.set(s.rule.id, { ruleId: s.rule.id, title: s.rule.title, ok: false, reason: s.check.reason });
-  }
-  return [...byRule.values()];
+export function fixesIn(sites: readonly SiteCheck[], model: Model, a: Analysis, name: string): FixEntry[] {
+  const r = rankFixes(sites, a.cost.nodes, { node: name, totals: a.cost.totals, ctx: { model, shapes: a.shapes } });
+  const entry = (f: RankedFix, top: boolean): FixEntry => ({
+    ruleId: f.ruleId,
+    title: f.title,
+    ok: f.ok,
+    ...(f.reason !== undefined ? { reason: f.reason } : {}),
+    top,
+    headline: f.ok ? f.headline : '',
+    text: f.ok ? f.text : '',
+  });
+  return [...r.top.map((f) => entry(f, true)), ...r.more.map((f) => entry(f, false))];
 }
 
 /** The node named `name`: main graph first, then If/Loop/Scan bodies, then function bodies. */
@@ -33,6 +37,12 @@ export function findNode(model: Model, name: string): Node | undefined {
     [...model.graph.allNodes()].find((x) => x.displayName === name) ??
     model.functions.flatMap((f) => [...f.body.allNodes()]).find((x) => x.displayName === name)
   );
+}
+
+/** A tensor's name and type; a quantized one (TFLite int8/int16) also its scale and zero point. */
+function tensorFacts(v: Value, a: Analysis): { name: string; type: string } {
+  const q = v.quantization ? ` (${formatQuantization(v.quantization)})` : '';
+  return { name: v.name, type: formatType(a.shapes.typeOf(v)) + q };
 }
 
 /** Details of one node of an analysed model (without weight statistics); null when no node has that name. */
@@ -45,15 +55,10 @@ export function describeNode(model: Model, a: Analysis, name: string, sites: rea
     opType: n.opType,
     domain: n.domain,
     attributes: n.attributes.map((x) => ({ name: x.name, value: formatAttribute(x) })),
-    inputs: n.inputs.flatMap((v) => (v ? [{ name: v.name, type: formatType(a.shapes.typeOf(v)) }] : [])),
-    outputs: n.outputs.flatMap((v) => (v ? [{ name: v.name, type: formatType(a.shapes.typeOf(v)) }] : [])),
-    macs: c?.macs ?? null,
-    flops: c?.flops ?? null,
-    params: c?.params ?? 0,
-    weightBytes: c?.weightBytes ?? 0,
-    activationBytes: c?.activationBytes ?? null,
-    intensity: c?.intensity ?? null,
-    fixes: fixesIn(sites, name),
+    inputs: n.inputs.flatMap((v) => (v ? [tensorFacts(v, a)] : [])),
+    outputs: n.outputs.flatMap((v) => (v ? [tensorFacts(v, a)] : [])),
+    ...figuresOf(recordOf(c)),
+    fixes: fixesIn(sites, model, a, name),
   };
 }
 
@@ -62,7 +67,7 @@ export function fixesAt(state: DocumentState, name: string): NodeDetailsResult['
   const a = state.analysis;
   const model = state.parse.model;
   if (!a || !model) return [];
-  return fixesIn(state.sites(), name);
+  return fixesIn(state.sites(), model, a, name);
 }
 
 export function nodeDetails(state: DocumentState, name: string): NodeDetailsResult | null {

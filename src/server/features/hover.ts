@@ -11,7 +11,7 @@ import type { Position } from '../../core/onnx/text/ranges';
 import type { Tensor } from '../../core/ir/tensor';
 import type { ProfileResult, WeightStats } from '../../protocol/requests';
 import { constantLines, type ValuesLink } from './constant-preview';
-import { bytes, si } from '../../core/units';
+import { NODE_FIGURES, formatFigure } from '../../core/cost/figures';
 
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
 
@@ -41,8 +41,8 @@ export function hover(state: DocumentState, p: Position, opts: HoverOptions = {}
   for (const v of n.inputs) if (v) lines.push(`- in ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
   for (const v of n.outputs) if (v) lines.push(`- out ${code(v.name)}: ${code(formatType(a.shapes.typeOf(v)))}`);
   if (c) {
-    lines.push('', `MACs ${si(c.macs)} · FLOPs ${si(c.flops)} · params ${si(c.params)} · weights ${bytes(c.weightBytes)} · activations ${bytes(c.activationBytes)}` +
-      (c.intensity !== null ? ` · intensity ${c.intensity.toFixed(2)} FLOP/B` : ''));
+    // Every figure of the node's record (src/core/cost/figures.ts), each with its unit.
+    lines.push('', NODE_FIGURES.map((f) => `${f.title} ${formatFigure(f, c[f.key])}`).join(' · '));
     if (!c.known) lines.push(`_${c.note ?? 'not costed'}_`);
     else if (c.macs === null) lines.push('_shapes not concrete: symbolic dims are unbound_');
   }

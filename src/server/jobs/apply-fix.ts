@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RULES, UnknownRuleError, createRule, isRegistered, runPass } from '../../core/passes';
 import { loadModelFile } from '../../node/model-file';
+import { tfliteUnsupported } from '../../core/tflite';
 import { cloneModel } from '../../core/passes/graph-edit';
 import { guard } from '../../node/files/fs-error';
 import { filesReadBy, writeVerified } from '../../node/files/write-model';
@@ -32,6 +33,7 @@ export async function applyFix(args: ApplyFixArgs): Promise<ApplyFixResult> {
   if (!rule) throw new UnknownRuleError(args.ruleId);
   const read = guard('read', path, () => statSync(path)); // the model as the fix sees it (a preview is committed only while it stays so)
   const original = loadModelFile(path);
+  if (original.format === 'tflite') throw tfliteUnsupported('a verified fix');
   const input = filesReadBy(path, original.model);
   const work = cloneModel(original.model);
   const r = runPass(work, [rule], args.anchor ? { only: [args.anchor] } : {});

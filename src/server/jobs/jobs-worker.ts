@@ -1,6 +1,6 @@
 // The jobs worker process: applying a fix (load, rewrite, save, verify), committing or discarding a
-// previewed fix (the previews made here are remembered here), compiling an .onnxtxt, and profiling
-// (load, analyse, measure). ONNX Runtime itself runs in a child process started from here; this
+// previewed fix (the previews made here are remembered here), compiling an .onnxtxt, profiling
+// (load, analyse, measure), and compression within an error budget (quantize-budget.ts). ONNX Runtime itself runs in a child process started from here; this
 // process keeps model loading, analysis and writing off the language server's main thread, within the
 // limits the server set (main/worker-process.ts, shared/worker-child.ts). Protocol: shared/jobs-protocol.ts.
 import { errorData } from '../shared/errors';
@@ -9,6 +9,7 @@ import { startWatchdog, toServer } from '../shared/worker-child';
 import { applyFix } from './apply-fix';
 import { compile } from './compile';
 import { commitFix, discardFix } from './fix-candidates';
+import { quantizeWithinBudget } from './quantize-budget';
 import { runProfile } from './run-profile';
 
 const controllers = new Map<number, AbortController>();
@@ -34,6 +35,8 @@ process.on('message', (m: JobRequestMessage) => {
         return compile(m.args);
       case 'profile':
         return runProfile(m.args, controller.signal, (progress) => reply({ id: m.id, progress }));
+      case 'quantizeWithinBudget':
+        return quantizeWithinBudget(m.args, controller.signal, (progress) => reply({ id: m.id, progress }));
     }
   })();
   work

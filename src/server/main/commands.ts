@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { UsageError } from '../../core/errors';
 import { ApplyFixCommand, CommitFixCommand, CompileCommand, DiscardFixCommand, ModelChangedNotification, type CommandType } from '../../protocol/requests';
+import { QuantizeWithinBudgetCommand } from '../../protocol/compress';
 import { modelError } from '../shared/errors';
 import { checkAccess, checkBeside } from './access';
 import { runJob } from './jobs-client';
@@ -29,7 +30,7 @@ function on<A, R>(cmd: CommandType<A, R>, required: readonly (keyof A & string)[
 }
 
 /** The commands' names, for the server's capabilities. */
-export const COMMANDS = [ApplyFixCommand, CommitFixCommand, DiscardFixCommand, CompileCommand].map((c) => c.command);
+export const COMMANDS = [ApplyFixCommand, CommitFixCommand, DiscardFixCommand, CompileCommand, QuantizeWithinBudgetCommand].map((c) => c.command);
 
 export function registerCommands(connection: Connection): void {
   /** The server wrote a model file: forget what the model worker holds about it; tell the client when it replaced a model in place. */
@@ -61,6 +62,16 @@ export function registerCommands(connection: Connection): void {
     if (args.modelUri !== undefined) checkAccess(args.modelUri, 'modelUri');
     checkBeside(args.candidate);
     return runJob('discardFix', args);
+  });
+  on(QuantizeWithinBudgetCommand, ['modelUri', 'kind'], async (args, progress) => {
+    checkAccess(args.modelUri, 'modelUri');
+    checkDims(args.dims);
+    progress.begin(`Compressing (${args.kind}) within an error budget`, undefined, 'measuring each layer in ONNX Runtime');
+    try {
+      return await runJob('quantizeWithinBudget', args, { progress: (m) => progress.report(m) });
+    } finally {
+      progress.done();
+    }
   });
   on(CompileCommand, ['uri'], async (args) => {
     checkAccess(args.uri);

@@ -11,6 +11,8 @@ import { errorData } from '../shared/errors';
 import { STALE, type ModelOps, type TextViewArgs, type TextViewOp } from '../shared/model-protocol';
 import { fallBack, servedArgs, stateOf } from './documents';
 import { askModel } from './model-client';
+import { budgetDiagnostics, hasBudgetViolations } from './budgets'; // budgets (issue 17)
+import { symbols } from '../features/navigation'; // budgets (issue 17)
 
 const isStale = (e: unknown): boolean => errorData(e).name === STALE;
 
@@ -51,5 +53,7 @@ export async function publishDiagnostics(connection: Connection, doc: TextDocume
     const d = errorData(e);
     list = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: `${d.name}: ${d.message}`, severity: DiagnosticSeverity.Error, source: 'layerlens' }];
   }
+  // budgets (issue 17): a model's text view shows its budget violations at their nodes (main/budgets.ts).
+  if (hasBudgetViolations(doc.uri)) list = [...list, ...budgetDiagnostics(doc.uri, await documentFeature(doc, 'symbols', {}, symbols, { value: [] }))];
   if (doc.version === version) await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: list });
 }

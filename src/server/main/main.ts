@@ -43,6 +43,7 @@ import { profile } from './profile';
 import { profileOf } from './profiles';
 import { checkCount, checkDims } from './request-checks';
 import { onRawRequest, RawJson, serverConnection } from './transport';
+import { budgetFilesChanged, onBudgetsChanged, scanBudgets } from './budgets'; // budgets (issue 17)
 
 const connection = serverConnection();
 const documents = new TextDocuments(TextDocument);
@@ -73,11 +74,18 @@ connection.onInitialize((p) => {
 });
 
 // The extension starts the server when a model is opened: have the model worker ready for it.
-connection.onInitialized(() => warmModelWorker());
-connection.onNotification(DidChangeWorkspaceFoldersNotification.type, (p) => changeFolders(p.event.added.map((f) => f.uri), p.event.removed.map((f) => f.uri)));
+connection.onInitialized(() => {
+  warmModelWorker();
+  void scanBudgets(connection); // budgets (issue 17): check the workspace's layerlens.budget.json files
+});
+connection.onNotification(DidChangeWorkspaceFoldersNotification.type, (p) => {
+  changeFolders(p.event.added.map((f) => f.uri), p.event.removed.map((f) => f.uri));
+  void scanBudgets(connection); // budgets (issue 17): budget files of the folders added, dropped of those removed
+});
 connection.onNotification(OpenModelNotification.type, (p) => grant(p.uri));
 
 const republishAll = (): void => documents.all().forEach((d) => void publishDiagnostics(connection, d));
+onBudgetsChanged(republishAll); // budgets (issue 17): text views show their model's budget violations
 
 /** The client's settings (synchronize.configurationSection 'layerlens'): dim sizes for open documents. */
 connection.onDidChangeConfiguration((p) => {
@@ -145,10 +153,11 @@ connection.onCodeAction(async (p) => {
 
 registerCommands(connection);
 
-/** A watched .onnx changed: drop what the model worker holds of it and tell the client, which refreshes its views. */
+/** A watched model (.onnx, .tflite) changed: drop what the model worker holds of it and tell the client, which refreshes its views. */
 connection.onDidChangeWatchedFiles((p) => {
+  budgetFilesChanged(p.changes); // budgets (issue 17): a budget file or a model changed
   for (const c of p.changes) {
-    if (!c.uri.endsWith('.onnx')) continue;
+    if (!/\.(onnx|tflite)$/i.test(c.uri)) continue;
     if (c.uri.startsWith('file:')) invalidateModel(pathOf(c.uri));
     void connection.sendNotification(ModelChangedNotification.type, { uri: c.uri });
   }
@@ -244,7 +253,7 @@ handle(ModelSummaryRequest.type, (p, token): ModelSummaryResult | null | Promise
 
 handle(ExportMetricsRequest.type, (p, token) => {
   const t = target(p.uri, p.dims);
-  if (!t || !('path' in t)) throw new UsageError(`exports are made for model files (file: URIs of .onnx files), not ${p.uri}`);
+  if (!t || !('path' in t)) throw new UsageError(`exports are made for model files (file: URIs of .onnx or .tflite files), not ${p.uri}`);
   const { format, metric, latency, profile } = p;
   return askModel('exportMetrics', { ...t, format, ...(metric ? { metric } : {}), ...(latency ? { latency } : {}), ...(profile ? { profile } : {}) }, { token });
 });

@@ -87,7 +87,7 @@ function describeExit(limits: WorkerLimits, code: number | null, signal: string 
 }
 
 /** The workers: bundle name (dist/<name>.js) -> source beside this folder. */
-const SOURCES = { 'model-worker': 'model-worker/model-worker.ts', 'jobs-worker': 'jobs/jobs-worker.ts' } as const;
+const SOURCES = { 'model-worker': 'model-worker/model-worker.ts', 'jobs-worker': 'jobs/jobs-worker.ts', 'budget-worker': 'budget-worker/budget-worker.ts' } as const;
 
 /**
  * Starts worker `name` with `limits`; `onMessage` gets its messages, `onExit` (once) why it ended —

@@ -53,7 +53,7 @@ function run(m: ModelRequestMessage): unknown {
       return nodeDetails(m.args);
     case 'listFixes': {
       const e = cachedModel(m.args.path, m.args.dims);
-      return { fixes: fixesIn(sitesOf(e), m.args.node) } satisfies ListFixesResult;
+      return { fixes: fixesIn(sitesOf(e), e.model, e.analysis, m.args.node) } satisfies ListFixesResult;
     }
     case 'modelSummary':
       return summaryOf(cachedModel(m.args.path, m.args.dims).analysis);

@@ -1,8 +1,9 @@
 // The messages between the server's main thread (main/jobs-client.ts) and the jobs worker process
 // (jobs/jobs-worker.ts): each job with its arguments and result. Jobs run concurrently in the worker.
 // Protocol: {id, job, args} in; {id, progress} while running; {id, result} or {id, error, cancelled}
-// at the end; {id, cancel: true} aborts a running profile.
+// at the end; {id, cancel: true} aborts a running profile or budget search.
 import type { ApplyFixArgs, ApplyFixResult, CommitFixArgs, CommitFixResult, CompileArgs, CompileResult, DiscardFixArgs, DiscardFixResult, ModelErrorData, ProfileParams, ProfileResult } from '../../protocol/requests';
+import type { QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult } from '../../protocol/compress';
 
 export interface Jobs {
   applyFix: { args: ApplyFixArgs; result: ApplyFixResult };
@@ -11,6 +12,8 @@ export interface Jobs {
   compile: { args: CompileArgs; result: CompileResult };
   /** `all`: every timed node, for the server to remember (hovers); the client gets the rest. */
   profile: { args: ProfileParams; result: ProfileResult & { all: ProfileResult } };
+  /** Compression within an error budget (jobs/quantize-budget.ts): a verified preview. */
+  quantizeWithinBudget: { args: QuantizeWithinBudgetArgs; result: QuantizeWithinBudgetResult };
 }
 export type JobName = keyof Jobs;
 export type JobRequestMessage = { [K in JobName]: { id: number; job: K; args: Jobs[K]['args'] } }[JobName] | { id: number; cancel: true };

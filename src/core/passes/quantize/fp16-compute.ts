@@ -4,6 +4,9 @@
 // Precision-sensitive ops (reductions, Softmax, normalizations, exp/log/pow, TopK, CumSum) run in
 // float: their float16 inputs are Cast up and their outputs Cast back down. Inputs that ONNX requires
 // to be float32 (Resize/Upsample scales and roi) stay float32.
+// Mixed precision: `keepFloat` names more nodes to run in float the same way (a budget search keeps
+// the layers most sensitive to float16 there); a float weight read both by a node kept in float and
+// by one in float16 stays float and is Cast down for the latter.
 // Error: each float16 rounding is ≤ 2^-11 relative; accumulation happens in the kernels ORT picks
 // (its CPU provider inserts float casts for ops without float16 kernels).
 import { DataType } from '../../ir/data-type';
@@ -20,6 +23,11 @@ const KEEP_FLOAT = new Set([
   'Exp', 'Log', 'Pow', 'TopK', 'CumSum', 'Range', 'RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike',
 ]);
 
+/** Ops the float16 conversion always runs in float (reductions, Softmax, normalizations, exp/log…). */
+export function precisionSensitive(opType: string): boolean {
+  return KEEP_FLOAT.has(opType);
+}
+
 /** Inputs that must stay float32 whatever the data type (ONNX type constraints). */
 function mustStayFloat32(n: Node, index: number): boolean {
   return (n.opType === 'Resize' && (index === 1 || index === 2)) || (n.opType === 'Upsample' && index === 1);
@@ -29,8 +37,14 @@ function isFloat(v: Value | null | undefined, types: Map<Value, DataType>): bool
   return !!v && types.get(v) === DataType.FLOAT;
 }
 
-export function fp16Compute(): RewriteRule {
+export interface Fp16Options {
+  /** Nodes that stay in float besides the precision-sensitive ops (mixed precision). */
+  keepFloat?: (n: Node) => boolean;
+}
+
+export function fp16Compute(o: Fp16Options = {}): RewriteRule {
   let done = false;
+  const kept = (n: Node): boolean => KEEP_FLOAT.has(n.opType) || !!o.keepFloat?.(n);
   return {
     id: 'quantize-fp16-compute',
     title: 'Convert the model to float16 (interface stays float)',
@@ -65,13 +79,26 @@ export function fp16Compute(): RewriteRule {
         if (t?.kind === 'tensor') types.set(v, t.elemType);
       }
       const b = new GraphBuilder(g);
+      // Node names must be unique in a graph (values have their own names: uniqueName checks those).
+      const nodeNames = new Set(g.nodes.map((n) => n.name));
+      const nodeName = (base: string): string => {
+        let name = uniqueName(g, base);
+        for (let k = 1; nodeNames.has(name); k++) name = uniqueName(g, `${base}_${k}`);
+        nodeNames.add(name);
+        return name;
+      };
+      // One Cast per value and target type, shared by its readers.
+      const casts = new Map<Value, Map<DataType, Value>>();
       const cast = (v: Value, to: DataType, at: number): Value => {
-        const [c] = b.node('Cast', [v], { to }, { name: uniqueName(g, `${v.name}/cast_${to === DataType.FLOAT16 ? 'fp16' : 'fp32'}`), outputs: [uniqueName(g, `${v.name}_${to === DataType.FLOAT16 ? 'fp16' : 'fp32'}`)] });
+        const known = casts.get(v)?.get(to);
+        if (known) return known;
+        const [c] = b.node('Cast', [v], { to }, { name: nodeName(`${v.name}/cast_${to === DataType.FLOAT16 ? 'fp16' : 'fp32'}`), outputs: [uniqueName(g, `${v.name}_${to === DataType.FLOAT16 ? 'fp16' : 'fp32'}`)] });
         g.nodes.splice(at, 0, g.nodes.pop()!);
+        casts.set(v, (casts.get(v) ?? new Map<DataType, Value>()).set(to, c!));
         return c!;
       };
       // 1. Weights: float initializers and Constant tensors become float16 (unless an op needs float32).
-      const needs32 = (v: Value): boolean => v.uses.some((u) => mustStayFloat32(u.node, u.index) || KEEP_FLOAT.has(u.node.opType));
+      const needs32 = (v: Value): boolean => v.uses.some((u) => mustStayFloat32(u.node, u.index) || kept(u.node));
       g.initializers = g.initializers.map((t) => {
         const v = g.values.get(t.name)!;
         if (t.dataType !== DataType.FLOAT || v.isGraphInput() || needs32(v)) return t;
@@ -86,15 +113,27 @@ export function fp16Compute(): RewriteRule {
           n.attributes = [{ name: 'value', kind: 'tensor', value: h }];
           n.constantTensor = h;
           types.set(n.outputs[0]!, DataType.FLOAT16);
-        } else if (n.opType === 'ConstantOfShape' && n.attrTensor('value')?.dataType === DataType.FLOAT) {
-          const t = n.attrTensor('value')!;
-          n.attributes = n.attributes.filter((a) => a.name !== 'value').concat({ name: 'value', kind: 'tensor', value: Tensor.fromNumbers(t.name, DataType.FLOAT16, t.dims, t.toNumbers()) });
+        } else if (n.opType === 'ConstantOfShape' && (n.attrTensor('value')?.dataType ?? DataType.FLOAT) === DataType.FLOAT) {
+          // Without a value, ConstantOfShape makes float zeros: the float16 zero is given explicitly.
+          const t = n.attrTensor('value');
+          const half = t ? Tensor.fromNumbers(t.name, DataType.FLOAT16, t.dims, t.toNumbers()) : Tensor.fromNumbers('value', DataType.FLOAT16, [1], [0]);
+          n.attributes = n.attributes.filter((a) => a.name !== 'value').concat({ name: 'value', kind: 'tensor', value: half });
           types.set(n.outputs[0]!, DataType.FLOAT16);
         }
       }
+      // 1b. A float weight kept float for some readers is Cast down for the readers that run in float16.
+      const weights = [...g.initializers.map((t) => g.values.get(t.name)!), ...g.nodes.filter((n) => n.opType === 'Constant').map((n) => n.outputs[0]!)];
+      for (const v of weights) {
+        if (!v || types.get(v) !== DataType.FLOAT || v.isGraphInput()) continue;
+        const readers = v.uses.filter((u) => !kept(u.node) && !mustStayFloat32(u.node, u.index) && u.node.opType !== 'Constant');
+        if (readers.length === 0) continue;
+        const c = cast(v, DataType.FLOAT16, v.producer ? g.nodes.indexOf(v.producer) + 1 : 0);
+        types.set(c, DataType.FLOAT16);
+        for (const u of readers) u.node.setInput(u.index, c);
+      }
       // 2. Every float value computed by a node (not kept in float) is now float16.
       for (const n of g.nodes) {
-        if (n.opType === 'Constant' || n.opType === 'ConstantOfShape' || KEEP_FLOAT.has(n.opType)) continue;
+        if (n.opType === 'Constant' || n.opType === 'ConstantOfShape' || kept(n)) continue;
         if (n.opType === 'Cast' && n.attrInt('to') === DataType.FLOAT) {
           n.attributes = n.attributes.filter((a) => a.name !== 'to').concat(toAttribute('to', DataType.FLOAT16));
         }
@@ -107,17 +146,17 @@ export function fp16Compute(): RewriteRule {
         if (readers.length === 0) continue;
         const c = cast(x, DataType.FLOAT16, 0);
         types.set(c, DataType.FLOAT16);
-        for (const u of readers) if (!(KEEP_FLOAT.has(u.node.opType) || mustStayFloat32(u.node, u.index))) u.node.setInput(u.index, c);
+        for (const u of readers) if (!(kept(u.node) || mustStayFloat32(u.node, u.index))) u.node.setInput(u.index, c);
       }
       // 4. Kept-float ops: Cast float16 inputs up, and their float outputs (still float) down for readers.
       for (const n of [...g.nodes]) {
-        if (!KEEP_FLOAT.has(n.opType)) continue;
+        if (!kept(n)) continue;
         n.inputs.forEach((v, i) => {
           if (v && types.get(v) === DataType.FLOAT16) n.setInput(i, cast(v, DataType.FLOAT, g.nodes.indexOf(n)));
         });
         for (const y of n.outputs) {
           if (!y || types.get(y) !== DataType.FLOAT) continue;
-          const readers = y.uses.filter((u) => !KEEP_FLOAT.has(u.node.opType) && !mustStayFloat32(u.node, u.index));
+          const readers = y.uses.filter((u) => !kept(u.node) && !mustStayFloat32(u.node, u.index));
           if (readers.length === 0) continue;
           const c = cast(y, DataType.FLOAT16, g.nodes.indexOf(n) + 1);
           types.set(c, DataType.FLOAT16);
@@ -133,7 +172,7 @@ export function fp16Compute(): RewriteRule {
         g.values.delete(name);
         y.name = uniqueName(g, `${name}_fp16`);
         g.values.set(y.name, y);
-        const [c] = b.node('Cast', [y], { to: DataType.FLOAT }, { name: uniqueName(g, `${name}/cast_fp32`), outputs: [name] });
+        const [c] = b.node('Cast', [y], { to: DataType.FLOAT }, { name: nodeName(`${name}/cast_fp32`), outputs: [name] });
         g.nodes.splice(g.nodes.indexOf(producer) + 1, 0, g.nodes.pop()!);
         c!.type = { kind: 'tensor', elemType: DataType.FLOAT, shape: ctx.shapes.shapeOf(y) };
         return c!;
