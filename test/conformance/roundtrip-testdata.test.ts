@@ -108,14 +108,14 @@ for (const m of manifest().filter((x) => x.file.endsWith('.onnx'))) {
     const model = readModel(readFileSync(path));
     const again = readModel(writeModel(model));
     assert.equal(dump(again), dump(model));
-    const fromFile = loadModelFile(path);
+    const fromFile = loadModelFile(path, { wholeFileMax: 0 }); // the pass, whatever the size
     const lazy = fromFile.model.graph.initializers.concat(...[...fromFile.model.graph.allNodes()].flatMap((n) => (n.constantTensor ? [n.constantTensor] : [])));
     assert.ok(lazy.some((t) => t.storage.kind === 'in-file'), 'no weight was left in the file');
     assert.equal(dump(fromFile.model), dump(model));
     assert.ok(Buffer.from(writeModel(fromFile.model)).equals(Buffer.from(writeModel(model))), 'saved from the file, the bytes differ');
     // Every payload of 16 bytes or more (every dtype and form these models use) left in the file.
     const all = readModelFile(memoryFile(readFileSync(path)), { minPayload: 16 });
-    assert.ok(all.decoded.cuts.length > lazy.filter((t) => t.storage.kind === 'in-file').length);
+    assert.ok(all.decoded.cuts.length >= lazy.filter((t) => t.storage.kind === 'in-file').length);
     assert.equal(dump(all.model), dump(model));
     assert.ok(Buffer.from(writeModel(all.model)).equals(Buffer.from(writeModel(model))), 'read with small payloads on demand, the saved bytes differ');
   });
