@@ -19,7 +19,8 @@ import { startServer } from '../test/support/server';
 import { hugeExternalModel, hugeInternalModel } from './huge-model';
 import { BENCH_DIR, bindingFlags, CACHE, largeModelFile, ROOT, subjects, type Subject } from './subjects';
 
-const CLI = join(ROOT, 'dist', 'cli.js');
+// LAYERLENS_BENCH_CLI (and test/support/server.ts's LAYERLENS_TEST_SERVER) measure another build, for a before/after pair.
+const CLI = process.env.LAYERLENS_BENCH_CLI || join(ROOT, 'dist', 'cli.js');
 const HOOK = join(__dirname, 'peak-rss-hook.cjs');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -92,7 +93,7 @@ async function dataPath(): Promise<void> {
   const f0 = (x: number | undefined): string => (x ?? NaN).toFixed(0);
 
   const empty = wholeProcess(['-e', '0'], runs);
-  console.log(`\ndata path: analyze per model (load average ${loadBefore}; medians of ${runs} whole processes, of 7 runs in one process)`);
+  console.log(`\ndata path: analyze per model with ${CLI} (load average ${loadBefore}; medians of ${runs} whole processes, of 7 runs in one process)`);
   console.log(`whole process = \`node dist/cli.js analyze FILE\` from spawn to exit, with its peak RSS (an empty node process: ${f0(empty.ms)} ms, ${f0(empty.rssMB)} MB)`);
   console.log(['model', 'nodes', 'file MB', 'process ms', 'process peak RSS MB', 'RSS − file MB', 'read ms', 'decode ms', 'shapes ms', 'cost ms', 'in-process total ms', 'first run ms', 'in-process peak RSS MB (1 run)'].join('\t'));
   for (const s of subjects(largeModelFile())) {
