@@ -54,6 +54,7 @@ function mlp(): string {
 test('loading and analysing a model reads its headers, not its 4 MiB of weights; a weight is read when asked for', () => {
   const path = mlp();
   const size = readFileSync(path).length;
+  assert.ok(size > WHOLE_FILE_MAX, 'large enough for the pass');
   const loaded = loadModelFile(path);
   const left = inFile(loaded.model);
   assert.equal(left.count, 4);
