@@ -29,7 +29,7 @@ import type { Graph, Node, Value } from '../ir/graph';
 import type { Model } from '../ir/model';
 import { formatShape, isConcrete, type Shape } from '../ir/shape';
 import type { ShapeInference } from '../shape/types';
-import { TFLITE_DOMAIN } from '../tflite/format';
+import { TFLITE_DOMAIN } from '../tflite/domains';
 import { implicitInputs, isConstantNode, ortExecutionOrder } from './execution-order';
 
 /** Ops whose output 0 always is input 0's buffer (ORT CPU kernels declared Alias(0, 0)). */
