@@ -3,7 +3,8 @@
 // packages left outside it): `analyze` of an ONNX file and `--version` load only the built-ins the
 // loader and commander need — not onnxruntime-node, nor what image inputs or other commands pull in
 // (zlib, stream, util...: main's build before lazy commands loaded those); a TFLite file still reads
-// (its reader loads on demand); help and an unknown command still list every command. No time is
+// (its reader loads on demand: in the source, loading and analysing an ONNX model is seen never to
+// load the TFLite reader or its generated schema); help and an unknown command still list every command. No time is
 // asserted: the figures are in `npm run bench` (docs/benchmarks.md, data path).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -57,4 +58,21 @@ test('a TFLite file still analyses (its reader loads on demand); help and an unk
   assert.match(typo.stderr, /unknown command 'analyz'[\s\S]*Did you mean analyze\?/);
   const sub = run(['analyze', '--help']);
   assert.match(sub.stdout, /Usage: layerlens analyze \[options\] <model>/);
+});
+
+test('loading and analysing an ONNX model never loads the TFLite reader or its generated schema; a TFLite file loads them', () => {
+  // In the source (through tsx), where every module is its own file in require.cache.
+  const script = `
+    const { loadModelFile } = require('./src/node/model-file');
+    const { analyzeModel } = require('./src/core/analysis/analyze');
+    const tflite = () => Object.keys(require.cache).filter((k) => k.includes('/core/tflite/'));
+    analyzeModel(loadModelFile(${JSON.stringify(SAMPLE)}).model, { bindings: { dims: { batch: 1 } } });
+    const onnx = tflite();
+    analyzeModel(loadModelFile(${JSON.stringify(realModelPath('face-detection-short.tflite'))}).model, {});
+    console.log(JSON.stringify({ onnx, tflite: tflite() }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const seen = JSON.parse(r.stdout.trim().split('\n').pop()!) as { onnx: string[]; tflite: string[] };
+  assert.deepEqual(seen.onnx.map((f) => f.slice(f.indexOf('/core/tflite/'))), ['/core/tflite/domains.ts']);
+  assert.ok(seen.tflite.some((f) => f.endsWith('/core/tflite/gen/schema.ts')));
 });
