@@ -20,7 +20,8 @@ export function insertFp16Casts(s: PlanState, fp16Ops: ReadonlySet<string>): voi
   const f = s.facts;
   const isHalf = (v: Value | null): v is Value => !!v && f.elemType(v) === DataType.FLOAT16;
   const runsInFloat = (g: Group): boolean => g.nodes.some((n) => !fp16Ops.has(n.opType) && [...n.inputs, ...n.outputs].some((v) => isHalf(v) && !f.isConst(v)));
-  const floatRun = new Set(s.live().filter(runsInFloat));
+  const floatRun = s.floatRun;
+  for (const g of s.live()) if (runsInFloat(g)) floatRun.add(g);
   const castUp = new Set<Value>();
   for (const g of floatRun) {
     for (const n of g.nodes) {

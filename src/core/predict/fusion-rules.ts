@@ -25,7 +25,7 @@
 // Transposes through other ops.
 import type { Node, Value } from '../ir/graph';
 import { isConcrete } from '../ir/shape';
-import { isFloat32, numel, scalar } from './graph-facts';
+import { numel, scalar } from './graph-facts';
 import type { Group, PlanState } from './plan-state';
 
 const is = (n: Node | null | undefined, op: string, domain = ''): n is Node => !!n && n.opType === op && n.domain === domain;
@@ -98,7 +98,7 @@ function matmulAdd(s: PlanState): void {
     const a = s.facts.loadShape(mm.inputs[0] ?? null);
     const b = s.facts.loadShape(mm.inputs[1] ?? null);
     const add = s.soleConsumer(g);
-    if (!is(add, 'Add') || !s.alone(add) || !isFloat32(s.facts.elemType(mm.inputs[0] ?? null)) || !a || !b || b.length !== 2) continue;
+    if (!is(add, 'Add') || !s.alone(add) || !s.computesFloat(g, mm.inputs[0] ?? null) || !a || !b || b.length !== 2) continue;
     const reshape = a.length !== 2;
     if (reshape && !isConcrete(a)) continue;
     const bias = s.facts.loadShape(other(add, s.out(g)));
@@ -228,7 +228,7 @@ const GEMM_ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Tanh', 'Sigmoid', 'HardS
 function gemmActivation(s: PlanState): void {
   for (const g of s.live().filter((x) => x.op === 'Gemm' && x.domain === '')) {
     const act = s.soleConsumer(g);
-    if (!act || act.domain !== '' || !GEMM_ACTIVATIONS.has(act.opType) || !s.alone(act) || !isFloat32(s.facts.elemType(s.out(g)))) continue;
+    if (!act || act.domain !== '' || !GEMM_ACTIVATIONS.has(act.opType) || !s.alone(act) || !s.computesFloat(g, s.out(g))) continue;
     s.merge(g, [act], 'gemm-activation', act);
     g.op = 'FusedGemm';
     g.domain = 'com.microsoft';
@@ -261,7 +261,7 @@ function convActivation(s: PlanState): void {
   for (const g of s.live().filter((x) => x.op === 'Conv' && x.domain === '')) {
     const act = s.soleConsumer(g);
     if (!act || act.domain !== '' || !CONV_ACTIVATIONS.has(act.opType) || !s.alone(act)) continue;
-    if (!isFloat32(s.facts.elemType(s.out(g)))) continue;
+    if (!s.computesFloat(g, s.out(g))) continue;
     if (act.opType === 'Clip' && [1, 2].some((i) => act.inputs[i] && !s.facts.constTensor(act.inputs[i]!))) continue;
     s.merge(g, [act], 'conv-activation', act);
     g.op = 'FusedConv';
@@ -331,7 +331,7 @@ function biasGeluAndSkipLayerNorm(s: PlanState): void {
 function matmulScale(s: PlanState): void {
   const scalarConst = (n: Node, v: Value): boolean => (isOp(n, 'Mul') || (isOp(n, 'Div') && n.inputs[0] === v)) && s.alone(n) && (s.facts.constTensor(other(n, v))?.elementCount ?? 0) === 1;
   for (const g of s.live().filter((x) => x.op === 'MatMul' || x.op === 'FusedMatMul')) {
-    if (!isFloat32(s.facts.elemType(s.out(g)))) continue;
+    if (!s.computesFloat(g, s.out(g))) continue;
     const after = s.soleConsumer(g);
     if (after && scalarConst(after, s.out(g))) {
       s.merge(g, [after], 'matmul-scale', after);

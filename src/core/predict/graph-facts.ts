@@ -167,4 +167,3 @@ export function numel(shape: Shape | null): number | null {
   return isConcrete(shape) ? shape.reduce<number>((p, d) => p * d, 1) : null;
 }
 
-export const isFloat32 = (t: DataType | null): boolean => t === DataType.FLOAT;

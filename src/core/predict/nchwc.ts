@@ -117,7 +117,7 @@ export function nchwcPass(s: PlanState, block: number): void {
       const w = convWeight(s, conv);
       const wt = f.constTensor(conv.inputs[1] ?? null);
       const bias = conv.inputs[2] ?? null;
-      if (!w || w.rank !== 4 || wt?.dataType !== DataType.FLOAT) continue;
+      if (!w || !wt || w.rank !== 4 || !s.computesFloat(g, null, wt.dataType)) continue;
       if (bias && (!f.isConst(bias) || f.constTensor(bias)?.dims.length !== 1)) continue;
       const groups = conv.attrInt('group', 1);
       let x0 = conv.inputs[0]!;
@@ -149,7 +149,7 @@ export function nchwcPass(s: PlanState, block: number): void {
     if (g.nodes.length === 1 && (is(g.head, 'MaxPool') || is(g.head, 'AveragePool')) && g.head.outputs.filter((o) => o).length === 1) {
       const x = g.head.inputs[0] ?? null;
       const c = channelsAtLoad(x);
-      if (f.elemType(x) !== DataType.FLOAT || c === null || c % block) continue;
+      if (!s.computesFloat(g, x) || c === null || c % block) continue;
       mark(g, g.head.opType, 'nchwc');
       const a = argOf(x);
       let shape = fresh(s.out(g));
@@ -255,7 +255,7 @@ function nearestIntegerScales(s: PlanState, n: Node): boolean {
 export function convAddActivation(s: PlanState): void {
   const f = s.facts;
   for (const g of s.live().filter((x) => x.op === 'Conv' && x.domain === '')) {
-    if (f.elemType(s.out(g)) !== DataType.FLOAT) continue;
+    if (!s.computesFloat(g, s.out(g))) continue;
     const add = s.soleConsumer(g);
     if (!is(add, 'Add') || !s.alone(add)) continue;
     const o = add.inputs[0] === s.out(g) ? add.inputs[1] : add.inputs[0];

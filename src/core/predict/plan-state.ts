@@ -2,6 +2,7 @@
 // kernel, starting with one per live node; a rule merges a node's group into another, the way ORT's
 // optimizer replaces a pattern by one fused node. Rules (fusion-rules.ts, nchwc.ts) read the graph
 // through GraphFacts and change only groups.
+import { DataType } from '../ir/data-type';
 import type { Node, Value } from '../ir/graph';
 import type { GraphFacts } from './graph-facts';
 
@@ -44,6 +45,8 @@ export class PlanState {
   readonly groupOf = new Map<Node, Group>();
   readonly groups: Group[] = [];
   readonly layout: LayoutKernel[] = [];
+  /** Groups of float16 ops that run in float between inserted Casts (fp16.ts). */
+  readonly floatRun = new Set<Group>();
 
   constructor(readonly facts: GraphFacts) {
     for (const n of facts.live) {
@@ -95,6 +98,19 @@ export class PlanState {
     }
     if (head) g.head = head;
     if (!g.rules.includes(rule)) g.rules.push(rule);
+  }
+
+  /** Whether `g` (or a group merged into it) runs a float16 op in float. */
+  inFloatRun(g: Group): boolean {
+    for (const x of this.floatRun) {
+      for (let r: Group | undefined = x; r; r = r.into) if (r === g) return true;
+    }
+    return false;
+  }
+
+  /** Whether `g` computes tensor `v` (or a constant of type `dataType`) in float32, float16 included when it runs in float. */
+  computesFloat(g: Group, v: Value | null, dataType: DataType | null = this.facts.elemType(v)): boolean {
+    return dataType === DataType.FLOAT || (dataType === DataType.FLOAT16 && this.inFloatRun(g));
   }
 
   /** Removes `n`'s group: ORT computes it at load or needs it no more. */
