@@ -1,4 +1,4 @@
-// The `layerlens` command line: analyze | profile | optimize.
+// The `layerlens` command line: analyze | profile | optimize | export | machine | calibrate | predict.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
@@ -6,6 +6,8 @@ import { registerOptimize } from './commands/optimize';
 import { registerCompile } from './commands/compile';
 import { registerExport } from './commands/export';
 import { registerMachine } from './commands/machine';
+import { registerCalibrate } from './commands/calibrate';
+import { registerPredict } from './commands/predict';
 import { endQuietlyOnClosedPipe, exitWithError } from './errors';
 
 endQuietlyOnClosedPipe();
@@ -28,5 +30,7 @@ registerOptimize(program);
 registerCompile(program);
 registerExport(program);
 registerMachine(program);
+registerCalibrate(program);
+registerPredict(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

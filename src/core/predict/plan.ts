@@ -36,7 +36,7 @@ function kernelName(g: Group, s: PlanState): string {
     if (conv?.outputs[0]) return `${conv.outputs[0].name}_nchwc`;
   }
   if (g.nodes.length === 1) return g.head.displayName;
-  return `${g.op}(${g.nodes.map((n) => n.displayName).join('+')})`.slice(0, 200) || s.out(g).name;
+  return `${g.op} ${g.nodes[0]!.displayName} (+${g.nodes.length - 1} fused)` || s.out(g).name;
 }
 
 export function planKernels(input: PlanInput, opts: PlanOptions): KernelPlan {
