@@ -17,7 +17,8 @@ await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   // The ONNX Runtime worker runs in its own process (src/node/ort/runtime.ts forks it).
   build({ ...common, entryPoints: { 'profile-worker': 'src/node/ort/worker.ts' }, outdir: 'dist' }),
-  build({ ...common, entryPoints: { server: 'src/server/main.ts', 'text-view-worker': 'src/server/text-view-worker.ts', 'jobs-worker': 'src/server/jobs-worker.ts', 'model-worker': 'src/server/model-worker.ts' }, outdir: 'dist' }),
+  // The language server's main thread and its two worker processes (src/server/main/worker-process.ts).
+  build({ ...common, entryPoints: { server: 'src/server/main/main.ts', 'jobs-worker': 'src/server/jobs/jobs-worker.ts', 'model-worker': 'src/server/model-worker/model-worker.ts' }, outdir: 'dist' }),
   // The VS Code extension (vscode is provided by the editor; the language client is bundled).
   build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' }),
   // The webviews (DOM only) and their layout worker.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { analyzeModel } from '../src/core/analysis/analyze';
 import type { Model } from '../src/core/ir/model';
 import { median } from '../src/core/profile/stats';
-import { buildViewModel } from '../src/server/view/build-view-model';
+import { buildViewModel } from '../src/server/features/view-model';
 import type { ViewModel } from '../src/protocol/view-model';
 import { loadModelFile } from '../src/node/model-file';
 import { openWebview } from '../test/webview/page';

@@ -29,7 +29,7 @@ const ORT_BIN = join(REPO, 'node_modules', 'onnxruntime-node', 'bin');
 const ORT_BIN_LINE = /^!node_modules\/onnxruntime-node\/bin\/napi-v\*\/([^/]+)\/([^/]+)\/\*$/;
 // Every bundle esbuild.config.mjs writes; missing ones mean dist/ must be built.
 const BUNDLES = [
-  'extension.js', 'server.js', 'model-worker.js', 'jobs-worker.js', 'text-view-worker.js', 'profile-worker.js', 'cli.js',
+  'extension.js', 'server.js', 'model-worker.js', 'jobs-worker.js', 'profile-worker.js', 'cli.js',
   'webview/graph.js', 'webview/compare.js', 'webview/layout-worker.js', 'webview/webview.css', 'webview/codicon.css', 'webview/codicon.ttf',
 ];
 

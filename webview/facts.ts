@@ -25,9 +25,22 @@ export function tensorList(n: ViewNode): HTMLElement {
   return h('ul', { class: 'tensors' }, ...n.inputs.map((t) => li('in', t)), ...n.outputs.map((t) => li('out', t)));
 }
 
+/**
+ * The fixes at a node as the server ranks them: the few that pay off most, each with its estimate;
+ * the rest on one "more" line (their headline, or ✗ and the reason for those that do not apply).
+ */
 export function fixList(fixes: Fix[]): HTMLElement {
   if (fixes.length === 0) return h('p', { class: 'note' }, 'No rewrite rule matches here.');
-  return h('ul', { class: 'fixes' }, ...fixes.map((f) => h('li', { class: f.ok ? 'ok' : 'refused' }, f.ok ? '✓ ' : '✗ ', f.title, f.ok ? null : h('span', { class: 'reason' }, `: ${f.reason ?? ''}`))));
+  const top = fixes.filter((f) => f.top);
+  const more = fixes.filter((f) => !f.top);
+  return h(
+    'div',
+    { class: 'fixes' },
+    top.length
+      ? h('ul', { class: 'fixes' }, ...top.map((f) => h('li', { class: 'ok' }, '✓ ', h('strong', {}, f.title), h('div', { class: 'estimate' }, f.text))))
+      : h('p', { class: 'note' }, 'No fix here is expected to gain 0.5 % of the model or more.'),
+    more.length ? h('p', { class: 'more' }, h('span', { class: 'note' }, 'more: '), more.map((f) => (f.ok ? `${f.title} (${f.headline})` : `✗ ${f.title}: ${f.reason ?? ''}`)).join(' · ')) : null,
+  );
 }
 
 export function hoverCard(n: ViewNode, lat: Latency, fixes: Fix[] | null): HTMLElement {

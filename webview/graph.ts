@@ -527,7 +527,8 @@ class GraphApp {
     const fixes = await this.fixesOf(n.name);
     if (this.menu !== menu) return;
     const items = [
-      ...fixes.map((f) => (f.ok ? item(`Preview: ${f.title}`, () => post({ type: 'previewFix', ruleId: f.ruleId, title: f.title, node: n.name })) : item(f.title, null, f.reason))),
+      // Ranked by the server: the fixes that pay off most first, each with its expected gain.
+      ...fixes.map((f) => (f.ok ? item(`Preview: ${f.title} — ${f.headline}`, () => post({ type: 'previewFix', ruleId: f.ruleId, title: f.title, node: n.name })) : item(f.title, null, f.reason))),
       ...(fixes.length ? [h('hr', {})] : []),
       item('Show Details', () => this.select(key, false)),
       item('Reveal in Text View', () => post({ type: 'reveal', node: n.name })),

@@ -51,17 +51,24 @@ function weightTable(ws: WeightStats[]): HTMLElement {
   );
 }
 
+/** Ranked fixes: the top ones with their estimate, the rest inside a collapsed "more" (docs/optimizations.md). */
 function fixItems(fixes: Fix[], node: string, act: PanelActions): HTMLElement {
   if (fixes.length === 0) return h('p', { class: 'note' }, 'No rewrite rule matches here.');
+  const item = (f: Fix): HTMLElement => {
+    const li = h('li', { class: f.ok ? 'ok' : 'refused' }, f.ok ? '✓ ' : '✗ ', f.top ? h('strong', {}, f.title) : f.title);
+    if (f.ok) {
+      li.append(' ', button('Preview', () => act.preview(f.ruleId, f.title, node), { 'data-rule': f.ruleId, secondary: '' }));
+      li.append(h('div', { class: 'estimate' }, f.top ? f.text : f.headline));
+    } else li.append(h('div', { class: 'reason' }, f.reason ?? ''));
+    return li;
+  };
+  const top = fixes.filter((f) => f.top);
+  const more = fixes.filter((f) => !f.top);
   return h(
-    'ul',
-    { class: 'fixes' },
-    ...fixes.map((f) => {
-      const li = h('li', { class: f.ok ? 'ok' : 'refused' }, f.ok ? '✓ ' : '✗ ', f.title);
-      if (f.ok) li.append(' ', button('Preview', () => act.preview(f.ruleId, f.title, node), { 'data-rule': f.ruleId, secondary: '' }));
-      else li.append(h('div', { class: 'reason' }, f.reason ?? ''));
-      return li;
-    }),
+    'div',
+    {},
+    top.length ? h('ul', { class: 'fixes' }, ...top.map(item)) : h('p', { class: 'note' }, 'No fix here is expected to gain 0.5 % of the model or more.'),
+    more.length ? h('details', { class: 'more-fixes' }, h('summary', {}, `more (${more.length})`), h('ul', { class: 'fixes' }, ...more.map(item))) : null,
   );
 }
 

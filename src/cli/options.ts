@@ -38,15 +38,20 @@ export function parsePositiveInt(text: string): number {
 export interface BindingFlags {
   input?: Record<string, number[]>;
   dim?: Record<string, number>;
+  foldBudget?: number;
+  foldMax?: number;
 }
 
 export function bindingsFrom(flags: BindingFlags): Bindings {
-  return { inputs: flags.input ?? {}, dims: flags.dim ?? {} };
+  const foldLimits = { ...(flags.foldBudget !== undefined ? { budgetElements: flags.foldBudget } : {}), ...(flags.foldMax !== undefined ? { maxValueElements: flags.foldMax } : {}) };
+  return { inputs: flags.input ?? {}, dims: flags.dim ?? {}, ...(Object.keys(foldLimits).length ? { foldLimits } : {}) };
 }
 
 /** Adds --input and --dim (repeatable) to a command. */
 export function withBindingOptions(cmd: Command): Command {
   return cmd
     .option('--input <name=AxBx...>', "bind a graph input's whole shape (repeatable)", parseInputBinding)
-    .option('--dim <name=value>', 'bind a symbolic dim by name, e.g. batch=1 (repeatable)', parseDimBinding);
+    .option('--dim <name=value>', 'bind a symbolic dim by name, e.g. batch=1 (repeatable)', parseDimBinding)
+    .option('--fold-budget <elements>', 'constant folding work per analysis, in elements (default 4194304; docs/shape-inference.md)', parsePositiveInt)
+    .option('--fold-max <elements>', 'largest value constant folding computes, in elements (default 4096)', parsePositiveInt);
 }

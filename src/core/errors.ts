@@ -65,3 +65,21 @@ export class FileSystemError extends LayerLensError {
 
 /** A write that would replace a file the input model reads (its own file or its external data). */
 export class WriteConflictError extends UsageError {}
+
+/**
+ * The model is beyond a limit LayerLens keeps (file size, nesting depth): not corrupt, but not read.
+ * The message names the limit, the real reason for it and, where it can be raised, how.
+ */
+export class ModelLimitError extends LayerLensError {
+  readonly exitCode = 1;
+}
+
+/** A file outside what the caller may read or write (the language server: its workspace folders and the documents and models its client opened). */
+export class FileAccessError extends LayerLensError {
+  readonly exitCode = 2;
+}
+
+/** A worker process stopped while working on a model: out of memory, over its time limit, or crashed. */
+export class ModelWorkerError extends LayerLensError {
+  readonly exitCode = 1;
+}

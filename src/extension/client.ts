@@ -2,7 +2,10 @@
 // extension reaches models: graph views, details, fixes and profiles are server requests.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ApplyFixCommand, ModelChangedNotification, type ApplyFixArgs, type ModelChangedParams } from '../protocol/requests';
+import { ApplyFixCommand, ModelChangedNotification, OpenModelNotification, type ApplyFixArgs } from '../protocol/requests';
+
+/** The command that shows a constant's values (registered in extension.ts; linked from hovers). */
+export const SHOW_VALUES_COMMAND = 'layerlens.showTensorValues';
 
 let client: LanguageClient | null = null;
 let starting: Promise<LanguageClient> | null = null;
@@ -35,23 +38,37 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'onnxtxt' }],
       // configurationSection: the server analyses open text views with the user's `layerlens.dims`.
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'layerlens' },
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{onnx,tflite}'), configurationSection: 'layerlens' },
       outputChannelName: 'LayerLens',
+      // Hovers on constants the text view does not write out link to the command that shows them.
+      initializationOptions: { showValuesCommand: SHOW_VALUES_COMMAND },
+      markdown: { isTrusted: { enabledCommands: [SHOW_VALUES_COMMAND] } },
       middleware: {
         executeCommand: (command, args, next) => {
           const a = args[0] as ApplyFixArgs | undefined;
-          if (command === ApplyFixCommand && applyFixFlow && a && a.write !== 'preview') return applyFixFlow(a);
+          if (command === ApplyFixCommand.command && applyFixFlow && a && a.write !== 'preview') return applyFixFlow(a);
           return next(command, args);
         },
       },
     };
     const c = new LanguageClient('layerlens', 'LayerLens', serverOptions, clientOptions);
     await c.start();
-    c.onNotification(ModelChangedNotification, (p: ModelChangedParams) => changeListeners.forEach((f) => f(p.uri)));
+    c.onNotification(ModelChangedNotification.type, (p) => changeListeners.forEach((f) => f(p.uri)));
     client = c;
     return c;
   })();
   return starting;
+}
+
+/**
+ * The server, told that the user opened `model` in one of the extension's editors: the server reads
+ * only files inside the workspace folders and those the user opened, so a model from elsewhere must
+ * be named this way before any request about it (sent each time: a restarted server starts afresh).
+ */
+export async function modelServer(context: vscode.ExtensionContext, model: vscode.Uri | string): Promise<LanguageClient> {
+  const c = await server(context);
+  await c.sendNotification(OpenModelNotification.type, { uri: model.toString() });
+  return c;
 }
 
 export async function stopServer(): Promise<void> {

@@ -2,9 +2,9 @@
 // and costs, and the nodes that differ, in a webview of its own. Both view models come from the
 // language server.
 import * as vscode from 'vscode';
-import { GraphViewRequest, type GraphViewText } from '../protocol/requests';
+import { GraphViewRequest } from '../protocol/requests';
 import type { CompareToWebview } from '../protocol/webview';
-import { server } from './client';
+import { modelServer } from './client';
 import { profileOf } from './models';
 import { fileName } from './model-uri';
 import { settings } from './settings';
@@ -23,10 +23,11 @@ export async function openCompare(context: vscode.ExtensionContext, a: vscode.Ur
     });
   });
   panel.webview.html = webviewHtml(panel.webview, context, 'compare', `LayerLens: ${title}`);
-  const c = await server(context);
   const load = async (u: vscode.Uri) => {
     try {
-      const r = await c.sendRequest<GraphViewText>(GraphViewRequest, { uri: u.toString(), dims: settings(u).dims, as: 'text' });
+      const c = await modelServer(context, u);
+      const r = await c.sendRequest(GraphViewRequest.textType, { uri: u.toString(), dims: settings(u).dims, as: 'text' });
+      if (!r) throw new Error('the language server returned no graph for this file');
       return { fileName: fileName(u), path: vscode.workspace.asRelativePath(u), view: r.json, profile: profileOf(u), error: null };
     } catch (e) {
       return { fileName: fileName(u), path: vscode.workspace.asRelativePath(u), view: null, profile: null, error: (e as Error).message };

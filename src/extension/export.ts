@@ -48,7 +48,7 @@ export async function exportBytes(panel: OpenGraph, format: ExportFormat): Promi
 export async function exportFrom(panel: OpenGraph, format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | null> {
   const scripted = target !== undefined;
   const s = SUFFIX[format];
-  const base = panel.uri.path.replace(/\.onnx$/, '');
+  const base = panel.uri.path.replace(/\.(onnx|tflite)$/i, '');
   target ??= await vscode.window.showSaveDialog({ defaultUri: panel.uri.with({ path: `${base}.${s.ext}` }), filters: { [s.filter]: [s.ext.split('.').pop()!] } });
   if (!target) return null;
   try {

@@ -1,8 +1,8 @@
 // Activation only wires: the graph editor, the text view provider, commands, the status bar. The
 // language server starts on first use (a model or text view opened, a command run).
 import * as vscode from 'vscode';
-import { ModelSummaryRequest, modelUriOf, type ModelSummaryResult } from '../protocol/requests';
-import { onModelChanged, routeApplyFix, server, stopServer } from './client';
+import { ModelSummaryRequest, modelUriOf } from '../protocol/requests';
+import { onModelChanged, routeApplyFix, server, SHOW_VALUES_COMMAND, stopServer } from './client';
 import { OPTIMIZATIONS } from '../protocol/optimizations';
 import { openCompare } from './compare';
 import { exportFrom, EXPORT_CHOICES } from './export';
@@ -13,13 +13,13 @@ import { profileOf } from './models';
 import { fileName, targetModel } from './model-uri';
 import { profileModel } from './profile';
 import { ModelStatusBar } from './status-bar';
-import { nodeAtPosition, openAsText, symbolsOf, TextViewProvider } from './text-view';
+import { nodeAtPosition, openAsText, showTensorValues, symbolsOf, TextViewProvider } from './text-view';
 import { webviewHtml } from './webview-html';
 import type { ExportFormat } from '../protocol/webview';
 
 async function needModel(arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = targetModel(arg);
-  if (!uri) void vscode.window.showWarningMessage('LayerLens: open or select an .onnx model first.');
+  if (!uri) void vscode.window.showWarningMessage('LayerLens: open or select an .onnx or .tflite model first.');
   return uri;
 }
 
@@ -54,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const uri = await needModel(arg);
       if (uri) await openAsText(uri);
     }),
+    vscode.commands.registerCommand(SHOW_VALUES_COMMAND, (uri: unknown, name: unknown) => showTensorValues(context, uri, name)),
     command('layerlens.openAsGraph', async (arg) => {
       const uri = await needModel(arg);
       if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, GraphEditorProvider.viewType);
@@ -96,12 +97,12 @@ async function until<T>(probe: () => T | undefined): Promise<T | undefined> {
   return undefined;
 }
 
-/** The other .onnx files beside the model (where fixes write theirs), then Browse…. */
+/** The other models (.onnx, .tflite) beside the model (where fixes write theirs), then Browse…. */
 async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
   const dir = vscode.Uri.joinPath(uri, '..');
   const entries = await vscode.workspace.fs.readDirectory(dir).then(undefined, () => [] as [string, vscode.FileType][]);
   const files = entries
-    .filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.onnx') && !name.startsWith('.'))
+    .filter(([name, type]) => type === vscode.FileType.File && /\.(onnx|tflite)$/i.test(name) && !name.startsWith('.'))
     .map(([name]) => vscode.Uri.joinPath(dir, name))
     .filter((f) => f.toString() !== uri.toString());
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
@@ -109,7 +110,7 @@ async function pickOtherModel(uri: vscode.Uri): Promise<vscode.Uri | undefined> 
   const pick = await vscode.window.showQuickPick(items, { title: `Compare ${fileName(uri)} with…` });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] } });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Models: ['onnx', 'tflite'], 'ONNX models': ['onnx'], 'TFLite models': ['tflite'] } });
   return chosen?.[0];
 }
 
@@ -147,7 +148,7 @@ function followCursor(editor: vscode.TextEditor): void {
 async function textViewStatus(context: vscode.ExtensionContext, status: ModelStatusBar, e: vscode.TextEditor | undefined): Promise<void> {
   if (!e || e.document.languageId !== 'onnxtxt') return;
   const c = await server(context);
-  const r = await c.sendRequest<ModelSummaryResult | null>(ModelSummaryRequest, { uri: e.document.uri.toString() }).catch(() => null);
+  const r = await c.sendRequest(ModelSummaryRequest.type, { uri: e.document.uri.toString() }).catch(() => null);
   if (!r || vscode.window.activeTextEditor !== e) return;
   const model = modelUriOf(e.document.uri.toString());
   status.show(fileName(e.document.uri), { nodes: r.nodes, macs: r.macs, flops: r.flops, params: r.params, totalsIncomplete: r.totalsIncomplete }, model ? profileOf(vscode.Uri.parse(model)) : null);

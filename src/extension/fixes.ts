@@ -3,19 +3,28 @@
 // latency before → after and chooses where it goes: a new file beside the model, or in place keeping
 // model.onnx.bak (undo restores it). Nothing is written unless verification passed.
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest } from 'vscode-languageclient/node';
-import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommitFixResult } from '../protocol/requests';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommandType, type CommitFixResult } from '../protocol/requests';
 import { bytes, si } from '../core/units';
 import { OPTIMIZATIONS, type Optimization } from '../protocol/optimizations';
-import { server } from './client';
+import { modelServer } from './client';
 import { fileName } from './model-uri';
 import { settings } from './settings';
 
 export type WriteMode = 'new-file' | 'in-place';
 
-async function execute<T>(context: vscode.ExtensionContext, command: string, args: unknown): Promise<T> {
-  const c = await server(context);
-  return c.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] }) as Promise<T>;
+let nextToken = 1;
+
+/** Runs a server command about the model `uri`; `progress` hears the server's work-done messages. */
+async function execute<A, R>(context: vscode.ExtensionContext, uri: vscode.Uri, command: CommandType<A, R>, args: A, progress?: (message: string) => void): Promise<R> {
+  const c = await modelServer(context, uri);
+  const token = `layerlens-fix-${nextToken++}`;
+  const sub = progress ? c.onProgress(WorkDoneProgress.type, token, (v) => v.kind !== 'end' && v.message && progress(v.message)) : undefined;
+  try {
+    return await c.sendRequest(command.request, command.params(args, progress ? token : undefined));
+  } finally {
+    sub?.dispose();
+  }
 }
 
 /** Runs and verifies a rule on the model; the candidate stays on disk until committed or discarded. */
@@ -23,20 +32,20 @@ export async function previewFix(context: vscode.ExtensionContext, uri: vscode.U
   const args: ApplyFixArgs = { modelUri: uri.toString(), ruleId, write: 'preview', dims: settings(uri).dims, ...(anchor ? { anchor } : {}), ...(options ? { options } : {}) };
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `LayerLens: verifying ${ruleId}${anchor ? ` at ${anchor}` : ''} in ONNX Runtime` },
-    () => execute<ApplyFixResult>(context, ApplyFixCommand, args),
+    (p) => execute(context, uri, ApplyFixCommand, args, (message) => p.report({ message })),
   );
 }
 
 let lastInPlace: { target: string; backup: string } | null = null;
 
 export async function commitFix(context: vscode.ExtensionContext, uri: vscode.Uri, ruleId: string, candidate: string, write: WriteMode): Promise<CommitFixResult> {
-  const r = await execute<CommitFixResult>(context, CommitFixCommand, { candidate, modelUri: uri.toString(), ruleId, write });
+  const r = await execute(context, uri, CommitFixCommand, { candidate, modelUri: uri.toString(), ruleId, write });
   if (write === 'in-place' && r.backup) lastInPlace = { target: r.written, backup: r.backup };
   return r;
 }
 
-export async function discardFix(context: vscode.ExtensionContext, candidate: string): Promise<void> {
-  await execute(context, DiscardFixCommand, { candidate });
+export async function discardFix(context: vscode.ExtensionContext, uri: vscode.Uri, candidate: string): Promise<void> {
+  await execute(context, uri, DiscardFixCommand, { candidate, modelUri: uri.toString() });
 }
 
 /** Undo of the last in-place fix: the .bak goes back over the model (a rename, atomic). */
@@ -91,7 +100,7 @@ export async function runFixFlow(context: vscode.ExtensionContext, uri: vscode.U
   const summary = `${title} (${r.applied} place${r.applied === 1 ? '' : 's'}), verified in ONNX Runtime:\n${describeVerification(r).join('\n')}`;
   const write = await chooseWrite(uri, summary);
   if (!write) {
-    await discardFix(context, r.candidate);
+    await discardFix(context, uri, r.candidate);
     return null;
   }
   return finishCommit(context, uri, ruleId, r.candidate, write);

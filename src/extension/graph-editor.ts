@@ -2,9 +2,9 @@
 // a view model by the language server (in its worker thread), never in the extension host; the
 // webview lays it out lazily and renders it. This file relays messages between the two.
 import * as vscode from 'vscode';
-import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest, type GraphViewParams, type GraphViewText, type ListFixesResult, type NodeDetailsResult } from '../protocol/requests';
+import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest } from '../protocol/requests';
 import type { FromWebview, ToWebview } from '../protocol/webview';
-import { onModelChanged, server } from './client';
+import { modelServer, onModelChanged } from './client';
 import { discardFix, finishCommit, previewFix } from './fixes';
 import { onProfile, profileOf } from './models';
 import { fileName } from './model-uri';
@@ -90,11 +90,11 @@ export class GraphPanel implements OpenGraph {
     const name = fileName(this.uri);
     this.post({ type: 'loading', fileName: name, stage: 'reading and analysing the model' });
     try {
-      const c = await server(this.context);
+      const c = await modelServer(this.context, this.uri);
       // As text: the extension host hands the (possibly many-megabyte) view model to the webview
       // without parsing or re-serialising it; the webview parses it.
-      const params: GraphViewParams = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' };
-      const r = await c.sendRequest<GraphViewText | null>(GraphViewRequest, params);
+      const params = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' as const };
+      const r = await c.sendRequest(GraphViewRequest.textType, params);
       if (!r) throw new Error('the language server returned no graph for this file');
       this.post({ type: 'model', fileName: name, view: r.json, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
       this.summary = r.summary;
@@ -109,7 +109,7 @@ export class GraphPanel implements OpenGraph {
   }
 
   private async onMessage(m: FromWebview): Promise<void> {
-    const c = await server(this.context);
+    const c = await modelServer(this.context, this.uri);
     const uri = this.uri.toString();
     switch (m.type) {
       case 'ready':
@@ -117,11 +117,11 @@ export class GraphPanel implements OpenGraph {
         for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
         return;
       case 'nodeDetails': {
-        const details = await c.sendRequest<NodeDetailsResult | null>(NodeDetailsRequest, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => null);
+        const details = await c.sendRequest(NodeDetailsRequest.type, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => null);
         return this.post({ type: 'details', requestId: m.requestId, details });
       }
       case 'listFixes': {
-        const r = await c.sendRequest<ListFixesResult>(ListFixesRequest, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => ({ fixes: [] }));
+        const r = await c.sendRequest(ListFixesRequest.type, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => ({ fixes: [] }));
         return this.post({ type: 'fixes', requestId: m.requestId, node: m.node, fixes: r.fixes });
       }
       case 'profile':
@@ -134,7 +134,7 @@ export class GraphPanel implements OpenGraph {
       case 'commitFix':
         return this.commit(m.write);
       case 'discardFix':
-        if (this.candidate) await discardFix(this.context, this.candidate.path);
+        if (this.candidate) await discardFix(this.context, this.uri, this.candidate.path);
         this.post({ type: 'fixState', state: 'discarded', ruleId: this.candidate?.ruleId ?? '' });
         this.candidate = null;
         return;
@@ -164,7 +164,7 @@ export class GraphPanel implements OpenGraph {
 
   /** The model's metrics in an export format, made by the language server from its analysis. */
   async metricsText(format: 'csv' | 'json' | 'model-explorer' | 'netron'): Promise<string> {
-    return exportMetrics(await server(this.context), this.uri.toString(), settings(this.uri).dims, format, profileOf(this.uri));
+    return exportMetrics(await modelServer(this.context, this.uri), this.uri.toString(), settings(this.uri).dims, format, profileOf(this.uri));
   }
 
   /** Asks the webview to render the graph as it is shown (SVG text, or PNG as base64). */
@@ -186,7 +186,7 @@ export class GraphPanel implements OpenGraph {
   }
 
   private async preview(ruleId: string, title: string, node?: string): Promise<void> {
-    if (this.candidate) await discardFix(this.context, this.candidate.path).catch(() => undefined);
+    if (this.candidate) await discardFix(this.context, this.uri, this.candidate.path).catch(() => undefined);
     this.candidate = null;
     this.post({ type: 'fixState', state: 'verifying', ruleId, ...(node ? { node } : {}) });
     try {
@@ -211,7 +211,7 @@ export class GraphPanel implements OpenGraph {
   }
 
   dispose(): void {
-    if (this.candidate) void discardFix(this.context, this.candidate.path).catch(() => undefined);
+    if (this.candidate) void discardFix(this.context, this.uri, this.candidate.path).catch(() => undefined);
     removePanel(this);
     if (!activePanel()) this.status.hide();
     this.disposables.forEach((d) => d.dispose());

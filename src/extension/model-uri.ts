@@ -4,14 +4,14 @@ import * as vscode from 'vscode';
 import { modelUriOf } from '../protocol/requests';
 import { activeGraphModel } from './panels';
 
-/** The file: URI of the .onnx model a command was invoked on, or undefined. */
+/** The file: URI of the model (.onnx or .tflite) a command was invoked on, or undefined. */
 export function targetModel(arg?: unknown): vscode.Uri | undefined {
   const fromString = (s: string): vscode.Uri | undefined => {
     const m = modelUriOf(s);
     if (m) return vscode.Uri.parse(m);
-    return s.endsWith('.onnx') ? vscode.Uri.parse(s) : undefined;
+    return /\.(onnx|tflite)$/i.test(s) ? vscode.Uri.parse(s) : undefined;
   };
-  if (arg instanceof vscode.Uri) return arg.scheme === 'layerlens' ? fromString(arg.toString()) : arg.path.endsWith('.onnx') ? arg : undefined;
+  if (arg instanceof vscode.Uri) return arg.scheme === 'layerlens' ? fromString(arg.toString()) : /\.(onnx|tflite)$/i.test(arg.path) ? arg : undefined;
   if (typeof arg === 'string') return fromString(arg);
   const active = activeGraphModel();
   if (active) return active;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
 import { ProfileRequest, type ProfileParams, type ProfileResult } from '../protocol/requests';
-import { server } from './client';
+import { modelServer } from './client';
 import { rememberProfile } from './models';
 import { fileName } from './model-uri';
 import { settings } from './settings';
@@ -32,7 +32,7 @@ export async function profileModel(context: vscode.ExtensionContext, uri: vscode
   onState?.('running');
   const s = settings(uri);
   try {
-    const client = await server(context);
+    const client = await modelServer(context, uri);
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `LayerLens: profiling ${fileName(uri)}`, cancellable: true },
       async (progress, token) => {
@@ -43,7 +43,7 @@ export async function profileModel(context: vscode.ExtensionContext, uri: vscode
         });
         try {
           const params: ProfileParams = { uri: key, mode: s.mode, runs: s.runs, dims: s.dims, limit: 0, workDoneToken, ...(s.threads > 0 ? { threads: s.threads } : {}) };
-          const r = await client.sendRequest<ProfileResult>(ProfileRequest, params, cts.token);
+          const r = await client.sendRequest(ProfileRequest.type, params, cts.token);
           rememberProfile(uri, r);
           onState?.('done');
           return r;

@@ -3,8 +3,11 @@
 // diagnostics and quick fixes. A node chosen in the graph is revealed here, and the node under the
 // cursor here is highlighted in the graph.
 import * as vscode from 'vscode';
-import { TextViewRequest, modelUriOf, textViewUriFor, type TextViewResult } from '../protocol/requests';
-import { server } from './client';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { TensorValuesRequest, TextViewRequest, modelUriOf, textViewUriFor } from '../protocol/requests';
+import { modelServer, server } from './client';
+
+let nextToken = 1;
 
 export class TextViewProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -15,9 +18,17 @@ export class TextViewProvider implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const model = modelUriOf(uri.toString());
     if (!model) throw new Error(`not a LayerLens text view: ${uri.toString()}`);
-    const c = await server(this.context);
-    const r = await c.sendRequest<TextViewResult>(TextViewRequest, { uri: model });
-    return r.text;
+    const c = await modelServer(this.context, model);
+    // A large model takes seconds to read and print: the status bar says what the server is doing.
+    const workDoneToken = `layerlens-text-${nextToken++}`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'LayerLens' }, async (progress) => {
+      const sub = c.onProgress(WorkDoneProgress.type, workDoneToken, (v) => v.kind !== 'end' && v.message && progress.report({ message: v.message }));
+      try {
+        return (await c.sendRequest(TextViewRequest.type, { uri: model, workDoneToken })).text;
+      } finally {
+        sub.dispose();
+      }
+    });
   }
 
   /** The model file changed on disk: its open text view is produced again. */
@@ -93,4 +104,21 @@ export async function revealNode(model: vscode.Uri, node: string, opts: { preser
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
+}
+
+/**
+ * Shows every value of a constant the text view does not write out (hover link: the text view's URI
+ * or a model's, and the value's name) in an untitled document.
+ */
+export async function showTensorValues(context: vscode.ExtensionContext, uri: unknown, name: unknown): Promise<vscode.TextEditor | null> {
+  if (typeof uri !== 'string' || typeof name !== 'string') return null;
+  const c = await server(context);
+  const r = await c.sendRequest(TensorValuesRequest.type, { uri, name });
+  if (!r) {
+    void vscode.window.showWarningMessage(`LayerLens: no constant named '${name}' in this model.`);
+    return null;
+  }
+  const head = `# ${r.name}: ${r.dtype}[${r.dims.join(',')}], ${r.elements} values${r.shown < r.elements ? ` (the first ${r.shown} shown)` : ''}`;
+  const doc = await vscode.workspace.openTextDocument({ content: `${head}\n${r.text}\n`, language: 'plaintext' });
+  return vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }

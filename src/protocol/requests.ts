@@ -1,15 +1,46 @@
-// Typed custom requests between the LayerLens language server and its clients (the VS Code
-// extension, tests). Each request is a named method with its params and result types.
+// Typed custom requests, notifications and commands between the LayerLens language server and its
+// clients (the VS Code extension, tests), shared by both sides as vscode-eslint and rust-analyzer do:
+// each is an object whose `type` is a RequestType<Params, Result, ModelErrorData> (or NotificationType),
+// so `connection.onRequest(X.type, …)` and `client.sendRequest(X.type, …)` are checked against one
+// declaration and no call site names a method as a string or casts a result. Commands run through
+// workspace/executeCommand; CommandType gives each its typed request and its arguments.
+// The types come from vscode-languageserver-protocol, the same copy of vscode-jsonrpc that
+// vscode-languageserver and vscode-languageclient use (jsonrpc compares ParameterStructures by
+// identity, so a second copy would not do). The webview imports this file's types only.
+import { NotificationType, RequestType, type ExecuteCommandParams } from 'vscode-languageserver-protocol';
+import type { NodeFigures } from '../core/cost/figures';
+import type { ViewModel } from './view-model';
+
+/** A custom request: its method and its typed signature. */
+function request<P, R>(method: string): { method: string; type: RequestType<P, R, ModelErrorData> } {
+  return { method, type: new RequestType<P, R, ModelErrorData>(method) };
+}
+
+/** A command of the server (workspace/executeCommand with one argument), typed by its argument and result. */
+export class CommandType<A, R> {
+  /** The workspace/executeCommand request, typed by this command's result. */
+  readonly request: RequestType<ExecuteCommandParams, R, ModelErrorData>;
+  constructor(readonly command: string) {
+    this.request = new RequestType<ExecuteCommandParams, R, ModelErrorData>('workspace/executeCommand');
+  }
+
+  /** The request's params: this command with `args`. */
+  params(args: A, workDoneToken?: string | number): ExecuteCommandParams {
+    return { command: this.command, arguments: [args], ...(workDoneToken !== undefined ? { workDoneToken } : {}) };
+  }
+}
 
 /** The text form of a binary model, for the read-only `layerlens:` text view. */
-export const TextViewRequest = 'layerlens/textView' as const;
 export interface TextViewParams {
   /** file: URI of the .onnx model. */
   uri: string;
+  /** Work-done progress (reading, printing) for a large model. */
+  workDoneToken?: string | number;
 }
 export interface TextViewResult {
   text: string;
 }
+export const TextViewRequest = request<TextViewParams, TextViewResult>('layerlens/textView');
 
 /**
  * Symbolic dims to bind by name (`{ batch: 1 }`), for the requests that analyse a model file. Each value
@@ -20,12 +51,14 @@ export interface TextViewResult {
 export type DimBindings = Record<string, number>;
 
 /**
- * How a request about a model file fails when the file cannot be loaded or analysed: a ResponseError
- * (code -32803, RequestFailed) whose message is `Name: message` of the typed error (e.g.
- * `ModelFormatError: truncated or corrupt protobuf at byte 1234 …`) and whose `data` is this object,
- * so a client can show an error page. `name` is one of ModelFormatError, ModelGraphError,
- * ExternalDataError, ShapeError, UsageError, ModelWorkerError (the worker stopped, e.g. out of memory;
- * it is restarted on the next request), FixCandidateError, or Error for anything unforeseen.
+ * How every custom request and command fails: a ResponseError (code -32803, RequestFailed) whose
+ * message is `Name: message` of the typed error (e.g. `ModelFormatError: truncated or corrupt protobuf
+ * at byte 1234 …`) and whose `data` is this object, so a client can show an error page. `name` is one
+ * of ModelFormatError, ModelGraphError, ExternalDataError, ShapeError, UsageError (bad parameters),
+ * FileAccessError (a path outside the workspace folders and the documents and models the client
+ * opened), ModelWorkerError (a worker process stopped: out of memory, over its time limit, or crashed;
+ * remembered for that file version, see docs/language-server.md), FixCandidateError, or Error for
+ * anything unforeseen.
  */
 export interface ModelErrorData {
   name: string;
@@ -36,7 +69,6 @@ export interface ModelErrorData {
  * Model totals for the status bar. `uri` is an open text document (a .onnxtxt file or a text view),
  * or a `file:` URI of a binary .onnx model (open or not), analysed in the server's model worker.
  */
-export const ModelSummaryRequest = 'layerlens/modelSummary' as const;
 export interface ModelSummaryParams {
   uri: string;
   /** Only for a `file:` .onnx URI (an open document's dims are in its text). */
@@ -51,6 +83,7 @@ export interface ModelSummaryResult {
   /** The analysis's one decision (src/core/cost/cost-model.ts): some counted figure is unknown, the totals are lower bounds. */
   totalsIncomplete: boolean;
 }
+export const ModelSummaryRequest = request<ModelSummaryParams, ModelSummaryResult | null>('layerlens/modelSummary');
 
 /**
  * The text view of `file:///a/b/model.onnx` is the document `layerlens:/a/b/model.onnx.onnxtxt`
@@ -66,7 +99,6 @@ export function modelUriOf(uri: string): string | null {
 }
 
 /** Command of the quick fixes: apply one rule at one node of a model file, verified before writing. */
-export const ApplyFixCommand = 'layerlens.applyFix' as const;
 export interface ApplyFixArgs {
   /** file: URI of the .onnx model. */
   modelUri: string;
@@ -98,6 +130,7 @@ export interface ApplyFixResult {
   /** Only for `write: 'preview'` that passed: the verified candidate file (absolute path). */
   candidate?: string;
 }
+export const ApplyFixCommand = new CommandType<ApplyFixArgs, ApplyFixResult>('layerlens.applyFix');
 
 /**
  * One output compared (src/node/ort/verify.ts). Figures that are infinite — NaN or ±Infinity on one side
@@ -121,7 +154,6 @@ export interface OutputComparisonFigures {
  * unchanged since the preview; else a FixCandidateError. It is renamed atomically to
  * `model.<rule>.onnx` (new-file) or over the model (in-place, the original kept as `model.onnx.bak`).
  */
-export const CommitFixCommand = 'layerlens.commitFix' as const;
 export interface CommitFixArgs {
   candidate: string;
   /** file: URI of the .onnx model the candidate was made from. */
@@ -134,6 +166,7 @@ export interface CommitFixResult {
   /** The original's copy, for in-place. */
   backup?: string;
 }
+export const CommitFixCommand = new CommandType<CommitFixArgs, CommitFixResult>('layerlens.commitFix');
 
 /**
  * Command: delete a previewed candidate (and its `.data` file if it has one). Only a file named like a
@@ -141,7 +174,6 @@ export interface CommitFixResult {
  * model named by `modelUri` when given, else the one its name points to, which must exist), can be
  * deleted; anything else is refused with a FixCandidateError. A candidate already gone deletes nothing.
  */
-export const DiscardFixCommand = 'layerlens.discardFix' as const;
 export interface DiscardFixArgs {
   candidate: string;
   modelUri?: string;
@@ -150,9 +182,9 @@ export interface DiscardFixResult {
   /** Files deleted. */
   deleted: string[];
 }
+export const DiscardFixCommand = new CommandType<DiscardFixArgs, DiscardFixResult>('layerlens.discardFix');
 
 /** Profile a model file in ONNX Runtime (work-done progress and cancellation supported). */
-export const ProfileRequest = 'layerlens/profile' as const;
 export interface ProfileParams {
   /** file: URI of the .onnx model. */
   uri: string;
@@ -175,6 +207,7 @@ export interface ProfileResult {
   /** Slowest nodes first. */
   nodes: { name: string; opType: string; medianUs: number; share: number; verdict: string }[];
 }
+export const ProfileRequest = request<ProfileParams, ProfileResult>('layerlens/profile');
 
 /**
  * The view model of a model, for the graph view. `uri` is an open text document (its main graph as
@@ -183,7 +216,6 @@ export interface ProfileResult {
  * (file, mtime, size, dims) in memory), and answers later requests about it from there. A file that
  * cannot be loaded answers with an error carrying ModelErrorData.
  */
-export const GraphViewRequest = 'layerlens/graphView' as const;
 export interface GraphViewParams {
   uri: string;
   /** Only for a `file:` .onnx URI. */
@@ -195,7 +227,6 @@ export interface GraphViewParams {
    */
   as?: 'object' | 'text';
 }
-// The result is ViewModel (src/protocol/view-model.ts): plain data, imported type-only by the webview.
 export interface GraphViewText {
   json: string;
   /** The model's totals, for the status bar: the host needs no second request and never parses `json`. */
@@ -207,7 +238,6 @@ export interface GraphViewText {
  * worker from the analysis it holds for the graph view (same dims), so the extension host never
  * parses the view model. `latency` and `profile` add a measured profile (ProfileResult's nodes).
  */
-export const ExportMetricsRequest = 'layerlens/exportMetrics' as const;
 export interface ExportMetricsParams {
   uri: string;
   dims?: DimBindings;
@@ -222,9 +252,35 @@ export interface ExportMetricsResult {
   /** Nodes the format could not carry, and why. */
   skipped: { graph: string; name: string; reason: string }[];
 }
+export const ExportMetricsRequest = request<ExportMetricsParams, ExportMetricsResult>('layerlens/exportMetrics');
+/** The result is a ViewModel (src/protocol/view-model.ts), or GraphViewText with `as: 'text'`. */
+export const GraphViewRequest = {
+  ...request<GraphViewParams, ViewModel | GraphViewText | null>('layerlens/graphView'),
+  /** The same request asked `as: 'text'`, typed by that result. */
+  textType: new RequestType<GraphViewParams & { as: 'text' }, GraphViewText | null, ModelErrorData>('layerlens/graphView'),
+};
 
-/** What can be done at one node: every rewrite rule matching there, with its check result. */
-export const ListFixesRequest = 'layerlens/listFixes' as const;
+/**
+ * A rewrite rule at one node, ranked by the benefit it is expected to bring there
+ * (src/core/passes/rank.ts, docs/optimizations.md). Lists are ordered: the few that pay off most
+ * first (`top`, best first, each with its estimate in `text`), then the rest (smaller gains, then
+ * refusals with their `reason`).
+ */
+export interface FixEntry {
+  ruleId: string;
+  title: string;
+  ok: boolean;
+  /** Why the rule does not apply here (refusals only). */
+  reason?: string;
+  /** Among the few fixes that pay off most at this node. */
+  top: boolean;
+  /** The main figure, short ("−4.1 % of the FLOPs", "file −23 %", "no latency gain with ORT"); '' for refusals. */
+  headline: string;
+  /** The whole estimate in one line; '' for refusals. */
+  text: string;
+}
+
+/** What can be done at one node: every rewrite rule matching there, ranked, with its check result. */
 export interface ListFixesParams {
   /** An open document, or a `file:` .onnx URI (as GraphViewRequest). */
   uri: string;
@@ -234,11 +290,11 @@ export interface ListFixesParams {
   dims?: DimBindings;
 }
 export interface ListFixesResult {
-  fixes: { ruleId: string; title: string; ok: boolean; reason?: string }[];
+  fixes: FixEntry[];
 }
+export const ListFixesRequest = request<ListFixesParams, ListFixesResult>('layerlens/listFixes');
 
 /** Everything about one node, for the graph view's side panel. */
-export const NodeDetailsRequest = 'layerlens/nodeDetails' as const;
 export interface NodeDetailsParams {
   /** An open document, or a `file:` .onnx URI (as GraphViewRequest). */
   uri: string;
@@ -247,23 +303,19 @@ export interface NodeDetailsParams {
   /** Only for a `file:` .onnx URI. */
   dims?: DimBindings;
 }
-export interface NodeDetailsResult {
+/** The node's figure record (src/core/cost/figures.ts), its attributes and tensors, and its ranked fixes. */
+export interface NodeDetailsResult extends NodeFigures {
   name: string;
   opType: string;
   domain: string;
   attributes: { name: string; value: string }[];
   inputs: { name: string; type: string }[];
   outputs: { name: string; type: string }[];
-  macs: number | null;
-  flops: number | null;
-  params: number;
-  weightBytes: number;
-  activationBytes: number | null;
-  intensity: number | null;
-  fixes: { ruleId: string; title: string; ok: boolean; reason?: string }[];
+  fixes: FixEntry[];
   /** For a `file:` model: statistics of each constant input (initializer or Constant output). */
   weights?: WeightStats[];
 }
+export const NodeDetailsRequest = request<NodeDetailsParams, NodeDetailsResult | null>('layerlens/nodeDetails');
 
 /**
  * Statistics of one constant tensor, computed in the model worker from its data (decoded in chunks of
@@ -292,13 +344,46 @@ export interface WeightStats {
 }
 
 /** Server -> client: a model file changed on disk; views of it should be refreshed. */
-export const ModelChangedNotification = 'layerlens/modelChanged' as const;
 export interface ModelChangedParams {
   uri: string;
 }
+export const ModelChangedNotification = { method: 'layerlens/modelChanged', type: new NotificationType<ModelChangedParams>('layerlens/modelChanged') };
+
+/**
+ * Client -> server: the user opened this model file (graph editor, text view, compare), so the server
+ * may read it and write fixes beside it even when it lies outside the workspace folders. The server
+ * reads and writes only inside the workspace folders, the documents the client opened, and these.
+ */
+export interface OpenModelParams {
+  /** file: URI of the .onnx model. */
+  uri: string;
+}
+export const OpenModelNotification = { method: 'layerlens/didOpenModel', type: new NotificationType<OpenModelParams>('layerlens/didOpenModel') };
+
+/**
+ * The values of one constant tensor (an initializer or a Constant node's value: the text view shows
+ * those of more than 16 elements as a declaration only). `uri` is a text view or a `file:` model;
+ * `name` the value's name. At most `limit` values (default 1,000,000) are written; `text` lists them
+ * in row-major order as the text syntax writes them.
+ */
+export interface TensorValuesParams {
+  uri: string;
+  name: string;
+  limit?: number;
+}
+export interface TensorValuesResult {
+  name: string;
+  dtype: string;
+  dims: number[];
+  elements: number;
+  /** Values shown (≤ elements). */
+  shown: number;
+  text: string;
+}
+/** null when the model has no constant of that name. */
+export const TensorValuesRequest = request<TensorValuesParams, TensorValuesResult | null>('layerlens/tensorValues');
 
 /** Command: compile an .onnxtxt file to .onnx beside it, filling declared weights. */
-export const CompileCommand = 'layerlens.compile' as const;
 export interface CompileArgs {
   /** file: URI of the .onnxtxt file. */
   uri: string;
@@ -309,3 +394,4 @@ export interface CompileResult {
   written: string;
   filled: number;
 }
+export const CompileCommand = new CommandType<CompileArgs, CompileResult>('layerlens.compile');

@@ -1,5 +1,5 @@
 // The graph view's model: a plain, serialisable description of a model, built in the language
-// server's model worker from the IR and its analysis (src/server/view/build-view-model.ts) — nodes
+// server's model worker from the IR and its analysis (src/server/features/view-model.ts) — nodes
 // with their figure record and tensor types, edges labelled with shapes, name-scope groups
 // (`/encoder/layer.3/attn/MatMul` lies in encoder › layer.3 › attn), If/Loop/Scan bodies and
 // model-local functions as nested graphs. The webview never sees the IR or protobuf; it re-declares

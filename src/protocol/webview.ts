@@ -1,18 +1,14 @@
 // Messages between the extension host and the graph view's webview: two discriminated unions, one
 // per direction. Everything on the wire is plain data; model strings are data, never markup.
-import type { ViewModel } from '../protocol/view-model';
-import type { ApplyFixResult, NodeDetailsResult, ProfileResult } from './requests';
+import type { ViewModel } from './view-model';
+import type { ApplyFixResult, FixEntry, NodeDetailsResult, ProfileResult } from './requests';
 
 /** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time). */
 export type ColorMetric = 'none' | 'macs' | 'flops' | 'params' | 'bytes' | 'latency' | 'share' | 'intensity';
 export const COLOR_METRICS: readonly ColorMetric[] = ['none', 'macs', 'flops', 'params', 'bytes', 'latency', 'share', 'intensity'];
 
-export interface Fix {
-  ruleId: string;
-  title: string;
-  ok: boolean;
-  reason?: string;
-}
+/** A fix at a node as the server ranks it (FixEntry of requests.ts). */
+export type Fix = FixEntry;
 
 /** The verification of a fix before it is written, shown to the user who then decides. */
 export interface FixPreview {

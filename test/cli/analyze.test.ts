@@ -112,3 +112,16 @@ test('usage errors exit 2', () => {
   assert.match(r.stderr, /nosuch/);
   assert.match(r.stderr, /image/, 'lists the inputs the model has');
 });
+
+test('--fold-budget and --fold-max set the folding limits: past the budget a warning names the node; out of range is a usage error', () => {
+  const rec = realModelPath('ppocr-rec.onnx');
+  const normal = runCli(['analyze', rec, '--input', 'x=1x3x48x320', '--json']);
+  assert.equal(normal.status, 0, normal.stderr);
+  assert.ok(!(JSON.parse(normal.stdout) as { warnings: string[] }).warnings.some((w) => /fold/.test(w)));
+  const tight = runCli(['analyze', rec, '--input', 'x=1x3x48x320', '--json', '--fold-budget', '1000']);
+  assert.equal(tight.status, 0, tight.stderr);
+  assert.ok((JSON.parse(tight.stdout) as { warnings: string[] }).warnings.some((w) => /budgetElements/.test(w)));
+  const bad = runCli(['analyze', SAMPLE, '--fold-max', '999999999999']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^UsageError: fold limit maxValueElements=999999999999/);
+});

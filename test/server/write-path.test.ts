@@ -139,6 +139,16 @@ test("a killed server's candidates are removed by the next fix in that folder; a
   other.child.kill('SIGKILL');
   await new Promise((r) => other.child.once('exit', r));
   other.conn.dispose();
+  // The candidate is named after the jobs worker process that wrote it, which ends by itself once
+  // its server is gone (its watchdog looks every 100 ms): wait for it.
+  const writer = Number(/candidate-(\d+)-/.exec(p.candidate!)![1]);
+  for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    try {
+      process.kill(writer, 0);
+    } catch {
+      break;
+    }
+  }
   const mine = join(dir, `.model.onnx.candidate-${process.pid}-1.onnx`); // a live process's (this one)
   writeFileSync(mine, 'live');
   const q = await exec<ApplyFixResult>(server, 'layerlens.applyFix', { modelUri: uriOf(path), ruleId: 'fuse-identity', write: 'preview' });

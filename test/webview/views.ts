@@ -2,7 +2,7 @@
 // (load, analyse with dim bindings, buildViewModel).
 import { analyzeModel, type Analysis } from '../../src/core/analysis/analyze';
 import type { Model } from '../../src/core/ir/model';
-import { buildViewModel } from '../../src/server/view/build-view-model';
+import { buildViewModel } from '../../src/server/features/view-model';
 import type { ViewModel } from '../../src/protocol/view-model';
 import { loadModelFile } from '../../src/node/model-file';
 

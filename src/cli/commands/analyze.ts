@@ -113,7 +113,7 @@ export function render(report: AnalysisReport, flags: AnalyzeFlags): string {
   lines.push('');
   lines.push(
     `total: ${total(t.macs, 'MACs', report.totalsIncomplete)}, ${total(t.flops, 'FLOPs', report.totalsIncomplete)}, ${si(t.params, 'params')} (${bytes(t.weightBytes)} of weights), ` +
-      `${bytes(t.activationBytes)} of activations` + (report.totalsIncomplete ? ' — lower bounds: some layers could not be costed' : ''),
+      `${report.activationBytesIncomplete ? (t.activationBytes === 0 ? '?' : `≥${bytes(t.activationBytes)}`) : bytes(t.activationBytes)} of activations` + (report.totalsIncomplete ? ' — lower bounds: some layers could not be costed' : ''),
   );
   for (const u of report.unknownOps) {
     lines.push(`unknown op: ${safe(u.domain ? `${u.domain}.${u.opType}` : u.opType)} x${u.count} (not costed, not counted as 0)`);

@@ -1,11 +1,11 @@
 // `layerlens compile DESIGN.onnxtxt -o OUT.onnx [--init zeros|normal|xavier] [--seed N]`: a model
 // written by hand in the text form, with weights declared by shape, becomes an .onnx file.
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { ModelFormatError, UsageError } from '../../core/errors';
 import { fillDeclaredTensors, type FillMethod } from '../../core/onnx/text/fill';
 import { parseModel } from '../../core/onnx/text/parser';
 import { saveModel } from '../../node/files/encode-model';
+import { readModelText } from '../../node/model-file';
 
 export function registerCompile(program: Command): void {
   program
@@ -17,7 +17,7 @@ export function registerCompile(program: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .action((path: string, flags: { output: string; init: string; seed: string }) => {
       if (!['zeros', 'normal', 'xavier'].includes(flags.init)) throw new UsageError(`--init ${flags.init}: expected zeros, normal or xavier`);
-      const text = readFileSync(path, 'utf8');
+      const text = readModelText(path);
       const r = parseModel(text);
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       if (!r.model || errors.length) {

@@ -61,6 +61,7 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Analys
   for (const f of model.functions) nested += f.body.nodes.length;
 
   const warnings = [
+    ...model.warnings,
     ...shapes.diagnostics.map((d) => (d.node ? `${d.node}: ${d.message}` : d.message)),
     ...cost.warnings,
   ];
@@ -78,6 +79,7 @@ export function analyzeModel(model: Model, options: AnalyzeOptions = {}): Analys
     outputs: model.graph.outputs.map((v) => info(v)),
     totals: { ...cost.totals },
     totalsIncomplete: cost.totalsIncomplete,
+    activationBytesIncomplete: cost.activationBytesIncomplete,
     nodes: cost.nodes.map(nodeReport),
     byOp: cost.byOp.map((o) => ({ ...o })),
     unknownOps: cost.unknownOps.map((u) => ({ ...u, nodes: [...u.nodes] })),

@@ -2,7 +2,7 @@
 // under the node holding them, and model-local function bodies — each op node with its display name,
 // its name as stored in the file, and its figure record. What the metric exports (src/core/export)
 // read: they need the figures, the graph paths and the stored names, and nothing of the graph view.
-import type { NodeFigureRecord } from '../cost/figures';
+import { recordOf, type NodeFigureRecord } from '../cost/figures';
 import type { NodeCost } from '../cost/types';
 import type { Graph, Node } from '../ir/graph';
 import type { Model } from '../ir/model';
@@ -48,15 +48,7 @@ function graphOf(g: Graph, costs: Map<Node, NodeCost>): FigureGraph {
         storedName: n.name,
         opType: n.domain ? `${n.domain}.${n.opType}` : n.opType,
         outputs: n.outputs.map((v) => v?.name ?? ''),
-        macs: c?.macs ?? null,
-        flops: c?.flops ?? null,
-        params: c?.params ?? 0,
-        weightBytes: c?.weightBytes ?? 0,
-        activationBytes: c?.activationBytes ?? null,
-        intensity: c?.intensity ?? null,
-        known: c?.known ?? false,
-        runs: c?.runs ?? 0,
-        ...(c?.note ? { note: c.note } : {}),
+        ...recordOf(c),
         subgraphs,
       };
     }),

@@ -38,6 +38,8 @@ export interface AnalysisReport {
   totals: Totals;
   /** True when some node's cost is unknown, so totals are lower bounds. */
   totalsIncomplete: boolean;
+  /** True when some counted node's output bytes are unknown: the activation total is a lower bound. */
+  activationBytesIncomplete: boolean;
   nodes: NodeReport[];
   byOp: OpSummary[];
   unknownOps: UnknownCostOp[];

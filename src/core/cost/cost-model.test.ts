@@ -523,3 +523,20 @@ test('byOp adds up to the totals', () => {
   assert.equal(r.totals.flops, 13_824 + 256 + 260);
   assert.equal(r.totalsIncomplete, false);
 });
+
+test('a count past 2^53 is unknown with the reason, never a rounded figure that looks exact', () => {
+  const { r, node } = run((b, op) => {
+    // [2^26, 2^26] × [2^26, 2^26]: 2^78 MACs, far past 2^53
+    const a = b.input('a', F, [2 ** 26, 2 ** 26]);
+    const c = b.input('c', F, [2 ** 26, 2 ** 26]);
+    b.output(op('MatMul', [a, c], {}, 'huge', [2 ** 26, 2 ** 26]));
+  });
+  assert.equal(node('huge').macs, null);
+  assert.equal(node('huge').flops, null);
+  assert.match(node('huge').note!, /past 2\^53/);
+  // its output is 2^52 floats = 2^54 bytes: not exact either
+  assert.equal(node('huge').activationBytes, null);
+  assert.equal(r.totalsIncomplete, true);
+  assert.equal(r.activationBytesIncomplete, true);
+  assert.ok(r.warnings.some((w) => /huge.*past 2\^53/.test(w)), r.warnings.join('\n'));
+});

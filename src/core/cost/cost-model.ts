@@ -9,6 +9,7 @@
 //    the larger one; Loop: × constant trip count, else once; Scan: × scan length);
 //  - a call of a model-local function costs what its body costs (body nodes have runs 0).
 import { storageBytes } from '../ir/data-type';
+import { MAX_EXACT } from '../ir/dims';
 import type { Graph, Node, Value } from '../ir/graph';
 import type { FunctionDef, Model } from '../ir/model';
 import { formatShape, isConcrete } from '../ir/shape';
@@ -24,6 +25,7 @@ import { type Weight, weightOf } from './weights';
 /** Why a known node has null MACs/FLOPs. */
 type NullReason =
   | { kind: 'shape'; missing: MissingShape }
+  | { kind: 'inexact' }
   | { kind: 'misfit' }
   | { kind: 'failed'; message: string }
   | { kind: 'function' };
@@ -39,7 +41,8 @@ interface Work {
 function valueBytes(v: Value, shapes: ShapeInference): number | null {
   const t = shapes.typeOf(v);
   if (!t || (t.kind !== 'tensor' && t.kind !== 'sparse_tensor') || !isConcrete(t.shape)) return null;
-  return storageBytes(t.elemType, numel(t.shape)) ?? null;
+  const b = storageBytes(t.elemType, numel(t.shape)) ?? null;
+  return b !== null && b <= MAX_EXACT ? b : null; // past 2^53 a byte count is not exact: unknown
 }
 
 function slotName(node: Node, v: Value): string {
@@ -135,6 +138,13 @@ function costNode(node: Node, graphPath: string, shapes: ShapeInference, fn: Fun
     }
     return work;
   }
+  if (!(Math.abs(r.macs) <= MAX_EXACT && Math.abs(r.flops) <= MAX_EXACT)) {
+    // JS numbers count exactly up to 2^53 (docs/cost-model.md): a larger count would be a rounded
+    // figure that looks exact. Unknown, with the size said.
+    work.nullReason = { kind: 'inexact' };
+    cost.note = `${r.macs.toExponential(3)} MACs, ${r.flops.toExponential(3)} FLOPs: past 2^53, counts are no longer exact, so they are reported as unknown`;
+    return work;
+  }
   cost.macs = r.macs;
   cost.flops = r.flops;
   setIntensity(cost, inBytes);
@@ -179,6 +189,7 @@ export function costModel(model: Model, shapes: ShapeInference): CostReport {
   // 3. Totals and per-op-type sums.
   const totals: CostTotals = { macs: 0, flops: 0, params: 0, weightBytes: 0, activationBytes: 0 };
   let incomplete = counted.some((i) => i.incomplete);
+  let activationsIncomplete = false;
   const allWeights = new Set<Tensor>();
   const ops = new Map<string, OpTypeCost & { tensors: Set<Tensor> }>();
   const unknown = new Map<string, UnknownCostOp>();
@@ -190,6 +201,7 @@ export function costModel(model: Model, shapes: ShapeInference): CostReport {
       totals.flops += (c.flops ?? 0) * k;
       totals.activationBytes += (c.activationBytes ?? 0) * k;
       if (isIncomplete(c)) incomplete = true;
+      if (c.activationBytes === null) activationsIncomplete = true;
     }
     for (const wt of w.weights) {
       if (allWeights.has(wt.tensor)) continue;
@@ -228,6 +240,7 @@ export function costModel(model: Model, shapes: ShapeInference): CostReport {
     nodes: works.map((w) => w.cost),
     totals,
     totalsIncomplete: incomplete,
+    activationBytesIncomplete: activationsIncomplete,
     byOp,
     unknownOps,
     warnings: warningsFor(model, works, unknownOps, counted, shapes),
@@ -272,6 +285,7 @@ function warningsFor(model: Model, works: Work[], unknownOps: UnknownCostOp[], i
     warnings.push(`${misfit.length} node(s) could not be costed because their inferred shapes or attributes do not fit the op: ${list}`);
   }
   for (const w of works) if (w.nullReason?.kind === 'failed') warnings.push(`${w.cost.node}: cost function failed: ${w.nullReason.message}`);
+  for (const w of works) if (w.nullReason?.kind === 'inexact' && (w.cost.runs ?? 0) > 0) warnings.push(`${w.cost.opType} '${joinPath(w.cost.graphPath, w.cost.name)}': ${w.cost.note}`);
   for (const i of issues) warnings.push(i.message);
   return warnings;
 }

@@ -93,6 +93,12 @@ export function figuresOf(r: NodeFigures): NodeFigures {
   return { macs: r.macs, flops: r.flops, params: r.params, weightBytes: r.weightBytes, activationBytes: r.activationBytes, intensity: r.intensity };
 }
 
+/** A copy of a node's record (figures, known, runs, note); a node the cost model did not see is unknown and uncounted. */
+export function recordOf(r: NodeFigureRecord | undefined): NodeFigureRecord {
+  if (!r) return { macs: null, flops: null, params: 0, weightBytes: 0, activationBytes: null, intensity: null, known: false, runs: 0 };
+  return { ...figuresOf(r), known: r.known, runs: r.runs, ...(r.note ? { note: r.note } : {}) };
+}
+
 /** True when a node's MAC/FLOP figures are not both known: a total it enters is a lower bound. */
 export function isIncomplete(r: NodeFigureRecord): boolean {
   return !r.known || r.macs === null || r.flops === null;

@@ -6,4 +6,4 @@ export { COST_FUNCTIONS, costFunction } from './registry';
 export { PER_ELEMENT, DATA_MOVEMENT } from './elementwise';
 export type { CostFn, OpCost } from './context';
 export type * from './types';
-export { NODE_FIGURES, figuresOf, formatFigure, isIncomplete, type FigureKey, type FigureSpec, type FigureStatus, type FigureTotals, type NodeFigureRecord, type NodeFigures } from './figures';
+export { NODE_FIGURES, figuresOf, formatFigure, recordOf, isIncomplete, type FigureKey, type FigureSpec, type FigureStatus, type FigureTotals, type NodeFigureRecord, type NodeFigures } from './figures';

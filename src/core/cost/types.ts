@@ -51,6 +51,8 @@ export interface CostReport {
    * unknown: the totals are then lower bounds. The one place this is decided; every surface reads it.
    */
   totalsIncomplete: boolean;
+  /** Some counted node's output bytes are unknown: the activation-bytes total is a lower bound. */
+  activationBytesIncomplete: boolean;
   byOp: OpTypeCost[];
   unknownOps: UnknownCostOp[];
   warnings: string[];

@@ -38,6 +38,8 @@ export class Model {
   trainingInfo: Uint8Array[] = [];
   /** Reads external data; set by the host that loaded the model from a folder. */
   externalData: ExternalDataReader | null = null;
+  /** What reading the file found that ONNX Runtime tolerates with a warning (duplicate initializers...): shown with the analysis. */
+  warnings: string[] = [];
 
   constructor(public graph: Graph) {}
 

@@ -1,71 +1,38 @@
-// ONNX binary -> IR. Decoding is done by @bufbuild/protobuf from the generated schema; this module
-// checks what protobuf cannot (that it is an ONNX model, that tensors hold what their dims claim,
-// that every value has a producer, no cycles) and builds the IR with producer/use links.
-import { fromBinary, isFieldSet, toBinary } from '@bufbuild/protobuf';
-import { ModelFormatError, ModelGraphError, ShapeError } from '../errors';
+// ONNX binary -> IR. Decoding is done by @bufbuild/protobuf from the generated schema (decode.ts);
+// this module builds the IR with producer/use links and checks what protobuf cannot: that every
+// value has one producer and every input a producer, no cycles, and the structural rules ONNX
+// Runtime enforces (structure-check.ts). Leaf conversions (tensors, types) are in proto-values.ts.
+import { toBinary } from '@bufbuild/protobuf';
+import { ModelGraphError } from '../errors';
 import type { Attribute } from '../ir/attribute';
-import { DataType } from '../ir/data-type';
 import { Graph, Node } from '../ir/graph';
 import { isSorted, topologicalOrder } from '../ir/graph-order';
-import { Model, type FunctionDef, type OpsetImport } from '../ir/model';
-import type { Dim, Shape, ValueType } from '../ir/shape';
+import { Model, type FunctionDef } from '../ir/model';
 import { SparseTensor } from '../ir/sparse-tensor';
-import { Tensor, type ExternalDataReader, type ExternalRef, type TensorStorage } from '../ir/tensor';
-import { checkExternalLocation } from './external-location';
+import type { ExternalDataReader, Tensor } from '../ir/tensor';
+import { decodeModelProto } from './decode';
 import {
   AttributeProto_AttributeType as AT,
-  ModelProtoSchema,
-  TensorProto_DataLocation,
-  TensorProtoSchema,
   TrainingInfoProtoSchema,
   type AttributeProto,
   type FunctionProto,
   type GraphProto,
   type ModelProto,
   type NodeProto,
-  type OperatorSetIdProto,
   type SparseTensorProto,
-  type StringStringEntryProto,
   type TensorProto,
-  type TensorShapeProto,
-  type TypeProto,
   type ValueInfoProto,
 } from './gen/layerlens/onnx/onnx_pb';
-import { findWireProblem } from './wire-check';
+import { constantOf, nameNodes } from './node-facts';
+import { dimsFromProto, entries, opsetFromProto, safeNumber, tensorFromProto, typeFromProto } from './proto-values';
+import { checkStructure } from './structure-check';
+
+export { decodeModelProto } from './decode';
+export { tensorFromProto, typeFromProto } from './proto-values';
 
 export interface ReadOptions {
   /** Reads external data files; without it, a model with external data still loads but its weights cannot be read. */
   externalData?: ExternalDataReader;
-}
-
-/** Decode the protobuf, with errors that say where the bytes stop making sense. */
-export function decodeModelProto(bytes: Uint8Array): ModelProto {
-  if (bytes.length === 0) {
-    throw new ModelFormatError('the file is empty (0 bytes): it is not an ONNX model', 0);
-  }
-  let proto: ModelProto;
-  try {
-    proto = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: false });
-  } catch (e) {
-    const p = findWireProblem(bytes, ModelProtoSchema);
-    if (p) {
-      throw new ModelFormatError(
-        `truncated or corrupt protobuf at byte ${p.offset} (file is ${bytes.length} bytes), in ${p.path}: ${p.problem}; ` +
-          'the file is incomplete or not an ONNX model',
-        p.offset,
-      );
-    }
-    throw new ModelFormatError(
-      `the file is not a valid ONNX protobuf (${(e as Error).message}); it may be corrupt or another format`,
-    );
-  }
-  if (!proto.graph || (proto.irVersion === 0n && proto.opsetImport.length === 0)) {
-    throw new ModelFormatError(
-      'the file decodes as protobuf but is not an ONNX model (no graph, IR version or opset imports): ' +
-        'check that this is a .onnx file and not, e.g., a TensorProto (.pb) or TensorFlow model',
-    );
-  }
-  return proto;
 }
 
 export function readModel(bytes: Uint8Array, options: ReadOptions = {}): Model {
@@ -87,115 +54,8 @@ export function modelFromProto(proto: ModelProto, options: ReadOptions = {}): Mo
   model.functions = proto.functions.map((f) => ctx.functionDef(f));
   model.trainingInfo = proto.trainingInfo.map((t) => toBinary(TrainingInfoProtoSchema, t));
   model.externalData = options.externalData ?? null;
+  model.warnings.push(...checkStructure(model));
   return model;
-}
-
-function opsetFromProto(o: OperatorSetIdProto): OpsetImport {
-  return { domain: o.domain, version: safeNumber(o.version, `opset version of '${o.domain}'`) };
-}
-
-function entries(list: StringStringEntryProto[]): [string, string][] {
-  return list.map((e) => [e.key, e.value]);
-}
-
-function safeNumber(v: bigint, what: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new ModelGraphError(`${what} is ${v}, beyond 2^53: the model is corrupt`);
-  }
-  return Number(v);
-}
-
-function dimsFromProto(dims: bigint[], what: string): number[] {
-  return dims.map((d) => {
-    if (d < 0n) throw new ShapeError(`${what} has a negative dim ${d} in [${dims.join(',')}]: the model is corrupt`);
-    if (d > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new ShapeError(`${what} has a dim ${d} beyond 2^53 in [${dims.join(',')}]: the shape is absurd or corrupt`);
-    }
-    return Number(d);
-  });
-}
-
-export function tensorFromProto(t: TensorProto, reader: ExternalDataReader | null): Tensor {
-  const what = `tensor '${t.name}'`;
-  const dims = dimsFromProto(t.dims, what);
-  const dataType = t.dataType as DataType;
-  if (DataType[dataType] === undefined || dataType === DataType.UNDEFINED) {
-    throw new ModelGraphError(`${what} has unknown data type ${t.dataType}: the model needs a newer ONNX reader or is corrupt`, t.name);
-  }
-  let storage: TensorStorage;
-  if (t.dataLocation === TensorProto_DataLocation.EXTERNAL) {
-    storage = { kind: 'external', ref: externalRef(t), reader };
-  } else if (isFieldSet(t, TensorProtoSchema.field.rawData)) {
-    storage = { kind: 'raw', bytes: t.rawData };
-  } else if (dataType === DataType.STRING) {
-    storage = { kind: 'string', values: t.stringData };
-  } else if (t.floatData.length || dataType === DataType.FLOAT || dataType === DataType.COMPLEX64) {
-    storage = { kind: 'float', values: t.floatData };
-  } else if (t.int64Data.length || dataType === DataType.INT64) {
-    storage = { kind: 'int64', values: t.int64Data };
-  } else if (t.doubleData.length || dataType === DataType.DOUBLE || dataType === DataType.COMPLEX128) {
-    storage = { kind: 'double', values: t.doubleData };
-  } else if (t.uint64Data.length || dataType === DataType.UINT64 || dataType === DataType.UINT32) {
-    storage = { kind: 'uint64', values: t.uint64Data };
-  } else {
-    storage = { kind: 'int32', values: t.int32Data };
-  }
-  return new Tensor(t.name, dataType, dims, storage, t.docString, entries(t.metadataProps));
-}
-
-function externalRef(t: TensorProto): ExternalRef {
-  const list = entries(t.externalData);
-  const get = (k: string): string | undefined => list.find(([key]) => key === k)?.[1];
-  const location = get('location');
-  if (location === undefined) {
-    throw new ModelGraphError(`tensor '${t.name}' is marked external but names no location`, t.name);
-  }
-  checkExternalLocation(location, t.name);
-  const int = (k: string): number | undefined => {
-    const s = get(k);
-    if (s === undefined) return undefined;
-    if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) {
-      throw new ModelGraphError(`tensor '${t.name}' has external data ${k} '${s}', which is not a byte count`, t.name);
-    }
-    return Number(s);
-  };
-  return { location, offset: int('offset') ?? 0, length: int('length'), entries: list };
-}
-
-function shapeFromProto(s: TensorShapeProto | undefined, what: string): Shape | null {
-  if (!s) return null;
-  return s.dim.map((d): Dim => {
-    if (d.value.case === 'dimValue') {
-      const v = d.value.value;
-      if (v < 0n) throw new ShapeError(`${what} declares a negative dim ${v}: the model is corrupt`);
-      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ShapeError(`${what} declares a dim ${v} beyond 2^53`);
-      return Number(v);
-    }
-    if (d.value.case === 'dimParam') return d.value.value;
-    return null;
-  });
-}
-
-export function typeFromProto(t: TypeProto | undefined, what: string): ValueType | null {
-  if (!t) return null;
-  const den = t.denotation ? { denotation: t.denotation } : {};
-  const v = t.value;
-  switch (v.case) {
-    case 'tensorType':
-      return { kind: 'tensor', elemType: v.value.elemType, shape: shapeFromProto(v.value.shape, what), ...den };
-    case 'sparseTensorType':
-      return { kind: 'sparse_tensor', elemType: v.value.elemType, shape: shapeFromProto(v.value.shape, what), ...den };
-    case 'sequenceType':
-      return { kind: 'sequence', elem: typeFromProto(v.value.elemType, what), ...den };
-    case 'optionalType':
-      return { kind: 'optional', elem: typeFromProto(v.value.elemType, what), ...den };
-    case 'mapType':
-      return { kind: 'map', keyType: v.value.keyType, value: typeFromProto(v.value.valueType, what), ...den };
-    case 'opaqueType':
-      return { kind: 'opaque', domain: v.value.domain, name: v.value.name, ...den };
-    default:
-      return null;
-  }
 }
 
 /** Holds what graph building shares across subgraphs and functions. */
@@ -388,26 +248,15 @@ class BuildContext {
   }
 }
 
-/** Unnamed nodes take ONNX Runtime's name: `<OpType>_<k>`, k counting non-Constant nodes in file order. */
-function nameNodes(g: Graph): void {
-  let k = 0;
-  let j = 0;
-  for (const n of g.nodes) {
-    const isConstant = n.opType === 'Constant' && n.domain === '';
-    // Constant nodes never run in ORT (they become initializers), so their names only need to be unique.
-    if (!n.name) n.displayName = isConstant ? `Constant_${j}` : `${n.opType}_${k}`;
-    if (isConstant) j++;
-    else k++;
-  }
-}
-
 /** Rejects cycles. Nodes out of topological order are allowed (they are sorted where needed). */
 function checkOrder(g: Graph): void {
   if (isSorted(g)) return;
   if (topologicalOrder(g) === null) {
     const stuck = findCycleNode(g);
     throw new ModelGraphError(
-      `the graph has a cycle through node ${stuck}: ONNX graphs must be acyclic`,
+      `the graph has a cycle through node ${stuck} (a node reading its own output, directly, through other nodes or from ` +
+        `its subgraphs): ONNX graphs must be acyclic, and ONNX Runtime refuses this model ("the graph is not acyclic"); ` +
+        "fix the node's inputs",
       stuck?.displayName,
     );
   }
@@ -417,40 +266,3 @@ function findCycleNode(g: Graph): Node | undefined {
   const order = new Set(topologicalOrder(g) ?? []);
   return g.nodes.find((n) => !order.has(n));
 }
-
-/** The tensor a Constant node produces, from whichever value attribute it carries. */
-function constantOf(n: Node): Tensor | undefined {
-  const name = n.outputs[0]?.name ?? n.displayName;
-  for (const a of n.attributes) {
-    switch (a.name) {
-      case 'value':
-        if (a.kind === 'tensor') {
-          return new Tensor(name, a.value.dataType, a.value.dims, a.value.storage);
-        }
-        break;
-      case 'sparse_value':
-        return undefined;
-      case 'value_float':
-        return Tensor.fromNumbers(name, DataType.FLOAT, [], [n.attrFloat('value_float', 0)]);
-      case 'value_floats':
-        if (a.kind === 'floats') return Tensor.fromNumbers(name, DataType.FLOAT, [a.value.length], a.value);
-        break;
-      case 'value_int':
-        if (a.kind === 'int') return new Tensor(name, DataType.INT64, [], { kind: 'int64', values: [a.value] });
-        break;
-      case 'value_ints':
-        if (a.kind === 'ints') return new Tensor(name, DataType.INT64, [a.value.length], { kind: 'int64', values: a.value });
-        break;
-      case 'value_string':
-        if (a.kind === 'string') return new Tensor(name, DataType.STRING, [], { kind: 'string', values: [a.value] });
-        break;
-      case 'value_strings':
-        if (a.kind === 'strings') {
-          return new Tensor(name, DataType.STRING, [a.value.length], { kind: 'string', values: a.value });
-        }
-        break;
-    }
-  }
-  return undefined;
-}
-

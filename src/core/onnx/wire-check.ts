@@ -1,6 +1,8 @@
 // Locates where an ONNX file stops being valid protobuf, to turn a decoder's bare "premature EOF"
 // into a message with a byte offset and the field being read. It walks the wire format with the
 // protobuf library's own reader, guided by the generated schema's descriptors; it decodes nothing.
+// It counts message nesting as the decoder does, so a file nested deeper than the decoder's limit
+// is reported as that (tooDeep), not as corruption.
 import type { DescMessage } from '@bufbuild/protobuf';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 
@@ -8,21 +10,29 @@ export interface WireProblem {
   offset: number;
   path: string;
   problem: string;
+  /** Set when the bytes are fine but messages nest deeper than RECURSION_LIMIT: how deep they go at `path`. */
+  tooDeep?: number;
 }
 
-const MAX_DEPTH = 64;
+/**
+ * Message nesting the decoder follows (the root message is level 1): protobuf's own default, which
+ * C++ protobuf, and so ONNX Runtime, applies too (both refuse If nested 32 deep in the same file).
+ */
+export const RECURSION_LIMIT = 100;
 
 export function findWireProblem(bytes: Uint8Array, schema: DescMessage): WireProblem | null {
   const reader = new BinaryReader(bytes);
   try {
-    return walk(reader, bytes.length, schema, schema.name, 0);
+    return walk(reader, bytes.length, schema, schema.name, 1);
   } catch (e) {
     return { offset: reader.pos, path: schema.name, problem: (e as Error).message };
   }
 }
 
 function walk(r: BinaryReader, end: number, desc: DescMessage, path: string, depth: number): WireProblem | null {
-  if (depth > MAX_DEPTH) return { offset: r.pos, path, problem: `nesting deeper than ${MAX_DEPTH} levels` };
+  if (depth > RECURSION_LIMIT) {
+    return { offset: r.pos, path, problem: `messages nest deeper than ${RECURSION_LIMIT} levels`, tooDeep: depth };
+  }
   const counts = new Map<number, number>();
   while (r.pos < end) {
     const at = r.pos;

@@ -2,20 +2,10 @@
 // `value.uses` and `value.producer` still describe the graph.
 import type { DataType } from '../ir/data-type';
 import type { Graph, Node, Value } from '../ir/graph';
-import type { Model } from '../ir/model';
 import { Tensor } from '../ir/tensor';
-import { readModel } from '../onnx/reader';
-import { writeModel } from '../onnx/writer';
 
-/**
- * An independent copy of `model` (through the ONNX encoding, so nothing is shared). External tensors
- * stay references to the same files, read through the same `externalData` reader.
- */
-export function cloneModel(model: Model): Model {
-  const copy = readModel(writeModel(model), model.externalData ? { externalData: model.externalData } : {});
-  copy.externalData = model.externalData;
-  return copy;
-}
+/** The in-memory copy of a model the rules rewrite (src/core/ir/clone.ts: graphs, nodes and values copied; tensor bytes shared, never edited in place). */
+export { cloneModel } from '../ir/clone';
 
 /** A name not yet used in `g` or its parents: `base`, else `base_1`, `base_2`, ... */
 export function uniqueName(g: Graph, base: string): string {

@@ -17,6 +17,7 @@ import type { Bindings } from '../../core/shape/types';
 import { readFileSync } from 'node:fs';
 import { machinePeaks } from './machine';
 import { loadModelFile } from '../model-file';
+import { tfliteUnsupported } from '../../core/tflite';
 import { OrtRuntime } from './runtime';
 
 export interface ProfileOptions {
@@ -128,6 +129,7 @@ function dtypeCode(name: string): number {
 
 export async function profileModel(path: string, opts: ProfileOptions = {}): Promise<ProfileReport> {
   const loaded = loadModelFile(path);
+  if (loaded.format === 'tflite') throw tfliteUnsupported('profiling'); // ONNX Runtime runs ONNX models only
   const { report: analysis, cost } = analyzeModel(loaded.model, { bindings: opts.bindings ?? {}, path, loadMs: loaded.readMs + loaded.decodeMs });
   const mode = opts.mode ?? 'deployed';
   const flops = new Map(cost.nodes.map((c) => [c.node, c.flops]));

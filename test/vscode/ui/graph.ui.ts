@@ -23,7 +23,7 @@ export const scenario: UiScenario = {
     // Hover: the same facts as the language server's hover.
     await view.locator('svg.graph [aria-label="Conv /features/block2/conv"]').hover();
     const tip = view.locator('.tooltip:not([hidden])');
-    await tip.locator('ul.fixes').waitFor();
+    await tip.locator('.fixes').first().waitFor();
     const text = await tip.innerText();
     assert.match(text, /1\.18 MMACs/);
     assert.match(text, /float\[1,32,16,16\]/);

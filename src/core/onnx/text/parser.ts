@@ -10,6 +10,7 @@ import type { Dim, ValueType } from '../../ir/shape';
 import { Tensor } from '../../ir/tensor';
 import { emptyMap, type Range, type TextMap } from './ranges';
 import { tokenize, type Token } from './lexer';
+import { nameNodes } from '../node-facts';
 
 export interface Diagnostic {
   range: Range;
@@ -330,6 +331,7 @@ class Parser {
       g.outputs.push(v);
       this.map.uses.push({ value: v, node: null, range: o.tok.range });
     }
+    nameNodes(g); // unnamed nodes are shown and matched under ONNX Runtime's names, as when read from a file
     return g;
   }
 

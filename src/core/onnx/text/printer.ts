@@ -1,13 +1,15 @@
 // Model -> ONNX textual syntax (the grammar of ONNX's docs/Syntax.md), with a map from text ranges
 // to nodes and values for the language server. Tensors with more than `maxElements` elements are not
-// written out: they appear as declarations (type and name, no data) with a comment giving their size,
-// and their bytes stay in the model.
+// written out, initializers and Constant-node values alike: they appear as declarations (type and
+// shape, no data; an initializer with a comment giving its size), and their bytes stay in the model —
+// so a detection model's megabytes of constants never become megabyte-long lines of text.
+// tensorValuesText() writes a tensor's values for whoever wants to see them.
 import type { Attribute } from '../../ir/attribute';
-import { DataType, dataTypeName } from '../../ir/data-type';
+import { DataType, dataTypeName, storageBytes } from '../../ir/data-type';
 import type { Graph, Node, Value } from '../../ir/graph';
 import type { FunctionDef, Model } from '../../ir/model';
 import type { Shape, ValueType } from '../../ir/shape';
-import type { Tensor } from '../../ir/tensor';
+import { Tensor } from '../../ir/tensor';
 import { emptyMap, type Range, type TextMap } from './ranges';
 import { formatNumber, quoteId, quoteString } from './syntax';
 
@@ -57,6 +59,26 @@ export function typeText(t: ValueType | null): string {
     case 'opaque':
       return `opaque(${[t.domain, t.name].filter(Boolean).join(', ')})`;
   }
+}
+
+/** The first `count` elements of `t` as a tensor of their own (external data is read now). */
+function head(t: Tensor, count: number): Tensor {
+  if (count >= t.elementCount) return t;
+  if (t.storage.kind === 'string') return new Tensor(t.name, t.dataType, [count], { kind: 'string', values: t.storage.values.slice(0, count) });
+  const bytes = storageBytes(t.dataType, count);
+  if (bytes === undefined) return t;
+  return new Tensor(t.name, t.dataType, [count], { kind: 'raw', bytes: t.rawBytes().subarray(0, bytes) });
+}
+
+/** The values of `t` as the text syntax writes them, the first `limit` of them at most. */
+export function tensorValuesText(t: Tensor, limit = t.elementCount): string {
+  return tensorValues(head(t, limit));
+}
+
+/** `float[3,3]` and, when it is small and has data, ` {1.0, …}`: larger tensors are declared only. */
+function tensorLiteral(t: Tensor, maxElements: number): string {
+  const shown = t.storage.kind !== 'declared' && t.storage.kind !== 'external' && t.elementCount <= maxElements;
+  return `${dataTypeName(t.dataType)}[${t.dims.join(',')}]${shown ? ` {${tensorValues(t)}}` : ''}`;
 }
 
 function tensorValues(t: Tensor): string {
@@ -201,10 +223,10 @@ class Printer {
         w.write(`[${a.value.map((s) => quoteString(dec.decode(s))).join(', ')}]`);
         return;
       case 'tensor':
-        w.write(`${dataTypeName(a.value.dataType)}[${a.value.dims.join(',')}] {${a.value.storage.kind === 'declared' || a.value.storage.kind === 'external' ? '' : tensorValues(a.value)}}`);
+        w.write(tensorLiteral(a.value, this.maxElements));
         return;
       case 'tensors':
-        w.write(`[${a.value.map((t) => `${dataTypeName(t.dataType)}[${t.dims.join(',')}] {${tensorValues(t)}}`).join(', ')}]`);
+        w.write(`[${a.value.map((t) => tensorLiteral(t, this.maxElements)).join(', ')}]`);
         return;
       case 'graph':
         w.write('\n');
