@@ -149,7 +149,7 @@ function estimatePredictor(cls: KernelClass, fixedUs: number): ClassPredictor {
     regimes: [{ upToRooflineUs: null, coef: { fixedUs, perComputeUs: 1 / e.compute, perMemoryUs: 1 / e.memory } }],
     samples: 0,
     validation: null,
-    range: { flops: [0, Infinity], bytes: [0, Infinity] },
+    range: { flops: [0, Number.MAX_VALUE], bytes: [0, Number.MAX_VALUE] },
   };
 }
 

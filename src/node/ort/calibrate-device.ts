@@ -176,6 +176,9 @@ export async function calibrateDevice(opts: CalibrateOptions = {}): Promise<Devi
     while (Date.now() - started < budgetMs && made < cap) {
       if (run.signal?.aborted) throw new ProfileError('calibration was cancelled');
       while (queue.length < BATCH_MAX && made + queue.length < cap) for (const f of families) queue.push(f.make(rng, `s${made + queue.length}`));
+      // Batches of kernels of similar size: a small kernel timed between large ones finds the caches and
+      // the thread pool in their state and runs up to 2× slower than among its like (measured here).
+      queue.sort((x, y) => x.cost - y.cost);
       const batch = nextBatch(queue);
       made += batch.length;
       const { model, b } = newModel(`layerlens-calibration-${batchNo}`);

@@ -34,6 +34,11 @@ export function changeFolders(added: readonly string[], removed: readonly string
   for (const u of added) if (u.startsWith('file:')) folders.add(pathOf(u));
 }
 
+/** The workspace folders' paths (to resolve a workspace-relative setting). */
+export function folderPaths(): string[] {
+  return [...folders];
+}
+
 /** The client opened this file (a document, or a model in one of its editors). */
 export function grant(uri: string): void {
   if (uri.startsWith('file:')) granted.add(pathOf(uri));
