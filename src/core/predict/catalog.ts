@@ -69,7 +69,7 @@ export const CATALOG: readonly CatalogDevice[] = [
     threads: 6,
     clockGHz: 1.5,
     peakGflops: { value: 144, derivation: '6 cores × 1.5 GHz × 16 FLOP/cycle (two 128-bit NEON FMA pipes)', source: 'NVIDIA Jetson Orin Nano series data sheet (6-core Cortex-A78AE, 1.5 GHz); Arm Cortex-A78AE technical overview' },
-    bandwidthGBs: { value: 68, derivation: 'LPDDR5 on a 128-bit bus: 68 GB/s as published (shared with the GPU)', source: 'NVIDIA Jetson Orin Nano series data sheet (8 GB, 128-bit LPDDR5, 68 GB/s)' },
+    bandwidthGBs: { value: 68, derivation: 'LPDDR5 at 4266 MT/s on a 128-bit bus: 4266 MT/s × 16 bytes = 68.3 GB/s (68 GB/s published; shared with the GPU)', source: 'NVIDIA Jetson Orin Nano series data sheet (8 GB, 128-bit LPDDR5, 68 GB/s)' },
     nchwcBlock: 1,
     assumptions: ['CPU only (the GPU is not used by ORT\'s CPU provider)', 'the GPU does not compete for memory bandwidth', '15 W power mode clocks'],
   },

@@ -79,7 +79,7 @@ function findSets(dir: string, fallback: Bindings): TraceSet[] {
 }
 
 /** The NCHWc block of a graph ORT ran: the padded output channels of its NCHWc Convs' weights (1 when none). */
-function blockOf(optimized: ReturnType<typeof readModel>): number {
+export function nchwcBlockOf(optimized: ReturnType<typeof readModel>): number {
   let block = 1;
   for (const n of optimized.graph.allNodes()) {
     if (n.domain !== 'com.microsoft.nchwc' || n.opType !== 'Conv') continue;
@@ -103,9 +103,9 @@ export function profileFromTraces(dir: string, opts: TraceOptions = {}): DeviceP
     opts.onProgress?.(`${set.name}: ${set.traces.length} profile(s)`);
     const model = loadModelFile(set.model).model;
     const optimized = readModel(readFileSync(set.optimized));
-    if (opts.nchwcBlock === undefined) block = Math.max(block, blockOf(optimized));
+    if (opts.nchwcBlock === undefined) block = Math.max(block, nchwcBlockOf(optimized));
     const a = analyzeModel(model, { bindings: set.bindings });
-    const plan = planKernels({ model, run: a.shapes, load: inferShapes(model, {}), cost: a.cost }, { nchwcBlock: opts.nchwcBlock ?? blockOf(optimized) });
+    const plan = planKernels({ model, run: a.shapes, load: inferShapes(model, {}), cost: a.cost }, { nchwcBlock: opts.nchwcBlock ?? nchwcBlockOf(optimized) });
     const matching = matchKernels(plan, mapKernels(model, optimized), model, optimized);
     observeFusions(matching, fusions);
     unmatched += matching.plannedOnly.length + matching.wrongOp.length;
