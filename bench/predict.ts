@@ -43,8 +43,10 @@ async function main(): Promise<void> {
   console.log(`\nlatency prediction: calibrating this machine (budget ${budget} min, ${threads ?? "ORT's default"} threads)`);
   const t0 = Date.now();
   const profile = await calibrateDevice({ budgetMinutes: budget, threads, run: { onProgress: () => {} } });
+  const saved = join(dir, 'this-machine.device.json');
+  writeFileSync(saved, JSON.stringify(profile, null, 2));
   const v = profile.validation;
-  console.log(`calibrated in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${profile.samples.total} kernel samples, NCHWc block ${profile.runtime.nchwcBlock}, run overhead ${profile.overhead.perRunUs.toFixed(1)} µs + ${profile.overhead.perKernelUs.toFixed(2)} µs/kernel`);
+  console.log(`calibrated in ${((Date.now() - t0) / 1000).toFixed(0)} s (profile: ${saved}): ${profile.samples.total} kernel samples, NCHWc block ${profile.runtime.nchwcBlock}, run overhead ${profile.overhead.perRunUs.toFixed(1)} µs + ${profile.overhead.perKernelUs.toFixed(2)} µs/kernel`);
   if (v) console.log(`predictors' held-out error: MAPE ${(100 * v.mape).toFixed(1)} %, ${(100 * v.within10).toFixed(0)} % within ±10 %, ${(100 * v.within20).toFixed(0)} % within ±20 % (${v.n} kernels)`);
   console.log(['class', 'samples', 'held-out MAPE', 'reached compute', 'reached memory', 'catalog assumes'].join('\t'));
   for (const [cls, pr] of Object.entries(profile.predictors)) {
@@ -78,9 +80,11 @@ async function main(): Promise<void> {
     kerrs.push(ke);
     cerrs.push(ce);
     console.log([m.file, p.predictedMs.toFixed(3), l.medianMs.toFixed(3), l.spread.toFixed(2), pct(e), p.kernelsMs.toFixed(3), l.kernelSumMs.toFixed(3), pct(ke), `${(100 * p.coveredShare).toFixed(0)}%`, c.prediction.latency.predictedMs.toFixed(3), pct(ce)].join('\t'));
-    const predicted = r.prediction.nodes;
+    // The measurement loaded the model itself: nodes are matched by name (with the body's path).
+    const key = (n: { graph: { path: string }; displayName: string }): string => `${n.graph.path}/${n.displayName}`;
+    const predicted = new Map([...r.prediction.nodes].map(([n, v]) => [key(n), v]));
     for (const [node, pn] of [...meas.nodes].sort((a, b) => b[1].medianUs - a[1].medianUs).slice(0, 5)) {
-      const q = predicted.get(node);
+      const q = predicted.get(key(node));
       nodeRows.push([m.file, node.displayName.slice(0, 50), node.opType, pn.medianUs.toFixed(1), q ? q.us.toFixed(1) : '-', q ? pct(q.us / pn.medianUs - 1) : '-', q?.kernel.slice(0, 40) ?? '-'].join('\t'));
     }
   }

@@ -62,6 +62,9 @@ function solve(points: Point[], cols: (0 | 1 | 2)[], weight: (i: number) => numb
   return A.map((row, i) => row[k]! / row[i]!);
 }
 
+/** The smallest compute coefficient physics allows (1 / the 1.25× over peak a measurement may show). */
+const MIN_COMPUTE = 0.8;
+
 const SUBSETS: (0 | 1 | 2)[][] = [[0, 1, 2], [0, 1], [0, 2], [1, 2], [0], [1], [2]];
 
 function predictPoint(co: Coefficients, p: Pick<Point, 'c' | 'm'>): number {
@@ -83,25 +86,30 @@ function fromColumns(cols: (0 | 1 | 2)[], x: number[]): Coefficients {
  * reweighted least squares towards the least absolute relative error (a kernel slowed 5× by another
  * process on a shared machine must not drag the fit): weights 1 / (t² · max(|relative error|, 2 %)).
  */
-function fitLinear(points: Point[]): Coefficients {
+function fitLinear(input: Point[]): Coefficients {
+  // Physics: no kernel computes faster than the measured peak allows (by more than the 25 % a
+  // measurement may be off, roofline.ts): the compute coefficient is at least 0.8. Fitted as the
+  // excess over 0.8·c, which keeps every fitted term non-negative.
+  const points = input.map((p) => ({ ...p, t: p.t - MIN_COMPUTE * p.c, w: p.t }));
   let best: { co: Coefficients; err: number } | null = null;
   for (const cols of SUBSETS) {
-    let w = points.map((p) => 1 / (p.t * p.t));
+    let w = points.map((p) => 1 / (p.w * p.w));
     let co: Coefficients | null = null;
     for (let iter = 0; iter < 8; iter++) {
       const x = solve(points, cols, (i) => w[i]!);
       if (!x || x.some((v) => !(v >= 0) || !Number.isFinite(v))) break;
       co = fromColumns(cols, x);
       const c = co;
-      w = points.map((p) => 1 / (p.t * p.t * Math.max(Math.abs((predictPoint(c, p) - p.t) / p.t), 0.02)));
+      w = points.map((p) => 1 / (p.w * p.w * Math.max(Math.abs((predictPoint(c, p) - p.t) / p.w), 0.02)));
     }
     if (!co) continue;
     const fitted = co;
-    const err = points.reduce((a, p) => a + Math.abs((predictPoint(fitted, p) - p.t) / p.t), 0);
+    const err = points.reduce((a, p) => a + Math.abs((predictPoint(fitted, p) - p.t) / p.w), 0);
     if (!best || err < best.err) best = { co: fitted, err };
   }
   // A lone fixed cost is always feasible, so best is set whenever there are points.
-  return best?.co ?? { fixedUs: points.reduce((a, p) => a + p.t, 0) / Math.max(1, points.length), perComputeUs: 0, perMemoryUs: 0 };
+  const co = best?.co ?? { fixedUs: Math.max(0, points.reduce((a, p) => a + p.t, 0) / Math.max(1, points.length)), perComputeUs: 0, perMemoryUs: 0 };
+  return { ...co, perComputeUs: co.perComputeUs + MIN_COMPUTE };
 }
 
 const roof = (p: Pick<Point, 'c' | 'm'>): number => Math.max(p.c, p.m);

@@ -82,8 +82,9 @@ function convSample(rng: Rng, id: string, kind: 'dense' | '1x1' | 'dw' | 'odd' |
   let cout = rng.pick([8, 16, 24, 32, 48, 64, 96, 128, 256]);
   if (kind === 'dw') cin = cout = rng.pick([8, 16, 24, 32, 64, 96, 128, 192, 256, 384, 512]);
   if (kind === 'odd') [cin, cout] = [rng.pick([5, 6, 10, 22, 30, 50]), rng.pick([10, 22, 30, 50])];
-  // Early layers of detectors and segmenters: few channels on large images (beyond the caches).
+  // Early layers of detectors and segmenters: few channels on large images, tensors beyond the caches.
   if (kind !== 'conv1d' && Math.max(cin, cout) <= 32 && rng.next() < 0.3) hw = rng.pick([224, 320]);
+  else if (kind !== 'conv1d' && Math.max(cin, cout) <= 128 && rng.next() < 0.2) hw = rng.pick([160, 224]);
   const group = kind === 'dw' ? cin : 1;
   const bn = rng.next() < 0.5;
   const act = rng.pick(ACTS);
@@ -93,7 +94,7 @@ function convSample(rng: Rng, id: string, kind: 'dense' | '1x1' | 'dw' | 'odd' |
   const out = Math.floor((side + 2 * Math.floor(k / 2) - k) / stride) + 1;
   const outN = rank1 ? cout * out : cout * out * out;
   const flops = 2 * outN * (cin / group) * (rank1 ? k : k * k);
-  if (flops > 4e8) return convSample(rng, id, kind);
+  if (flops > 1.6e9) return convSample(rng, id, kind);
   return {
     family: `conv-${kind}`,
     id,
