@@ -51,9 +51,10 @@ async function main(): Promise<void> {
   console.log(['class', 'samples', 'held-out MAPE', 'reached compute', 'reached memory', 'catalog assumes'].join('\t'));
   for (const [cls, pr] of Object.entries(profile.predictors)) {
     const c = pr!.regimes[pr!.regimes.length - 1]!.coef;
-    const eff = (k: number): string => (k > 0 ? (1 / k).toFixed(2) : '-');
+    // 0.8 is the physics floor of the compute coefficient (fit.ts): at the floor the class is not compute-bound.
+    const eff = (k: number, floor = 0): string => (k > floor + 1e-9 ? (1 / k).toFixed(2) : '-');
     const a = KERNEL_EFFICIENCY[cls as keyof typeof KERNEL_EFFICIENCY];
-    console.log([cls, pr!.samples, pr!.validation ? `${(100 * pr!.validation.mape).toFixed(1)} %` : '-', eff(c.perComputeUs), eff(c.perMemoryUs), `${a.compute} / ${a.memory}`].join('\t'));
+    console.log([cls, pr!.samples, pr!.validation ? `${(100 * pr!.validation.mape).toFixed(1)} %` : '-', eff(c.perComputeUs, 0.8), eff(c.perMemoryUs), `${a.compute} / ${a.memory}`].join('\t'));
   }
   const estimate = catalogStyle(profile);
   const models = allModels().filter((m) => m.file.endsWith('.onnx') && existsSync(join(root, '.cache/models', m.file)));
