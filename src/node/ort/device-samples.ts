@@ -75,7 +75,7 @@ function activation(b: GraphBuilder, p: string, x: Value, act: string): Value {
 }
 
 function convSample(rng: Rng, id: string, kind: 'dense' | '1x1' | 'dw' | 'odd' | 'conv1d'): SampleConfig {
-  let hw = rng.pick([7, 14, 20, 28, 40, 56, 80, 112, 160]);
+  let hw = rng.pick([3, 4, 6, 7, 10, 14, 20, 28, 40, 56, 80, 112, 160]);
   const k = kind === '1x1' ? 1 : rng.pick([3, 3, 3, 5, 7]);
   const stride = kind === '1x1' ? 1 : rng.pick([1, 1, 2]);
   let cin = rng.pick([3, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256]);
