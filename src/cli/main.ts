@@ -1,4 +1,4 @@
-// The `layerlens` command line: analyze | profile | optimize | compile | export | check | sensitivity.
+// The `layerlens` command line: analyze | profile | optimize | sensitivity | export | check | machine | calibrate | predict | compile.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerProfile } from './commands/profile';
@@ -8,6 +8,8 @@ import { registerExport } from './commands/export';
 import { registerCheck } from './commands/check';
 import { registerMachine } from './commands/machine';
 import { registerSensitivity } from './commands/sensitivity';
+import { registerCalibrate } from './commands/calibrate';
+import { registerPredict } from './commands/predict';
 import { endQuietlyOnClosedPipe, exitWithError } from './errors';
 
 endQuietlyOnClosedPipe();
@@ -32,5 +34,7 @@ registerExport(program);
 registerMachine(program);
 registerCheck(program);
 registerSensitivity(program);
+registerCalibrate(program);
+registerPredict(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -22,8 +22,8 @@ import { checkInput, generateInput, loadInputFile } from './inputs';
 
 export type WorkerRequest =
   | { type: 'profile'; req: ProfileRequest; profile: boolean }
-  /** Runs the model `runs` times (after `warmup`) in a profiled session only and returns ORT's trace. */
-  | { type: 'trace'; req: ProfileRequest; optimization: 'disabled' | 'all' }
+  /** Runs the model `runs` times (after `warmup`) in a profiled session only and returns ORT's trace (and with `saveOptimized`, the graph ORT ran). */
+  | { type: 'trace'; req: ProfileRequest; optimization: 'disabled' | 'all'; saveOptimized?: boolean }
   /** Runs two models on the same inputs, interleaving timed runs (A, B, A, B, ...), and returns their outputs. */
   | { type: 'compare'; req: ProfileRequest; otherModelPath: string }
   /** Runs the model on `samples` input sets (sample k generated with seed 42 + k) and returns every output. */
@@ -127,13 +127,15 @@ function preallocate(out: Record<string, ort.Tensor>): Record<string, ort.Tensor
 }
 
 /** A profiled session only: the caller reads kernel durations from ORT's trace (machine calibration). */
-async function traceOnly(req: ProfileRequest, optimization: 'disabled' | 'all'): Promise<void> {
+async function traceOnly(req: ProfileRequest, optimization: 'disabled' | 'all', saveOptimized = false): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-trace-'));
   try {
+    const optimizedPath = join(dir, 'optimized.onnx');
     const session = await ort.InferenceSession.create(req.modelPath, {
       graphOptimizationLevel: optimization,
       enableProfiling: true,
       profileFilePrefix: join(dir, 'ort'),
+      ...(saveOptimized ? { optimizedModelFilePath: optimizedPath } : {}),
       ...(req.threads ? { intraOpNumThreads: req.threads } : {}),
     });
     const feeds = feedsFor(req);
@@ -144,7 +146,8 @@ async function traceOnly(req: ProfileRequest, optimization: 'disabled' | 'all'):
     await session.release();
     const file = readdirSync(dir).find((f) => f.startsWith('ort') && f.endsWith('.json'));
     if (!file) throw new Error(`ONNX Runtime wrote no profile file in ${dir}`);
-    await send({ type: 'result', plainRunsMs: [], preallocated: fetches !== null, jsOutputRunsMs: [], trace: readFileSync(join(dir, file), 'utf8'), optimizedModel: null, threads: req.threads ?? null, ortVersion: ORT_VERSION });
+    const optimizedModel = saveOptimized && existsSync(optimizedPath) ? readFileSync(optimizedPath).toString('base64') : null;
+    await send({ type: 'result', plainRunsMs: [], preallocated: fetches !== null, jsOutputRunsMs: [], trace: readFileSync(join(dir, file), 'utf8'), optimizedModel, threads: req.threads ?? null, ortVersion: ORT_VERSION });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -154,7 +157,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
   // Quiet ORT's own warnings (e.g. about saving NCHWc graphs); errors still reach the caller.
   ort.env.logLevel = 'error';
   if (msg.type === 'compare') return compare(msg.req, msg.otherModelPath);
-  if (msg.type === 'trace') return traceOnly(msg.req, msg.optimization);
+  if (msg.type === 'trace') return traceOnly(msg.req, msg.optimization, msg.saveOptimized);
   if (msg.type === 'outputs') {
     let session: ort.InferenceSession;
     try {
