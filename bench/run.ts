@@ -9,6 +9,7 @@ execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'data-path.ts
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'profile.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'optimize.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'compress.ts')], { stdio: 'inherit' });
+execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'predict.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'lsp.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'graph-view.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'webview.ts')], { stdio: 'inherit' });

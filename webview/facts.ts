@@ -7,11 +7,14 @@ import type { Fix } from '../src/protocol/webview';
 import { h } from './dom';
 import { micros, percent } from './format';
 import type { Latency } from './heat';
+import { predictedLine } from './predicted';
 
 export function costLines(n: ViewNode, lat: Latency): HTMLElement[] {
   const rows: [string, string][] = NODE_FIGURES.map((f) => [f.title, formatFigure(f, n[f.key])]);
   const m = lat.get(n.name);
   if (m) rows.push(['measured', `${micros(m.medianUs)} · ${percent(m.share)} of the model · ${m.verdict}`]);
+  const p = predictedLine(n.name);
+  if (p) rows.push(p);
   if (n.runs !== 1) rows.push(['runs', n.runs === 0 ? 'not in the totals (uncounted branch or function body)' : `× ${n.runs} in the totals`]);
   const out: HTMLElement[] = [h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))];
   if (!n.known) out.push(h('p', { class: 'note' }, n.note ?? 'no cost function for this op: not costed'));

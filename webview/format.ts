@@ -33,6 +33,7 @@ export function metricText(metric: ColorMetric, v: number | null, incomplete = f
     case 'bytes':
       return `${lb}${bytes(v)}`;
     case 'latency':
+    case 'predicted':
       return `${lb}${micros(v)}`;
     case 'share':
       return `${lb}${percent(v)}`;

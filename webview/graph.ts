@@ -14,6 +14,7 @@ import { clear, h, icon, s } from './dom';
 import { hoverCard } from './facts';
 import { metricText, siu, total } from './format';
 import { colourAt, Heat, latencyOf, METRIC_LABELS, type Latency } from './heat';
+import { setPredicted } from './predicted';
 import { sceneSvg, svgToPng } from './image-export';
 import { LayoutEngine, type Scene } from './layout';
 import { startLayoutWorker } from './layout-client';
@@ -115,6 +116,9 @@ class GraphApp {
         return this.showProfileState(m.state, m.message);
       case 'profile':
         return this.applyProfile(m.result, true);
+      case 'predicted':
+        setPredicted(m.result);
+        return this.applyProfile(this.profile, false);
       case 'fixState':
         this.fixState = m;
         return this.renderPanel();
@@ -328,7 +332,7 @@ class GraphApp {
     clear(this.legend);
     if (!this.heat || this.heat.max <= 0) {
       this.legend.hidden = this.metric === 'none';
-      if (this.metric !== 'none') this.legend.append(h('span', {}, `${METRIC_LABELS[this.metric]}: no values${this.metric === 'latency' || this.metric === 'share' ? ' (profile the model first)' : ''}`));
+      if (this.metric !== 'none') this.legend.append(h('span', {}, `${METRIC_LABELS[this.metric]}: no values${this.metric === 'latency' || this.metric === 'share' ? ' (profile the model first)' : this.metric === 'predicted' ? ' (pick a target device in the status bar)' : ''}`));
       return;
     }
     this.legend.hidden = false;
@@ -338,7 +342,7 @@ class GraphApp {
       c.fillStyle = colourAt(x / 159);
       c.fillRect(x, 0, 1, 10);
     }
-    const unit = (v: number) => (this.metric === 'macs' ? siu(v, 'MACs') : this.metric === 'flops' ? siu(v, 'FLOPs') : this.metric === 'share' ? `${(100 * v).toFixed(2)} %` : this.metric === 'latency' ? `${v.toFixed(1)} µs` : this.metric === 'intensity' ? `${v.toFixed(2)} FLOP/B` : siu(v, this.metric === 'bytes' ? 'B' : ''));
+    const unit = (v: number) => (this.metric === 'macs' ? siu(v, 'MACs') : this.metric === 'flops' ? siu(v, 'FLOPs') : this.metric === 'share' ? `${(100 * v).toFixed(2)} %` : this.metric === 'latency' || this.metric === 'predicted' ? `${v.toFixed(1)} µs` : this.metric === 'intensity' ? `${v.toFixed(2)} FLOP/B` : siu(v, this.metric === 'bytes' ? 'B' : ''));
     this.legend.append(h('span', { class: 'legend-title' }, METRIC_LABELS[this.metric], ' (log scale)'), h('span', { class: 'legend-min' }, unit(this.heat.min)), bar, h('span', { class: 'legend-max' }, unit(this.heat.max)), h('span', { class: 'legend-unknown' }, h('span', { class: 'swatch-unknown' }), ' unknown'));
   }
 

@@ -5,6 +5,7 @@
 import type { ViewNode } from '../src/protocol/view-model';
 import type { ProfileResult } from '../src/protocol/requests';
 import type { ColorMetric } from '../src/protocol/webview';
+import { predictedUs } from './predicted';
 import type { GraphTree } from './tree';
 
 export const METRIC_LABELS: Record<ColorMetric, string> = {
@@ -16,6 +17,7 @@ export const METRIC_LABELS: Record<ColorMetric, string> = {
   latency: 'Latency (µs, measured)',
   share: 'Share of measured time',
   intensity: 'Arithmetic intensity (FLOP/B)',
+  predicted: 'Latency (µs, predicted on the target)',
 };
 
 export type Latency = Map<string, { medianUs: number; share: number; verdict: string }>;
@@ -44,6 +46,8 @@ export function nodeValue(n: ViewNode, metric: ColorMetric, lat: Latency): numbe
       return lat.get(n.name)?.medianUs ?? null;
     case 'share':
       return lat.get(n.name)?.share ?? null;
+    case 'predicted':
+      return predictedUs(n.name);
   }
 }
 

@@ -8,6 +8,7 @@ import { h } from './dom';
 import { costLines, tensorList } from './facts';
 import { bytes, micros, percent, si, siu } from './format';
 import type { Latency } from './heat';
+import { predictedResult, predictedUs, targetLabel } from './predicted';
 
 export interface PanelActions {
   preview(ruleId: string, title: string, node: string): void;
@@ -88,7 +89,7 @@ export function nodePanel(n: ViewNode, d: NodeDetailsResult | null, lat: Latency
 export function slowestPanel(p: ProfileResult, act: PanelActions, count = 12): HTMLElement {
   const rows = [...p.nodes].sort((a, b) => b.medianUs - a.medianUs).slice(0, count);
   return section(
-    `Slowest layers (${p.mode}, median ${p.medianMs.toFixed(3)} ms, coverage ${percent(p.coverage)})`,
+    `Slowest layers (${p.mode}, median ${p.medianMs.toFixed(3)} ms, coverage ${percent(p.coverage)}${predictedResult() ? `; predicted ${predictedResult()!.predictedMs.toFixed(3)} ms ${targetLabel()}` : ''})`,
     h(
       'ol',
       { class: 'slowest' },
@@ -98,7 +99,8 @@ export function slowestPanel(p: ProfileResult, act: PanelActions, count = 12): H
           e.preventDefault();
           act.select(r.name);
         });
-        return h('li', {}, a, ' ', h('span', { class: 'op' }, r.opType), ' ', h('span', { class: 'figure' }, `${micros(r.medianUs)} · ${percent(r.share)}`));
+        const predicted = predictedUs(r.name);
+        return h('li', {}, a, ' ', h('span', { class: 'op' }, r.opType), ' ', h('span', { class: 'figure' }, `${micros(r.medianUs)} · ${percent(r.share)}${predicted === null ? '' : ` · predicted ${micros(predicted)}`}`));
       }),
     ),
   );
@@ -119,7 +121,7 @@ export function fixPanel(st: FixState, act: PanelActions): HTMLElement {
       h(
         'table',
         { class: 'verify' },
-        h('tbody', {}, row('size', bytes(r.before.fileBytes), bytes(r.after.fileBytes)), row('MACs', siu(r.before.macs, 'MACs'), siu(r.after.macs, 'MACs')), row('params', si(r.before.params), si(r.after.params)), row('latency', `${r.before.medianMs.toFixed(3)} ms`, `${r.after.medianMs.toFixed(3)} ms`)),
+        h('tbody', {}, row('size', bytes(r.before.fileBytes), bytes(r.after.fileBytes)), row('MACs', siu(r.before.macs, 'MACs'), siu(r.after.macs, 'MACs')), row('params', si(r.before.params), si(r.after.params)), row('latency', `${r.before.medianMs.toFixed(3)} ms`, `${r.after.medianMs.toFixed(3)} ms`), ...(r.before.predictedMs !== undefined && r.after.predictedMs !== undefined && r.predictedOn ? [row(`predicted on ${r.predictedOn.name}${r.predictedOn.kind === 'estimate' ? ' (estimate)' : ''}`, `${r.before.predictedMs.toFixed(3)} ms`, `${r.after.predictedMs.toFixed(3)} ms`)] : [])),
       ),
     );
   }

@@ -5,6 +5,7 @@ import type { ViewNode } from '../src/protocol/view-model';
 import { h } from './dom';
 import { micros, percent } from './format';
 import type { Latency } from './heat';
+import { predictedUs } from './predicted';
 
 export interface Row {
   key: string;
@@ -26,6 +27,7 @@ export const COLUMNS: Column[] = [
   ...NODE_FIGURES.map((f): Column => ({ id: f.id, title: f.title, value: (r) => r.node[f.key], text: (r) => formatFigure(f, r.node[f.key]), numeric: true })),
   { id: 'latency', title: 'Latency', value: (r, l) => l.get(r.node.name)?.medianUs ?? null, text: (r, l) => micros(l.get(r.node.name)?.medianUs), numeric: true },
   { id: 'share', title: 'Share', value: (r, l) => l.get(r.node.name)?.share ?? null, text: (r, l) => percent(l.get(r.node.name)?.share), numeric: true },
+  { id: 'predicted', title: 'Predicted', value: (r) => predictedUs(r.node.name), text: (r) => micros(predictedUs(r.node.name)), numeric: true },
 ];
 
 /** Sorted copy; unknown values (null) always last, whatever the direction. */

@@ -1,4 +1,5 @@
-// The `layerlens` command line: analyze | profile | optimize | compile | export | machine | check | sensitivity.
+// The `layerlens` command line: analyze | profile | optimize | compile | export | machine | check | sensitivity |
+// calibrate | predict.
 // Start-up is part of every run, so only the command being run is loaded: each command module is
 // imported on demand (esbuild makes those imports lazy initialisers of the one bundle), and what it
 // does not use never runs its module code — `analyze` of an ONNX file does not set up ONNX Runtime's
@@ -18,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   machine: async () => (await import('./commands/machine')).registerMachine,
   check: async () => (await import('./commands/check')).registerCheck,
   sensitivity: async () => (await import('./commands/sensitivity')).registerSensitivity,
+  calibrate: async () => (await import('./commands/calibrate')).registerCalibrate,
+  predict: async () => (await import('./commands/predict')).registerPredict,
 };
 
 /** The commands a command line needs registered (see the module comment). */

@@ -14,6 +14,7 @@ import { profileOf } from './models';
 import { fileName, targetModel } from './model-uri';
 import { profileModel } from './profile';
 import { ModelStatusBar } from './status-bar';
+import { pickTarget, TargetStatusBar } from './target';
 import { nodeAtPosition, openAsText, showTensorValues, symbolsOf, TextViewProvider } from './text-view';
 import { webviewHtml } from './webview-html';
 import type { ExportFormat } from '../protocol/webview';
@@ -43,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
   void vscode.workspace.findFiles('**/layerlens.budget.json', '**/node_modules/**', 1).then((f) => (f.length > 0 ? server(context) : undefined));
   context.subscriptions.push(
     status,
+    new TargetStatusBar(),
+    command('layerlens.pickTarget', () => pickTarget()),
     vscode.window.registerCustomEditorProvider(GraphEditorProvider.viewType, provider, { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: true }),
     vscode.workspace.registerTextDocumentContentProvider('layerlens', textViews),
     onModelChanged((u) => textViews.refresh(u)),

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
 import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommandType, type CommitFixResult } from '../protocol/requests';
 import { QuantizeWithinBudgetCommand, type QuantizeWithinBudgetArgs, type QuantizeWithinBudgetResult } from '../protocol/compress';
+import { currentTarget } from './target';
 import { bytes, si } from '../core/units';
 import { OPTIMIZATIONS, type Optimization } from '../protocol/optimizations';
 import { modelServer } from './client';
@@ -30,7 +31,8 @@ async function execute<A, R>(context: vscode.ExtensionContext, uri: vscode.Uri, 
 
 /** Runs and verifies a rule on the model; the candidate stays on disk until committed or discarded. */
 export async function previewFix(context: vscode.ExtensionContext, uri: vscode.Uri, ruleId: string, anchor?: string, options?: Record<string, unknown>): Promise<ApplyFixResult> {
-  const args: ApplyFixArgs = { modelUri: uri.toString(), ruleId, write: 'preview', dims: settings(uri).dims, ...(anchor ? { anchor } : {}), ...(options ? { options } : {}) };
+  const target = currentTarget(uri);
+  const args: ApplyFixArgs = { modelUri: uri.toString(), ruleId, write: 'preview', dims: settings(uri).dims, ...(anchor ? { anchor } : {}), ...(options ? { options } : {}), ...(target ? { target } : {}) };
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `LayerLens: verifying ${ruleId}${anchor ? ` at ${anchor}` : ''} in ONNX Runtime` },
     (p) => execute(context, uri, ApplyFixCommand, args, (message) => p.report({ message })),

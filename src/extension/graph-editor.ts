@@ -2,7 +2,7 @@
 // a view model by the language server (in its worker thread), never in the extension host; the
 // webview lays it out lazily and renders it. This file relays messages between the two.
 import * as vscode from 'vscode';
-import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest } from '../protocol/requests';
+import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest, PredictRequest } from '../protocol/requests';
 import type { FromWebview, ToWebview } from '../protocol/webview';
 import { modelServer, onModelChanged } from './client';
 import { discardFix, finishCommit, previewFix } from './fixes';
@@ -10,6 +10,7 @@ import { onProfile, profileOf } from './models';
 import { fileName } from './model-uri';
 import { cancelProfile, profileModel } from './profile';
 import { bindDims, settings } from './settings';
+import { currentTarget } from './target';
 import type { ModelStatusBar, Totals } from './status-bar';
 import { openAsText, revealNode, textViewUri } from './text-view';
 import { exportFrom } from './export';
@@ -65,10 +66,25 @@ export class GraphPanel implements OpenGraph {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('layerlens.dims', uri)) void this.load();
         if (e.affectsConfiguration('layerlens.graph.colorMetric', uri)) this.post({ type: 'colorMetric', metric: settings(uri).colorMetric });
+        if (e.affectsConfiguration('layerlens.target', uri)) void this.predict();
       }),
     );
     this.focusChanged();
     void this.load();
+  }
+
+  /** Latency predicted on the target device (none set: the view shows measured latency only). */
+  private async predict(): Promise<void> {
+    const target = currentTarget(this.uri);
+    if (!target) return this.post({ type: 'predicted', result: null });
+    try {
+      const c = await modelServer(this.context, this.uri);
+      const result = await c.sendRequest(PredictRequest.type, { uri: this.uri.toString(), dims: settings(this.uri).dims, target });
+      this.post({ type: 'predicted', result });
+    } catch (e) {
+      this.post({ type: 'predicted', result: null });
+      void vscode.window.showWarningMessage(`LayerLens: no prediction for the target: ${typedError(e).message}`);
+    }
   }
 
   /** Messages wait until the webview has said it is ready. */
@@ -99,6 +115,7 @@ export class GraphPanel implements OpenGraph {
       this.post({ type: 'model', fileName: name, view: r.json, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
       this.summary = r.summary;
       this.showStatus();
+      void this.predict();
     } catch (e) {
       const err = typedError(e);
       this.summary = null;

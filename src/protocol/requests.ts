@@ -116,6 +116,8 @@ export interface ApplyFixArgs {
   dims?: Record<string, number>;
   /** Options of rules that take them (e.g. `{ ratio: 0.5 }` for prune-channel). */
   options?: Record<string, unknown>;
+  /** A target device (catalog id, or an absolute path of a device profile): before/after then carry its predicted latency. */
+  target?: string;
 }
 export interface ApplyFixResult {
   /** The file written; null when nothing was (refused, failed, or a preview). */
@@ -123,8 +125,11 @@ export interface ApplyFixResult {
   applied: number;
   passed: boolean;
   failures: string[];
-  before: { fileBytes: number; params: number; macs: number; medianMs: number } | null;
-  after: { fileBytes: number; params: number; macs: number; medianMs: number } | null;
+  /** `predictedMs`: latency predicted on `ApplyFixArgs.target` (absent without a target or when it cannot be predicted). */
+  before: { fileBytes: number; params: number; macs: number; medianMs: number; predictedMs?: number } | null;
+  after: { fileBytes: number; params: number; macs: number; medianMs: number; predictedMs?: number } | null;
+  /** The target the predictions are for, with how they were made. */
+  predictedOn?: { id: string; name: string; kind: 'calibrated' | 'estimate' };
   /** Per model output, the original vs the rewritten model in ONNX Runtime ([] when not verified). */
   outputs: OutputComparisonFigures[];
   /** Only for `write: 'preview'` that passed: the verified candidate file (absolute path). */
@@ -395,3 +400,42 @@ export interface CompileResult {
   filled: number;
 }
 export const CompileCommand = new CommandType<CompileArgs, CompileResult>('layerlens.compile');
+
+/**
+ * Latency predicted on a target device without running the model (docs/prediction.md): for an open
+ * document (a hand-written .onnxtxt as typed) or a `file:` model (analysed in the model worker).
+ */
+export interface PredictParams {
+  uri: string;
+  /** Only for a `file:` model. */
+  dims?: DimBindings;
+  /** A catalog id (rpi5, …) or an absolute path of a device-profile file; omitted = the `layerlens.target` setting. */
+  target?: string;
+}
+export interface PredictedNode {
+  /** The node's display name (with its body's path inside If/Loop/Scan). */
+  name: string;
+  opType: string;
+  /** µs per model run charged to the node. */
+  us: number;
+  /** The kernel ORT is predicted to run it in. */
+  kernel: string;
+}
+export interface PredictResult {
+  target: { id: string; name: string; kind: 'calibrated' | 'estimate' };
+  predictedMs: number;
+  /** How the figure was made (calibrated predictors with their error, or a roofline estimate). */
+  method: string;
+  /** The profile's held-out error per kernel (null for an estimate). */
+  validation: { mape: number; within10: number; n: number } | null;
+  /** Share of kernel time predicted by a calibrated predictor of the kernel's class. */
+  coveredShare: number;
+  /** Some kernels have unknown sizes: the latency is a lower bound. */
+  incomplete: boolean;
+  nodes: PredictedNode[];
+  /** Nodes not covered by a calibrated predictor. */
+  uncovered: number;
+}
+/** null when no target is set or the document does not parse. */
+export const PredictRequest = request<PredictParams, PredictResult | null>('layerlens/predict');
+

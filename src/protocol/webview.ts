@@ -1,11 +1,11 @@
 // Messages between the extension host and the graph view's webview: two discriminated unions, one
 // per direction. Everything on the wire is plain data; model strings are data, never markup.
 import type { ViewModel } from './view-model';
-import type { ApplyFixResult, FixEntry, NodeDetailsResult, ProfileResult } from './requests';
+import type { ApplyFixResult, FixEntry, NodeDetailsResult, PredictResult, ProfileResult } from './requests';
 
-/** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time). */
-export type ColorMetric = 'none' | 'macs' | 'flops' | 'params' | 'bytes' | 'latency' | 'share' | 'intensity';
-export const COLOR_METRICS: readonly ColorMetric[] = ['none', 'macs', 'flops', 'params', 'bytes', 'latency', 'share', 'intensity'];
+/** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time, 'predicted' = latency predicted on the target). */
+export type ColorMetric = 'none' | 'macs' | 'flops' | 'params' | 'bytes' | 'latency' | 'share' | 'intensity' | 'predicted';
+export const COLOR_METRICS: readonly ColorMetric[] = ['none', 'macs', 'flops', 'params', 'bytes', 'latency', 'share', 'intensity', 'predicted'];
 
 /** A fix at a node as the server ranks it (FixEntry of requests.ts). */
 export type Fix = FixEntry;
@@ -33,6 +33,8 @@ export type ToWebview =
   | { type: 'error'; fileName: string; name: string; message: string; hint: string }
   | { type: 'profileState'; state: 'running' | 'done' | 'cancelled' | 'failed'; message?: string }
   | { type: 'profile'; result: ProfileResult }
+  /** Latency predicted on the target device (null: no target, or it cannot be predicted). */
+  | { type: 'predicted'; result: PredictResult | null }
   | { type: 'details'; requestId: number; details: NodeDetailsResult | null }
   | { type: 'fixes'; requestId: number; node: string; fixes: Fix[] }
   | { type: 'fixState'; state: 'verifying' | 'preview' | 'failed' | 'applied' | 'discarded'; ruleId: string; node?: string; preview?: FixPreview; message?: string; written?: string }

@@ -63,7 +63,7 @@ test('usage errors exit 2 with a typed message: bad budget file, none found, mod
   assert.match(noBaseline.stderr, /UsageError: models\[0\]\.budgets\.macs\.maxIncreasePercent needs a baseline model: add "baseline" to models\[0\]/);
   const device = runCli(['check', '--device', 'stm32h7'], { cwd: ws.dir });
   assert.equal(device.status, 2);
-  assert.match(device.stderr, /UsageError: --device stm32h7: device profiles come with `layerlens calibrate` \(not available yet\)/);
+  assert.match(device.stderr, /UsageError: 'stm32h7' is neither a catalog device \(rpi4, rpi5,.*\) nor a device-profile file path/);
   assert.equal(runCli(['check', '--format', 'xml'], { cwd: ws.dir }).status, 2);
 
   ws.budget({ models: [{ files: 'nets/*.onnx', budgets: { macs: 1 } }] });
@@ -119,6 +119,22 @@ test('latency measured here with onnxruntime-node: a model total and node shares
   const unbound = runCli(['check'], { cwd: ws.dir, timeoutMs: 120_000 });
   assert.equal(unbound.status, 2, unbound.stdout);
   assert.match(unbound.stderr, /UsageError: input 'image' has shape \[batch,3,32,32\]: bind its symbolic dims/);
+});
+
+test('latency predicted on a target device (--device): the figure `layerlens predict` gives, judged against the budget; the model is not run', () => {
+  const ws = workspace();
+  const predicted = JSON.parse(runCli(['predict', join(ws.dir, 'models/cnn.onnx'), '--input', 'image=1x3x32x32', '--device', 'rpi5', '--json']).stdout) as { latency: { predictedMs: number } };
+  const ms = predicted.latency.predictedMs;
+  assert.ok(ms > 0, `predicted ${ms} ms`);
+  ws.budget({ models: [{ files: 'models/cnn.onnx', inputs: CNN, budgets: { latencyMs: ms * 2 } }] });
+  const ok = json(['--device', 'rpi5'], ws.dir);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.report.latencySource!, /^estimated on .*\(rpi5\)/);
+  assert.equal(ok.report.models[0]!.figures.latencyMs!.value, ms);
+  ws.budget({ models: [{ files: 'models/cnn.onnx', inputs: CNN, budgets: { latencyMs: ms / 2 } }] });
+  const over = json(['--device', 'rpi5'], ws.dir);
+  assert.equal(over.status, 1);
+  assert.deepEqual(over.report.models[0]!.checks.map((c) => [c.ruleId, c.status]), [['model-latencyMs', 'fail']]);
 });
 
 test('a figure that cannot be verified fails under onUnknown "error" and warns under "warning"', () => {

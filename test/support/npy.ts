@@ -1,14 +1,10 @@
-// Writes NumPy .npy files (format 1.0) for tests and benchmarks that feed inputs from files.
+// NumPy .npy files for tests and benchmarks that feed inputs from files, written by the product's own
+// writer (src/node/compress/samples.ts), which the reader of --inputs-from reads back.
+import { DataType } from '../../src/core/ir/data-type';
+import { npyBytes } from '../../src/node/compress/samples';
 
 export function npyInt64Scalar(value: bigint): Buffer {
-  let header = "{'descr': '<i8', 'fortran_order': False, 'shape': (), }";
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  const data = Buffer.alloc(8);
-  data.writeBigInt64LE(value);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), data]);
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigInt64(0, value, true);
+  return Buffer.from(npyBytes({ name: 'scalar', elemType: DataType.INT64, shape: [], bytes }));
 }

@@ -2,7 +2,7 @@
 // models against the budgets of layerlens.budget.json (docs/budgets.md), for CI. Exit 0: every budget
 // kept; 1: a budget exceeded, or a model bad (its typed error; the output says which of the two);
 // 2: usage (flags, the budget file). Latency limits are measured here with onnxruntime-node; latency
-// predicted on a device profile (--device) comes with issue #14.
+// predicted on a device profile (--device FILE|ID, docs/prediction.md).
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { hostname } from 'node:os';
 import { exitCodeOf, type CheckReport } from '../../core/budget/report';
@@ -63,7 +63,7 @@ export function registerCheck(program: Command): void {
     .option('--baseline <path>', 'baseline for maxIncreasePercent limits: a model (one model checked) or a folder mirroring this one')
     .addOption(new Option('--format <format>', 'output format on stdout').choices([...FORMATS]).default('text'))
     .option('--report <format=file>', 'also write a format to a file, e.g. sarif=layerlens.sarif (repeatable)', parseReport)
-    .option('--device <profile>', 'predict latency on a device profile (comes with `layerlens calibrate`, not available yet)')
+    .option('--device <profile>', 'judge latency budgets on a target device: a device profile from `layerlens calibrate`, or a catalog id (rpi5, …; an estimate), predicted without running the model')
     .option('--skip-latency', 'leave latency limits out (the models are not run)')
     .action(async (models: string[], flags: CheckFlags) => {
       const latency = flags.device !== undefined ? deviceLatency(flags.device) : flags.skipLatency ? null : measuredLatency;

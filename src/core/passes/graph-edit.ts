@@ -2,6 +2,8 @@
 // `value.uses` and `value.producer` still describe the graph.
 import type { DataType } from '../ir/data-type';
 import type { Graph, Node, Value } from '../ir/graph';
+import type { Model } from '../ir/model';
+import type { Site } from './types';
 import { Tensor } from '../ir/tensor';
 
 /** The in-memory copy of a model the rules rewrite (src/core/ir/clone.ts: graphs, nodes and values copied; tensor bytes shared, never edited in place). */
@@ -130,4 +132,9 @@ export function takeOver(old: Value, by: Value): void {
     renameValue(by, old.name);
   }
   replaceAllUses(old, by);
+}
+
+/** One site per node of the main graph that `pick` accepts: the node is the anchor and the only node involved. */
+export function nodeSites(model: Model, pick: (n: Node) => boolean): Site[] {
+  return model.graph.nodes.filter(pick).map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
 }

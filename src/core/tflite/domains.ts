@@ -31,6 +31,6 @@ export function isTfliteBytes(bytes: Uint8Array): boolean {
 export function tfliteUnsupported(action: string): UsageError {
   return new UsageError(
     `${action} needs an ONNX model, and this is a TFLite file: LayerLens reads, costs, compares and exports .tflite models ` +
-      'but profiles and rewrites only ONNX ones; its latency is not measured (see docs/tflite.md)',
+      'but profiles and rewrites only ONNX ones; its latency can be predicted on a target: layerlens predict MODEL --device ID (docs/tflite.md)',
   );
 }

@@ -1,11 +1,15 @@
-// The latency source "measured here": the model runs in onnxruntime-node on this machine, in the
-// profiling worker process, exactly as `layerlens profile` runs it (profile-model.ts); the total is
-// the median latency and each node gets the time attributed to it. The other source, a prediction on
-// a device profile, comes with `layerlens calibrate` (issue #14) and plugs in as another LatencySource.
+// Where latency budgets get their figures: "measured here" — the model runs in onnxruntime-node on
+// this machine, in the profiling worker process, exactly as `layerlens profile` runs it; the total is
+// the median latency and each node gets the time attributed to it — or "predicted on a device" (`--device
+// FILE|ID`): the device profile's predictors (a `layerlens calibrate` file, or a catalog estimate)
+// cost the kernels ORT will run, without running the model (docs/prediction.md).
 import type { LatencyMeasurement, LatencySettings, LatencySource } from '../../core/budget/types';
 import { nodeKey } from '../../core/budget/figures';
 import { UsageError } from '../../core/errors';
 import type { Bindings } from '../../core/shape/types';
+import { predictModel } from '../../core/predict';
+import { loadDeviceProfile } from '../device-profiles';
+import { loadModelFile } from '../model-file';
 import { profileModel } from '../ort/profile';
 
 export const measuredLatency: LatencySource = {
@@ -32,7 +36,26 @@ export const measuredLatency: LatencySource = {
   },
 };
 
-/** `--device PROFILE`: device profiles and predicted latency are issue #14, not built yet. */
-export function deviceLatency(profile: string): LatencySource {
-  throw new UsageError(`--device ${profile}: device profiles come with \`layerlens calibrate\` (not available yet); latency budgets are measured on this machine for now (drop --device)`);
+/**
+ * `--device FILE|ID`: latency predicted on the device profile's target. A kernel the profile cannot
+ * predict makes the total a lower bound, said in the source; its nodes are left out (unknown, not 0).
+ */
+export function deviceLatency(spec: string): LatencySource {
+  const profile = loadDeviceProfile(spec);
+  const label = `${profile.kind === 'estimate' ? 'estimated' : 'predicted'} on ${profile.name} (${spec})`;
+  return {
+    name: label,
+    async measure(modelPath: string, bindings: Bindings): Promise<LatencyMeasurement> {
+      const { model } = loadModelFile(modelPath);
+      const { prediction: p } = predictModel(model, profile, bindings);
+      const nodes = new Map<string, number>();
+      for (const [node, v] of p.nodes) nodes.set(nodeKey({ graph: node.graph.path, name: node.displayName }), v.us / 1000);
+      const err = p.profile.validation ? `; the profile's own error ${(100 * p.profile.validation.mape).toFixed(0)} %` : '';
+      return {
+        source: `${label}: ${p.latency.method}${p.latency.incomplete ? '; some kernels are not predicted, the total is a lower bound' : ''}${err}`,
+        totalMs: p.latency.predictedMs,
+        nodes,
+      };
+    },
+  };
 }

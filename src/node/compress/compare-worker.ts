@@ -6,8 +6,8 @@
 // Outputs of several samples are compared sample by sample with verify.ts's comparison and the worst
 // kept (top-1 agreement over the rows of all samples together).
 import * as ort from 'onnxruntime-node';
-import { DataType } from '../../core/ir/data-type';
 import type { InputData } from '../ort/inputs';
+import { toOrt } from '../ort/tensors';
 import { compareOutputs, type OutputComparison } from '../ort/verify';
 import type { OutputData } from '../ort/worker';
 
@@ -26,23 +26,6 @@ export type CompareAnswer =
   | { id: number; type: 'ok'; outputs: string[] }
   | { id: number; type: 'compared'; outputs: OutputComparison[]; activations: OutputComparison[] }
   | { id: number; type: 'error'; message: string };
-
-const ORT_TYPE: Partial<Record<DataType, ort.Tensor.Type>> = {
-  [DataType.FLOAT]: 'float32', [DataType.DOUBLE]: 'float64', [DataType.INT64]: 'int64', [DataType.UINT64]: 'uint64',
-  [DataType.INT32]: 'int32', [DataType.UINT32]: 'uint32', [DataType.INT16]: 'int16', [DataType.UINT16]: 'uint16',
-  [DataType.INT8]: 'int8', [DataType.UINT8]: 'uint8', [DataType.BOOL]: 'bool', [DataType.FLOAT16]: 'float16',
-};
-const ARRAY: Partial<Record<ort.Tensor.Type, new (b: ArrayBuffer) => ort.Tensor.DataType>> = {
-  float32: Float32Array, float64: Float64Array, int64: BigInt64Array, uint64: BigUint64Array, int32: Int32Array, uint32: Uint32Array,
-  int16: Int16Array, uint16: Uint16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array, float16: Uint16Array,
-};
-
-function toOrt(d: InputData): ort.Tensor {
-  const type = ORT_TYPE[d.elemType];
-  const make = type ? ARRAY[type] : undefined;
-  if (!type || !make) throw new Error(`input '${d.name}': unsupported type ${DataType[d.elemType] ?? d.elemType}`);
-  return new ort.Tensor(type, new make(d.bytes.slice().buffer) as Float32Array, d.shape);
-}
 
 /** An output of one sample: values as float64. */
 interface Collected {

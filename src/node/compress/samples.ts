@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataType } from '../../core/ir/data-type';
 import type { InputSpec } from '../../core/profile/runtime';
 import { decodeImage, imageInput, imageToInput } from '../image-inputs';
-import { checkInput, generateInput, loadInputFile, type InputData } from '../ort/inputs';
+import { checkInput, generateInput, loadInputFile, NPY_TYPES, type InputData } from '../ort/inputs';
 
 export interface SampleSource {
   /** Tensor files by input name (one sample). */
@@ -46,11 +46,7 @@ export function loadSamples(specs: readonly InputSpec[], src: SampleSource): Sam
   return { sets: Array.from({ length: n }, (_, k) => specs.map((s) => generateInput(s, 42 + k))), from: 'generated' };
 }
 
-const NPY_DESCR: Partial<Record<DataType, string>> = {
-  [DataType.FLOAT]: '<f4', [DataType.DOUBLE]: '<f8', [DataType.INT64]: '<i8', [DataType.INT32]: '<i4', [DataType.INT16]: '<i2',
-  [DataType.INT8]: '|i1', [DataType.UINT8]: '|u1', [DataType.BOOL]: '|b1', [DataType.FLOAT16]: '<f2', [DataType.UINT16]: '<u2',
-  [DataType.UINT32]: '<u4', [DataType.UINT64]: '<u8',
-};
+const NPY_DESCR: Partial<Record<DataType, string>> = Object.fromEntries(Object.entries(NPY_TYPES).map(([descr, t]) => [t, descr]));
 
 /** One tensor as a .npy file (format version 1.0: magic, header padded to 64 bytes, raw data). */
 export function npyBytes(d: InputData): Uint8Array {

@@ -52,7 +52,8 @@ export function generateInput(spec: InputSpec, seed = 42): InputData {
   return { name: spec.name, elemType: spec.elemType, shape: spec.shape, bytes };
 }
 
-const NPY_TYPES: Record<string, DataType> = {
+/** NumPy dtype descriptors (.npy headers) by ONNX data type's reading; compress/samples.ts writes with the same table. */
+export const NPY_TYPES: Record<string, DataType> = {
   '<f4': DataType.FLOAT, '<f8': DataType.DOUBLE, '<i8': DataType.INT64, '<i4': DataType.INT32, '<i2': DataType.INT16,
   '|i1': DataType.INT8, '|u1': DataType.UINT8, '|b1': DataType.BOOL, '<f2': DataType.FLOAT16, '<u2': DataType.UINT16,
   '<u4': DataType.UINT32, '<u8': DataType.UINT64,

@@ -16,14 +16,14 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DataType } from '../../core/ir/data-type';
 import type { ProfileRequest } from '../../core/profile/runtime';
-import { checkInput, generateInput, loadInputFile, type InputData } from './inputs';
+import { toOrt } from './tensors';
+import { checkInput, generateInput, loadInputFile } from './inputs';
 
 export type WorkerRequest =
   | { type: 'profile'; req: ProfileRequest; profile: boolean }
-  /** Runs the model `runs` times (after `warmup`) in a profiled session only and returns ORT's trace. */
-  | { type: 'trace'; req: ProfileRequest; optimization: 'disabled' | 'all' }
+  /** Runs the model `runs` times (after `warmup`) in a profiled session only and returns ORT's trace (and with `saveOptimized`, the graph ORT ran). */
+  | { type: 'trace'; req: ProfileRequest; optimization: 'disabled' | 'all'; saveOptimized?: boolean }
   /** Runs two models on the same inputs, interleaving timed runs (A, B, A, B, ...), and returns their outputs. */
   | { type: 'compare'; req: ProfileRequest; otherModelPath: string }
   /** Runs the model on `samples` input sets (sample k generated with seed 42 + k) and returns every output. */
@@ -53,29 +53,6 @@ export type WorkerMessage =
   | { type: 'error'; message: string }
   | { type: 'compared'; a: OutputData[]; b: OutputData[]; aRunsMs: number[]; bRunsMs: number[] }
   | { type: 'outputs'; samples: OutputData[][] };
-
-const ORT_TYPE: Partial<Record<DataType, [ort.Tensor.Type, (b: ArrayBuffer, o: number, n: number) => ort.Tensor.DataType]>> = {
-  [DataType.FLOAT]: ['float32', (b, o, n) => new Float32Array(b, o, n)],
-  [DataType.DOUBLE]: ['float64', (b, o, n) => new Float64Array(b, o, n)],
-  [DataType.INT64]: ['int64', (b, o, n) => new BigInt64Array(b, o, n)],
-  [DataType.UINT64]: ['uint64', (b, o, n) => new BigUint64Array(b, o, n)],
-  [DataType.INT32]: ['int32', (b, o, n) => new Int32Array(b, o, n)],
-  [DataType.UINT32]: ['uint32', (b, o, n) => new Uint32Array(b, o, n)],
-  [DataType.INT16]: ['int16', (b, o, n) => new Int16Array(b, o, n)],
-  [DataType.UINT16]: ['uint16', (b, o, n) => new Uint16Array(b, o, n)],
-  [DataType.INT8]: ['int8', (b, o, n) => new Int8Array(b, o, n)],
-  [DataType.UINT8]: ['uint8', (b, o, n) => new Uint8Array(b, o, n)],
-  [DataType.BOOL]: ['bool', (b, o, n) => new Uint8Array(b, o, n)],
-  [DataType.FLOAT16]: ['float16', (b, o, n) => new Uint16Array(b, o, n)],
-};
-
-function toOrt(d: InputData): ort.Tensor {
-  const spec = ORT_TYPE[d.elemType];
-  if (!spec) throw new Error(`input '${d.name}': unsupported type ${d.elemType}`);
-  const copy = d.bytes.slice();
-  const n = d.shape.reduce((a, x) => a * x, 1);
-  return new ort.Tensor(spec[0], spec[1](copy.buffer, 0, n) as Float32Array, d.shape);
-}
 
 /** Resolves once the message is handed to the IPC channel, so that exiting cannot lose it. */
 function send(m: WorkerMessage): Promise<void> {
@@ -150,13 +127,15 @@ function preallocate(out: Record<string, ort.Tensor>): Record<string, ort.Tensor
 }
 
 /** A profiled session only: the caller reads kernel durations from ORT's trace (machine calibration). */
-async function traceOnly(req: ProfileRequest, optimization: 'disabled' | 'all'): Promise<void> {
+async function traceOnly(req: ProfileRequest, optimization: 'disabled' | 'all', saveOptimized = false): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'layerlens-trace-'));
   try {
+    const optimizedPath = join(dir, 'optimized.onnx');
     const session = await ort.InferenceSession.create(req.modelPath, {
       graphOptimizationLevel: optimization,
       enableProfiling: true,
       profileFilePrefix: join(dir, 'ort'),
+      ...(saveOptimized ? { optimizedModelFilePath: optimizedPath } : {}),
       ...(req.threads ? { intraOpNumThreads: req.threads } : {}),
     });
     const feeds = feedsFor(req);
@@ -167,7 +146,8 @@ async function traceOnly(req: ProfileRequest, optimization: 'disabled' | 'all'):
     await session.release();
     const file = readdirSync(dir).find((f) => f.startsWith('ort') && f.endsWith('.json'));
     if (!file) throw new Error(`ONNX Runtime wrote no profile file in ${dir}`);
-    await send({ type: 'result', plainRunsMs: [], preallocated: fetches !== null, jsOutputRunsMs: [], trace: readFileSync(join(dir, file), 'utf8'), optimizedModel: null, threads: req.threads ?? null, ortVersion: ORT_VERSION });
+    const optimizedModel = saveOptimized && existsSync(optimizedPath) ? readFileSync(optimizedPath).toString('base64') : null;
+    await send({ type: 'result', plainRunsMs: [], preallocated: fetches !== null, jsOutputRunsMs: [], trace: readFileSync(join(dir, file), 'utf8'), optimizedModel, threads: req.threads ?? null, ortVersion: ORT_VERSION });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -177,7 +157,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
   // Quiet ORT's own warnings (e.g. about saving NCHWc graphs); errors still reach the caller.
   ort.env.logLevel = 'error';
   if (msg.type === 'compare') return compare(msg.req, msg.otherModelPath);
-  if (msg.type === 'trace') return traceOnly(msg.req, msg.optimization);
+  if (msg.type === 'trace') return traceOnly(msg.req, msg.optimization, msg.saveOptimized);
   if (msg.type === 'outputs') {
     let session: ort.InferenceSession;
     try {

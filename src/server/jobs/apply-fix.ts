@@ -13,6 +13,7 @@ import { filesReadBy, writeVerified } from '../../node/files/write-model';
 import { verifyRewrite, type OutputComparison } from '../../node/ort/verify';
 import type { ApplyFixArgs, ApplyFixResult, OutputComparisonFigures } from '../../protocol/requests';
 import { newFileTarget, rememberPreview } from './fix-candidates';
+import { predictedGain } from './predicted-gain';
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -57,7 +58,10 @@ export async function applyFix(args: ApplyFixArgs): Promise<ApplyFixResult> {
   });
   const done = outcome.verified;
   if (!done) throw new Error('applyFix: the candidate was not verified');
-  const figures = { applied: r.applied.length, passed: done.passed, failures: done.failures, before: done.before, after: done.after, outputs: outputFigures(done.outputs) };
+  const gain = predictedGain(args.target, original.model, work, dims);
+  const before = done.before && gain.before !== undefined ? { ...done.before, predictedMs: gain.before } : done.before;
+  const after = done.after && gain.after !== undefined ? { ...done.after, predictedMs: gain.after } : done.after;
+  const figures = { applied: r.applied.length, passed: done.passed, failures: done.failures, before, after, outputs: outputFigures(done.outputs), ...(gain.predictedOn ? { predictedOn: gain.predictedOn } : {}) };
   if (outcome.kind === 'refused') return { written: null, ...figures };
   if (outcome.kind === 'kept') {
     rememberPreview(outcome.candidate, { model: path, ruleId: rule.id, stamp: read, input });

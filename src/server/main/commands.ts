@@ -9,6 +9,7 @@ import { ApplyFixCommand, CommitFixCommand, CompileCommand, DiscardFixCommand, M
 import { QuantizeWithinBudgetCommand } from '../../protocol/compress';
 import { modelError } from '../shared/errors';
 import { checkAccess, checkBeside } from './access';
+import { targetProfile } from './target';
 import { runJob } from './jobs-client';
 import { invalidateModel } from './model-client';
 import { checkDims } from './request-checks';
@@ -42,6 +43,8 @@ export function registerCommands(connection: Connection): void {
   on(ApplyFixCommand, ['modelUri', 'ruleId'], async (args, progress) => {
     checkAccess(args.modelUri, 'modelUri');
     checkDims(args.dims);
+    // The target's profile is read in the jobs worker: only one the server may read (or a catalog id).
+    if (args.target !== undefined) targetProfile(String(args.target));
     progress.begin(`Verifying ${args.ruleId}`, undefined, 'rewriting the model, saving a candidate and running both in ONNX Runtime');
     try {
       const r = await runJob('applyFix', args);

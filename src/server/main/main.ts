@@ -3,7 +3,7 @@
 // read and analysed in the model worker process (model-client.ts), heavy jobs in the jobs worker
 // process (jobs-client.ts). Every custom request answers failures as typed errors with data, and
 // names only files the client may have the server read (access.ts).
-import { CodeActionKind, DidChangeWorkspaceFoldersNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeWorkspaceFoldersNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type CodeLens, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ViewModel } from '../../protocol/view-model';
 import { buildViewModel } from '../features/view-model';
@@ -15,6 +15,7 @@ import {
   ModelSummaryRequest,
   NodeDetailsRequest,
   OpenModelNotification,
+  PredictRequest,
   ProfileRequest,
   TensorValuesRequest,
   TextViewRequest,
@@ -31,17 +32,19 @@ import { fixesAt, nodeDetails } from '../features/details';
 import { hover } from '../features/hover';
 import { summaryOf } from '../features/summary';
 import { codeLenses, inlayHints } from '../features/inlay-hints';
+import { predictedLens, predictedLensTitle, predictionResult } from '../features/predict';
 import { definition, references, symbols } from '../features/navigation';
 import { UsageError } from '../../core/errors';
 import { modelError, RelayedError } from '../shared/errors';
 import { changeFolders, checkAccess, grant, pathOf } from './access';
 import { COMMANDS, registerCommands } from './commands';
 import { documentFeature, publishDiagnostics } from './document-features';
-import { closed, modelPathOf, notePrinted, opened, servedArgs, setDims, stateOf } from './documents';
+import { closed, currentDims, modelPathOf, notePrinted, opened, servedArgs, setDims, stateOf } from './documents';
 import { askModel, invalidateModel, warmModelWorker } from './model-client';
 import { profile } from './profile';
 import { profileOf } from './profiles';
 import { checkCount, checkDims } from './request-checks';
+import { setTarget, targetProfile } from './target';
 import { onRawRequest, RawJson, serverConnection } from './transport';
 import { budgetFilesChanged, onBudgetsChanged, scanBudgets } from './budgets'; // budgets (issue 17)
 
@@ -89,7 +92,8 @@ onBudgetsChanged(republishAll); // budgets (issue 17): text views show their mod
 
 /** The client's settings (synchronize.configurationSection 'layerlens'): dim sizes for open documents. */
 connection.onDidChangeConfiguration((p) => {
-  const s = (p.settings as { layerlens?: { dims?: Record<string, unknown> } } | null)?.layerlens;
+  const s = (p.settings as { layerlens?: { dims?: Record<string, unknown>; target?: unknown } } | null)?.layerlens;
+  setTarget(s?.target);
   if (setDims(s?.dims ?? {})) republishAll();
 });
 
@@ -144,8 +148,24 @@ connection.languages.inlayHint.on(async (p) => {
 });
 connection.onCodeLens(async (p) => {
   const d = doc(p.textDocument.uri);
-  return d ? documentFeature(d, 'codeLenses', {}, (s) => codeLenses(s, d.uri), { value: [] }) : [];
+  if (!d) return [];
+  const lenses = await documentFeature(d, 'codeLenses', {}, (s) => codeLenses(s, d.uri), { value: [] });
+  return [...lenses, ...(await targetLens(d))];
 });
+
+/** The predicted-latency lens of a document when a target is set (none when it cannot be predicted: the hover and diagnostics say why). */
+async function targetLens(d: TextDocument): Promise<CodeLens[]> {
+  try {
+    const profile = targetProfile();
+    if (!profile) return [];
+    const served = servedArgs(d.uri);
+    if (!served) return predictedLens(stateOf(d), profile, currentDims());
+    const r = await askModel('predict', { path: served.path, dims: served.dims, profile });
+    return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title: predictedLensTitle(r), command: '' } }];
+  } catch {
+    return [];
+  }
+}
 connection.onCodeAction(async (p) => {
   const d = doc(p.textDocument.uri);
   return d ? documentFeature(d, 'codeActions', { range: p.range }, (s) => codeActions(s, d.uri, p.range), { value: [] }) : [];
@@ -249,6 +269,16 @@ handle(ModelSummaryRequest.type, (p, token): ModelSummaryResult | null | Promise
   const st = stateOf(t.doc);
   if (st.analysisError) throw new RelayedError(st.analysisError);
   return st.analysis ? summaryOf(st.analysis) : null;
+});
+
+handle(PredictRequest.type, async (p, token) => {
+  const profile = targetProfile(p.target);
+  if (!profile) return null;
+  const t = target(p.uri, p.dims);
+  if (!t) return null;
+  if ('path' in t) return askModel('predict', { ...t, profile }, { token });
+  const st = stateOf(t.doc);
+  return st.analysis && st.parse.model ? predictionResult(st.parse.model, st.analysis, profile, currentDims()) : null;
 });
 
 handle(ExportMetricsRequest.type, (p, token) => {

@@ -11,6 +11,7 @@ import { errorData } from '../shared/errors';
 import { TEXT_VIEW_OPS, type ModelOps, type ModelReplyMessage, type ModelRequestMessage, type TextViewOp } from '../shared/model-protocol';
 import { overMemoryLimit, startWatchdog, toServer } from '../shared/worker-child';
 import { describeNode, findNode, fixesIn } from '../features/details';
+import { predictionResult } from '../features/predict';
 import { summaryOf } from '../features/summary';
 import { cachedModel, invalidate, loadedFile, pin, onPhase, sitesOf, statsOf, viewJsonOf } from './model-cache';
 import { tensorValues } from './tensor-values';
@@ -57,6 +58,10 @@ function run(m: ModelRequestMessage): unknown {
     }
     case 'modelSummary':
       return summaryOf(cachedModel(m.args.path, m.args.dims).analysis);
+    case 'predict': {
+      const e = cachedModel(m.args.path, m.args.dims);
+      return predictionResult(e.model, e.analysis, m.args.profile, m.args.dims);
+    }
     case 'tensorValues':
       return tensorValues(loadedFile(m.args.path).model, m.args.name, m.args.limit);
     case 'invalidate':

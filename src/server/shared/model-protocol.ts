@@ -6,7 +6,8 @@
 // Protocol: {id, op, args} in; {id, phase} while working, then {id, result} or {id, error} (or
 // {id, stopped} when it ended over the memory limit, and the worker exits); one at a time, in order.
 import type { CodeAction, CodeLens, Diagnostic, DocumentSymbol, Hover, InlayHint, Location, Position, Range } from 'vscode-languageserver';
-import type { DimBindings, ExportMetricsParams, ExportMetricsResult, GraphViewText, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
+import type { DimBindings, ExportMetricsParams, ExportMetricsResult, GraphViewText, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult, PredictResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
+import type { DeviceProfile } from '../../core/predict';
 
 /** A text view document, as the worker printed it. */
 export interface TextViewArgs {
@@ -30,6 +31,8 @@ export interface ModelOps {
   nodeDetails: { args: FileArgs & { node: string }; result: NodeDetailsResult | null };
   listFixes: { args: FileArgs & { node: string }; result: ListFixesResult };
   modelSummary: { args: FileArgs; result: ModelSummaryResult };
+  /** Latency predicted on the device of `profile` (features/predict.ts). */
+  predict: { args: FileArgs & { profile: DeviceProfile }; result: PredictResult };
   tensorValues: { args: { path: string; name: string; limit: number }; result: TensorValuesResult | null };
   diagnostics: { args: TextViewArgs; result: Diagnostic[] };
   /** `valuesCommand`: the client's command that shows a constant's values (a link in the hover). */

@@ -2,7 +2,7 @@
 // can read x directly. When y is a graph output, x takes y's name instead (graph outputs keep their
 // names), which needs x to be produced by a node of the graph and to be nothing else's name.
 import type { Node } from '../../ir/graph';
-import { removeNode, takeOver } from '../graph-edit';
+import { removeNode, takeOver, nodeSites } from '../graph-edit';
 import { dropped, ORT_AT_LOAD } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
@@ -37,9 +37,7 @@ export const eliminateIdentity: RewriteRule = {
   family: 'cleanup',
   tolerance: { maxAbsError: 0 },
   match(ctx) {
-    return ctx.model.graph.nodes
-      .filter((n) => (n.opType === 'Identity' || n.opType === 'Dropout') && n.domain === '')
-      .map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
+    return nodeSites(ctx.model, (n) => (n.opType === 'Identity' || n.opType === 'Dropout') && n.domain === '');
   },
   check,
   rewrite,

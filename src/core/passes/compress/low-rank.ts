@@ -20,7 +20,7 @@ import { DataType } from '../../ir/data-type';
 import { GraphBuilder } from '../../ir/builder';
 import type { Node, Value } from '../../ir/graph';
 import type { Tensor } from '../../ir/tensor';
-import { addInitializer, removeNode, takeOver, uniqueName } from '../graph-edit';
+import { addInitializer, removeNode, takeOver, uniqueName, nodeSites } from '../graph-edit';
 import type { CheckResult, EstimateContext, Gain, RewriteRule, Site } from '../types';
 import { energyKept, lowRankFactors, rankForEnergy, svd, type Svd } from './svd';
 
@@ -147,9 +147,7 @@ export function lowRank(o: LowRankOptions = {}): RewriteRule {
     family: 'decompose',
     tolerance: {},
     match(ctx) {
-      return ctx.model.graph.nodes
-        .filter((n) => (n.opType === 'MatMul' || n.opType === 'Gemm' || n.opType === 'Conv') && n.domain === '' && !done.has(n) && !!n.inputs[1]?.constant)
-        .map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
+      return nodeSites(ctx.model, (n) => (n.opType === 'MatMul' || n.opType === 'Gemm' || n.opType === 'Conv') && n.domain === '' && !done.has(n) && !!n.inputs[1]?.constant);
     },
     check(site): CheckResult {
       const p = plan(site.anchor);

@@ -3,7 +3,7 @@
 // gets no speed from the zeros: the gain is compressibility (a zipped file shrinks), and a start
 // for sparse runtimes.
 import type { Node } from '../../ir/graph';
-import { addInitializer } from '../graph-edit';
+import { addInitializer, nodeSites } from '../graph-edit';
 import type { CheckResult, RewriteRule } from '../types';
 
 const WEIGHT_OPS = new Set(['Conv', 'MatMul', 'Gemm', 'ConvTranspose']);
@@ -39,9 +39,7 @@ export function pruneUnstructured(ratio: number, opts: PruneScope = { scope: 'la
     family: 'prune',
     tolerance: {},
     match(ctx) {
-      return ctx.model.graph.nodes
-        .filter((n) => WEIGHT_OPS.has(n.opType) && n.domain === '' && !done.has(n))
-        .map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
+      return nodeSites(ctx.model, (n) => WEIGHT_OPS.has(n.opType) && n.domain === '' && !done.has(n));
     },
     check(site): CheckResult {
       const n = site.anchor;

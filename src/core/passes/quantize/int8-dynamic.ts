@@ -27,7 +27,7 @@
 import { DataType } from '../../ir/data-type';
 import { GraphBuilder } from '../../ir/builder';
 import { Node as IRNode, type Node, type Value } from '../../ir/graph';
-import { addInitializer, removeNode, takeOver, uniqueName } from '../graph-edit';
+import { addInitializer, removeNode, takeOver, uniqueName, nodeSites } from '../graph-edit';
 import { int8Speedup } from '../gain';
 import type { CheckResult, EstimateContext, Gain, RewriteRule, Site } from '../types';
 
@@ -160,9 +160,7 @@ export function int8Dynamic(): RewriteRule {
     family: 'quantize',
     tolerance: { minCosine: 0.99 },
     match(ctx) {
-      return ctx.model.graph.nodes
-        .filter((n) => (isProduct(n) && !(computed(n.inputs[0]) && computed(n.inputs[1]))) || isTableGather(n))
-        .map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
+      return nodeSites(ctx.model, (n) => (isProduct(n) && !(computed(n.inputs[0]) && computed(n.inputs[1]))) || isTableGather(n));
     },
     check: (site: Site, ctx) => (site.anchor.opType === 'Gather' ? checkGather(site.anchor, ctx.model.opset('')) : checkProduct(site.anchor, ctx.model.opset(''))),
     rewrite(site) {

@@ -9,7 +9,7 @@
 import { DataType } from '../../ir/data-type';
 import { GraphBuilder } from '../../ir/builder';
 import type { Node, Value } from '../../ir/graph';
-import { addInitializer, uniqueName } from '../graph-edit';
+import { addInitializer, uniqueName, nodeSites } from '../graph-edit';
 import { int8Speedup } from '../gain';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
@@ -89,9 +89,7 @@ export function int8Static(o: StaticOptions): RewriteRule {
     family: 'quantize',
     tolerance: { minCosine: 0.98 },
     match(ctx) {
-      return ctx.model.graph.nodes
-        .filter((n) => (n.opType === 'Conv' || n.opType === 'MatMul') && n.domain === '' && !done.has(n))
-        .map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
+      return nodeSites(ctx.model, (n) => (n.opType === 'Conv' || n.opType === 'MatMul') && n.domain === '' && !done.has(n));
     },
     check: (site, ctx) => check(site, o, ctx.model.opset('') ?? 0),
     rewrite(site) {

@@ -11,7 +11,7 @@ import { DataType } from '../../ir/data-type';
 import { GraphBuilder } from '../../ir/builder';
 import type { Node } from '../../ir/graph';
 import { Tensor } from '../../ir/tensor';
-import { removeNode, takeOver, uniqueName } from '../graph-edit';
+import { removeNode, takeOver, uniqueName, nodeSites } from '../graph-edit';
 import type { CheckResult, RewriteRule, Site } from '../types';
 
 export interface NBitsOptions {
@@ -124,7 +124,7 @@ export function weightNBits(o: NBitsOptions = { bits: 4, blockSize: 32, symmetri
     family: 'quantize',
     tolerance: { minCosine: o.bits === 4 ? 0.98 : 0.999 },
     match(ctx) {
-      return ctx.model.graph.nodes.filter((n) => n.opType === 'MatMul' && n.domain === '').map((n) => ({ anchor: n, nodes: [n], graph: n.graph }));
+      return nodeSites(ctx.model, (n) => n.opType === 'MatMul' && n.domain === '');
     },
     check: (site) => check(site, o),
     estimate(site) {
