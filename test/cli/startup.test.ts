@@ -52,7 +52,7 @@ test('a TFLite file still analyses (its reader loads on demand); help and an unk
   assert.equal(tfl.status, 0, tfl.stderr);
   assert.match(tfl.stdout, /TFLite schema/);
   const help = run(['--help']);
-  for (const c of ['analyze', 'profile', 'optimize', 'compile', 'export', 'machine', 'check', 'sensitivity']) assert.match(help.stdout, new RegExp(`^  ${c} `, 'm'), c);
+  for (const c of ['analyze', 'profile', 'optimize', 'compile', 'export', 'machine', 'check', 'sensitivity', 'calibrate', 'predict']) assert.match(help.stdout, new RegExp(`^  ${c} `, 'm'), c);
   const typo = run(['analyz', SAMPLE]);
   assert.equal(typo.status, 2);
   assert.match(typo.stderr, /unknown command 'analyz'[\s\S]*Did you mean analyze\?/);
