@@ -111,6 +111,11 @@ test('a model file changed after loading is refused on the next weight read (rew
 
   // Saving the changed model's copy fails the same way (the writer reads the weights).
   assert.throws(() => writeModel(model), FileChangedError);
+  // Removed.
+  model = loadModelFile(path).model;
+  renameSync(path, `${path}.moved`);
+  assert.throws(() => model.graph.initializers[0]!.rawBytes(), (e: unknown) => e instanceof FileChangedError && /it cannot be opened \(ENOENT\)/.test(e.message));
+  renameSync(`${path}.moved`, path);
   // Loaded again, all is well.
   assert.equal(loadModelFile(path).model.graph.initializers[1]!.rawBytes().length, 2 ** 20);
   // Read whole (below the size a pass pays off), the model keeps its bytes: a change is not its concern.

@@ -198,11 +198,14 @@ class PinnedModelFile implements FileRangeReader {
     const what = { what: `the model file ${this.path} (bytes from ${offset})` };
     let f = this.open;
     if (!f) {
-      f = RegularFile.open(this.real, this.fail);
+      const changed = (why: string): FileChangedError =>
+        new FileChangedError(`the model file ${this.path} changed on disk after it was loaded (${why}): its weights can no longer be read from it; load the model again`);
+      // Removed, made unreadable or replaced by something that is not a regular file: changed too.
+      f = RegularFile.open(this.real, (why) => changed(`it ${why}`));
       if (!sameStamp(this.stamp, f.stamp)) {
         const why = stampChange(this.stamp, f.stamp);
         f.close();
-        throw new FileChangedError(`the model file ${this.path} changed on disk after it was loaded (${why}): its weights can no longer be read from it; load the model again`);
+        throw changed(why);
       }
     }
     try {
@@ -214,10 +217,11 @@ class PinnedModelFile implements FileRangeReader {
     }
   }
 
-  /** After loading: a file that grew while it was read is refused; the descriptor is closed. */
+  /** After loading: a file that grew or changed while it was read is refused; the descriptor is closed. */
   loaded(): void {
     try {
       this.open?.checkEnd();
+      this.open?.checkUnchanged();
     } finally {
       this.release();
     }

@@ -153,6 +153,13 @@ export class RegularFile {
     }
   }
 
+  /** Refuses a file rewritten while it was open (its stamp, taken again from the descriptor, differs). */
+  checkUnchanged(): void {
+    if (this.fd === null) return;
+    const now = stampOf(fstatSync(this.fd, { bigint: true }));
+    if (!sameStamp(this.stamp, now)) throw this.fail(`changed while it was read (${stampChange(this.stamp, now)}): read it again once it is no longer being written`);
+  }
+
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
