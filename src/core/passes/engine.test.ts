@@ -68,3 +68,18 @@ test('a shared weight is folded into a copy, and the note says so', () => {
   assert.equal(c2w.name, 'w');
   assert.deepEqual(Array.from(c2w.constant!.toNumbers()), [1, 2, 3, 4], 'the other conv keeps the original weights');
 });
+
+test('listing the sites of a design whose weights are declared without data never throws: a check that cannot read them is a refusal', () => {
+  // The text view of a binary model prints weights as declarations (type and shape, no data); a text
+  // view the server parses itself then holds 'declared' tensors, which rules that read values refuse.
+  const { model, b } = newModel('design', [{ domain: '', version: 17 }]);
+  const x = b.input('x', F, [1, 64]);
+  const w = b.initializer('w', F, [64, 64], new Array<number>(4096).fill(0.5));
+  w.initializer!.storage = { kind: 'declared' };
+  b.output(b.node('MatMul', [x, w], {}, { name: 'mm' })[0]!, F, [1, 64]);
+  // Low-rank factorization's check takes the SVD of the weight: here it cannot read it.
+  const sites = listSites([rule('decompose-low-rank')], contextFor(model));
+  assert.equal(sites.length, 1);
+  assert.equal(sites[0]!.check.ok, false);
+  assert.match((sites[0]!.check as { reason: string }).reason, /declared by type and shape only/);
+});

@@ -53,10 +53,24 @@ export function contextFor(model: Model, bindings: Bindings = {}): LazyContext {
   return new LazyContext(model, bindings);
 }
 
-/** Every site of every rule with its check result: what diagnostics and hovers show. */
+/**
+ * Every site of every rule with its check result: what diagnostics and hovers show. A check that
+ * throws (e.g. it reads a weight a hand-written design declares without data) is a refusal with the
+ * error's message, never a failure of the whole listing.
+ */
 export function listSites(rules: readonly RewriteRule[], ctx: RuleContext): SiteCheck[] {
   const out: SiteCheck[] = [];
-  for (const rule of rules) for (const site of rule.match(ctx)) out.push({ rule, site, check: rule.check(site, ctx) });
+  for (const rule of rules) {
+    for (const site of rule.match(ctx)) {
+      let check: CheckResult;
+      try {
+        check = rule.check(site, ctx);
+      } catch (e) {
+        check = { ok: false, reason: (e as Error).message };
+      }
+      out.push({ rule, site, check });
+    }
+  }
   return out;
 }
 

@@ -79,3 +79,11 @@ for (const f of FACTORIES) registerRuleFactory(f.id, f.family, f.title, f.create
 
 /** Every rule, with default options for those that take them (for lookups by id: tolerance, title). */
 export const RULES: readonly RewriteRule[] = [...EXACT, ...FACTORIES.map((f) => f.create(f.defaults))];
+
+/**
+ * The rules the editor checks at every node (hovers, diagnostics, node details, fix lists). Low-rank
+ * factorization is left out: its check takes an SVD of each weight (seconds for a 512×512 matrix), so
+ * it runs as a whole-model action with a preview ("Quantize within an Error Budget…", `layerlens
+ * optimize --decompose…`), not on every hover.
+ */
+export const NODE_RULES: readonly RewriteRule[] = RULES.filter((r) => r.family !== 'decompose');

@@ -6,7 +6,7 @@ import type { Analysis } from '../../core/analysis/analyze';
 import type { Node } from '../../core/ir/graph';
 import type { ParseResult } from '../../core/onnx/text/parser';
 import type { Position, Range } from '../../core/onnx/text/ranges';
-import { RULES, listSites, type SiteCheck } from '../../core/passes';
+import { NODE_RULES, listSites, type SiteCheck } from '../../core/passes';
 import type { ModelErrorData } from '../../protocol/requests';
 
 export interface DocumentState {
@@ -22,7 +22,7 @@ export interface DocumentState {
 /** `sites` for a state: listed on first use and kept (the model worker passes its cached ones instead). */
 export function lazySites(parse: ParseResult, analysis: Analysis | null): () => readonly SiteCheck[] {
   let sites: readonly SiteCheck[] | undefined;
-  return () => (sites ??= parse.model && analysis ? listSites(RULES, { model: parse.model, shapes: analysis.shapes }) : []);
+  return () => (sites ??= parse.model && analysis ? listSites(NODE_RULES, { model: parse.model, shapes: analysis.shapes }) : []);
 }
 
 function contains(r: Range, p: Position): boolean {

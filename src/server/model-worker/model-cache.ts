@@ -15,7 +15,7 @@ import type { Model } from '../../core/ir/model';
 import type { Tensor } from '../../core/ir/tensor';
 import { printModel } from '../../core/onnx/text/printer';
 import type { TextMap } from '../../core/onnx/text/ranges';
-import { RULES, listSites, type SiteCheck } from '../../core/passes';
+import { NODE_RULES, listSites, type SiteCheck } from '../../core/passes';
 import { buildViewModel } from '../features/view-model';
 import { loadModelFile } from '../../node/model-file';
 import type { DimBindings, ModelErrorData, WeightStats } from '../../protocol/requests';
@@ -165,7 +165,7 @@ export function viewJsonOf(e: Entry & CachedModel): string {
 
 /** Every rule's sites with their check results, listed once per entry. */
 export function sitesOf(e: Entry & CachedModel): SiteCheck[] {
-  e.sites ??= listSites(RULES, { model: e.model, shapes: e.analysis.shapes });
+  e.sites ??= listSites(NODE_RULES, { model: e.model, shapes: e.analysis.shapes });
   return e.sites;
 }
 
