@@ -16,7 +16,8 @@ import { startServer, type ServerProcess } from '../support/server';
 
 let conn: MessageConnection;
 const diagnostics = new Map<string, PublishDiagnosticsParams>();
-const waiters: (() => void)[] = [];
+/** Waiters for the diagnostics of one document (other documents' diagnostics may come in between). */
+const waiters = new Map<string, () => void>();
 
 let server: ServerProcess;
 
@@ -24,7 +25,8 @@ before(async () => {
   server = await startServer({
     onDiagnostics: (p) => {
       diagnostics.set(p.uri, p);
-      waiters.splice(0).forEach((w) => w());
+      waiters.get(p.uri)?.();
+      waiters.delete(p.uri);
     },
   });
   conn = server.conn;
@@ -33,7 +35,7 @@ before(async () => {
 after(() => server.close());
 
 async function open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
-  const got = new Promise<void>((r) => waiters.push(r));
+  const got = new Promise<void>((r) => waiters.set(uri, r));
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'onnxtxt', version: 1, text } });
   await Promise.race([got, new Promise((_, rej) => setTimeout(() => rej(new Error('no diagnostics within 10 s')), 10_000))]);
   return diagnostics.get(uri)!;
