@@ -1,8 +1,8 @@
 // This machine's roofline figures, measured through ONNX Runtime with ORT's own kernel timings (its
 // profiler's per-kernel durations, which exclude session overhead and onnxruntime-node's JS
 // conversions), at the thread count in use:
-//  - peak: MatMuls of 512³ and 1024³ and 3×3 Convs (ORT's NCHWc kernel) of 64→64 channels on 28×28
-//    and 128→128 on 56×56, best run of any. The smaller ones last about a millisecond, short enough
+//  - peak: MatMuls of 512³ and 1024³, 3×3 Convs (ORT's NCHWc kernel) of 64→64 channels on 28×28
+//    and 128→128 on 56×56, and cache-resident pointwise (1×1) Convs, best run of any. The smaller ones last about a millisecond, short enough
 //    to run within one scheduler time slice on a shared machine, where the long ones are cut by
 //    other processes and would understate the peak that a model's short kernels then exceed;
 //  - bandwidth: Neg over a 64 MiB buffer (16 M floats read and written: 128 MiB moved) that the
@@ -27,13 +27,23 @@ import { parseOrtTrace } from '../../core/profile/trace';
 import { ortPackageVersion, talk } from './runtime';
 
 const MMS = [512, 1024]; // MatMul n×n×n: 2·n³ FLOPs
-const CONVS = [{ c: 64, hw: 28 }, { c: 128, hw: 56 }]; // Conv c→c, 3×3, pad 1: 2·c·c·9·hw² FLOPs
+// Convs cin→cout, k×k (pad (k−1)/2) on h×w: 2·cin·cout·k²·h·w FLOPs. The 3×3 ones are ORT's NCHWc
+// kernel on activations larger than the caches; the 1×1 ones are small, cache-resident products like
+// the pointwise convs of mobile networks, which run closer to the cores' peak than the large ones (a
+// ppocr-rec pointwise conv reached 1.3× a peak measured without them).
+const CONVS = [
+  { cin: 64, cout: 64, k: 3, h: 28, w: 28 },
+  { cin: 128, cout: 128, k: 3, h: 56, w: 56 },
+  { cin: 128, cout: 512, k: 1, h: 1, w: 64 },
+  { cin: 256, cout: 256, k: 1, h: 16, w: 16 },
+];
+const convFlops = (c: (typeof CONVS)[number]): number => 2 * c.cin * c.cout * c.k * c.k * c.h * c.w;
 const STREAM = 16 * 1024 * 1024; // floats in the bandwidth buffer (64 MiB, twice the L3 cache of a large server CPU share)
 const TINY = 48; // one-element kernels in the fixed-cost chain
 const RUNS = 20;
 const MAX_AGE_DAYS = 7;
 /** Bumped when what is measured changes, so older records are measured again. */
-const RECORD_VERSION = 3;
+const RECORD_VERSION = 4;
 
 function cacheFile(threads: number | null): string {
   const cpu = (cpus()[0]?.model ?? 'cpu').replace(/[^A-Za-z0-9]+/g, '_');
@@ -60,13 +70,14 @@ function calibrationModel(): Uint8Array {
     const [mm] = b.node('MatMul', [a, w], {}, { name: `probe_matmul_${n}` });
     b.output(mm!, DataType.FLOAT, [n, n]);
   }
-  for (const { c, hw } of CONVS) {
-    const x = b.input(`x${c}`, DataType.FLOAT, [1, c, hw, hw]);
-    const k = b.initializer(`k${c}`, DataType.FLOAT, [c, c, 3, 3], Array.from({ length: c * c * 9 }, (_, i) => ((i % 7) - 3) / 64));
+  CONVS.forEach(({ cin, cout, k, h, w }, i) => {
+    const x = b.input(`x${i}`, DataType.FLOAT, [1, cin, h, w]);
+    const kw = b.initializer(`k${i}`, DataType.FLOAT, [cout, cin, k, k], Array.from({ length: cout * cin * k * k }, (_, j) => ((j % 7) - 3) / 64));
+    const p = (k - 1) / 2;
     // Named after its output, as ORT names the NCHWc kernel it becomes.
-    const [cv] = b.node('Conv', [x, k], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }, { name: `probe_conv_${c}`, outputs: [`probe_conv_${c}`] });
-    b.output(cv!, DataType.FLOAT, [1, c, hw, hw]);
-  }
+    const [cv] = b.node('Conv', [x, kw], { pads: [p, p, p, p], kernel_shape: [k, k] }, { name: `probe_conv_${i}`, outputs: [`probe_conv_${i}`] });
+    b.output(cv!, DataType.FLOAT, [1, cout, h, w]);
+  });
   const one = b.input('one', DataType.FLOAT, [1]);
   const shape = b.initializer('stream_shape', DataType.INT64, [1], [STREAM]);
   const [big] = b.node('Expand', [one, shape], {}, { name: 'probe_expand' });
@@ -94,7 +105,7 @@ export async function measureMachine(threads: number | null, run: RunOptions = {
           modelPath: path,
           inputs: [
             ...MMS.flatMap((n) => [f(`a${n}`, [n, n]), f(`w${n}`, [n, n])]),
-            ...CONVS.map(({ c, hw }) => f(`x${c}`, [1, c, hw, hw])),
+            ...CONVS.map(({ cin, h, w }, i) => f(`x${i}`, [1, cin, h, w])),
             f('one', [1]),
             f('tiny', [1]),
           ],
@@ -115,7 +126,7 @@ export async function measureMachine(threads: number | null, run: RunOptions = {
     const mmRates = MMS.flatMap((n) => rates(2 * n ** 3, (e) => e.node === `probe_matmul_${n}`));
     // ORT runs a Conv as an NCHWc kernel named `<output>_nchwc` between two Reorder kernels: the
     // Conv kernel alone is the compute.
-    const convRates = CONVS.flatMap(({ c, hw }) => rates(2 * c * c * 9 * hw * hw, (e) => e.node.startsWith(`probe_conv_${c}`) && /Conv/.test(e.opType)));
+    const convRates = CONVS.flatMap((c, i) => rates(convFlops(c), (e) => (e.node === `probe_conv_${i}` || e.node.startsWith(`probe_conv_${i}_`)) && /Conv/.test(e.opType)));
     const streamUs = durs((e) => e.node === 'probe_stream');
     const readUs = durs((e) => e.node === 'probe_read');
     const tinyUs = durs((e) => e.node.startsWith('probe_tiny_'));
