@@ -13,6 +13,7 @@ import { profileModel, type ProfileReport } from '../../src/node/ort/profile';
 import { runCli } from '../support/cli';
 import { realModelPath } from '../support/models';
 import { resnetLike } from './resnet-like';
+import { RECORD_VERSION } from '../../src/node/ort/machine';
 
 const dir = mkdtempSync(join(tmpdir(), 'll-attr-'));
 const RESNET = join(dir, 'resnet-like.onnx');
@@ -138,7 +139,7 @@ test('no node above 1.25× the measured peak; an impossible figure is flagged in
   delete (slow as { cached?: boolean }).cached;
   const cache = mkdtempSync(join(tmpdir(), 'll-slow-'));
   const { cpus } = await import('node:os');
-  writeFileSync(join(cache, `machine-${(cpus()[0]?.model ?? 'cpu').replace(/[^A-Za-z0-9]+/g, '_')}-tdefault.json`), JSON.stringify({ version: 3, ...slow }));
+  writeFileSync(join(cache, `machine-${(cpus()[0]?.model ?? 'cpu').replace(/[^A-Za-z0-9]+/g, '_')}-tdefault.json`), JSON.stringify({ version: RECORD_VERSION, ...slow }));
   const cli = runCli(['profile', RESNET, '--runs', '3', '--warmup', '1', '--json'], { timeoutMs: 180_000, env: { LAYERLENS_CACHE_DIR: cache } });
   assert.equal(cli.status, 0, cli.stderr);
   // The cached peak was beaten, so the machine was measured again: then nothing is impossible.

@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { median } from '../../src/core/profile/stats';
-import { measureMachine, staleness } from '../../src/node/ort/machine';
+import { measureMachine, RECORD_VERSION, staleness } from '../../src/node/ort/machine';
 import { ortPackageVersion } from '../../src/node/ort/runtime';
 import { runCli } from '../support/cli';
 import { copyOracle, matmulOracle } from '../support/machine-oracles';
@@ -46,7 +46,7 @@ test('machine figures land within 0.5–2× of a memory copy and a large MatMul 
 test('staleness: another ORT version, thread count, CPU or an old record is measured again', () => {
   const now = Date.now();
   const fresh = {
-    version: 3, peakGflops: 100, bandwidthGBs: 20, kernelOverheadUs: 3,
+    version: RECORD_VERSION, peakGflops: 100, bandwidthGBs: 20, kernelOverheadUs: 3,
     figures: {} as never, threads: null, cpu: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length,
     ortVersion: ortPackageVersion(),
     measuredAt: new Date(now - 3600_000).toISOString(),

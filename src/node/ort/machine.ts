@@ -43,7 +43,7 @@ const TINY = 48; // one-element kernels in the fixed-cost chain
 const RUNS = 20;
 const MAX_AGE_DAYS = 7;
 /** Bumped when what is measured changes, so older records are measured again. */
-const RECORD_VERSION = 4;
+export const RECORD_VERSION = 4;
 
 function cacheFile(threads: number | null): string {
   const cpu = (cpus()[0]?.model ?? 'cpu').replace(/[^A-Za-z0-9]+/g, '_');
