@@ -10,6 +10,7 @@ import { applyFix } from './apply-fix';
 import { compile } from './compile';
 import { commitFix, discardFix } from './fix-candidates';
 import { quantizeWithinBudget } from './quantize-budget';
+import { runSensitivity } from './sensitivity';
 import { runProfile } from './run-profile';
 
 const controllers = new Map<number, AbortController>();
@@ -37,6 +38,8 @@ process.on('message', (m: JobRequestMessage) => {
         return runProfile(m.args, controller.signal, (progress) => reply({ id: m.id, progress }));
       case 'quantizeWithinBudget':
         return quantizeWithinBudget(m.args, controller.signal, (progress) => reply({ id: m.id, progress }));
+      case 'sensitivity':
+        return runSensitivity(m.args, controller.signal, (progress) => reply({ id: m.id, progress }));
     }
   })();
   work

@@ -41,7 +41,8 @@ import { COMMANDS, registerCommands } from './commands';
 import { documentFeature, publishDiagnostics } from './document-features';
 import { closed, currentDims, modelPathOf, notePrinted, opened, servedArgs, setDims, stateOf } from './documents';
 import { askModel, invalidateModel, warmModelWorker } from './model-client';
-import { profile } from './profile';
+import { profile, sensitivity } from './profile';
+import { SensitivityRequest } from '../../protocol/compress';
 import { profileOf } from './profiles';
 import { checkCount, checkDims } from './request-checks';
 import { setTarget, targetProfile } from './target';
@@ -227,6 +228,7 @@ handle(ListFixesRequest.type, (p, token) => {
 });
 
 handle(ProfileRequest.type, (p, token) => profile(p, token, progressOf(p)));
+handle(SensitivityRequest.type, (p, token) => sensitivity(p, token, progressOf(p)));
 
 onRawRequest(connection, GraphViewRequest.type, typed<GraphViewParams, ViewModel | GraphViewText | null>(async (p, token) => {
   const t = target(p.uri, p.dims);

@@ -1,7 +1,9 @@
-// The profile request: loading and analysis run in the jobs worker, ONNX Runtime in its own child
+// The profile and sensitivity requests: loading and analysis run in the jobs worker, ONNX Runtime in its own child
 // process, so the server's main thread only waits; work-done progress is relayed, and cancelling the
 // request kills the ORT worker. The whole profile is remembered for hovers (profiles.ts).
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
+import { UsageError } from '../../core/errors';
+import type { SensitivityParams, SensitivityResult } from '../../protocol/compress';
 import type { ProfileParams, ProfileResult } from '../../protocol/requests';
 import { modelError } from '../shared/errors';
 import { checkAccess } from './access';
@@ -30,6 +32,26 @@ export async function profile(p: ProfileParams, token: CancellationToken, progre
     return result;
   } catch (e) {
     if (token.isCancellationRequested || (e as { cancelled?: boolean }).cancelled) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'profiling was cancelled');
+    throw modelError(e);
+  } finally {
+    progress.done();
+  }
+}
+
+/** The sensitivity request: the jobs worker measures, progress relayed, cancelling stops ONNX Runtime. */
+export async function sensitivity(p: SensitivityParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<SensitivityResult> {
+  try {
+    checkAccess(p.uri);
+    checkDims(p.dims);
+    if (!['int8', 'int8-static', 'int4', 'fp16'].includes(p.kind)) throw new UsageError(`kind ${JSON.stringify(p.kind)}: expected int8, int8-static, int4 or fp16`);
+  } catch (e) {
+    throw modelError(e);
+  }
+  progress.begin('Measuring sensitivity', 0, 'starting ONNX Runtime', true);
+  try {
+    return await runJob('sensitivity', p, { progress: (m) => progress.report(m), onCancel: (cancel) => token.onCancellationRequested(cancel) });
+  } catch (e) {
+    if (token.isCancellationRequested || (e as { cancelled?: boolean }).cancelled) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'the sensitivity measurement was cancelled');
     throw modelError(e);
   } finally {
     progress.done();

@@ -3,7 +3,7 @@
 // Protocol: {id, job, args} in; {id, progress} while running; {id, result} or {id, error, cancelled}
 // at the end; {id, cancel: true} aborts a running profile or budget search.
 import type { ApplyFixArgs, ApplyFixResult, CommitFixArgs, CommitFixResult, CompileArgs, CompileResult, DiscardFixArgs, DiscardFixResult, ModelErrorData, ProfileParams, ProfileResult } from '../../protocol/requests';
-import type { QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult } from '../../protocol/compress';
+import type { QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult, SensitivityParams, SensitivityResult } from '../../protocol/compress';
 
 export interface Jobs {
   applyFix: { args: ApplyFixArgs; result: ApplyFixResult };
@@ -14,6 +14,7 @@ export interface Jobs {
   profile: { args: ProfileParams; result: ProfileResult & { all: ProfileResult } };
   /** Compression within an error budget (jobs/quantize-budget.ts): a verified preview. */
   quantizeWithinBudget: { args: QuantizeWithinBudgetArgs; result: QuantizeWithinBudgetResult };
+  sensitivity: { args: SensitivityParams; result: SensitivityResult };
 }
 export type JobName = keyof Jobs;
 export type JobRequestMessage = { [K in JobName]: { id: number; job: K; args: Jobs[K]['args'] } }[JobName] | { id: number; cancel: true };
