@@ -9,6 +9,7 @@ import { openCompare } from './compare';
 import { exportFrom, EXPORT_CHOICES } from './export';
 import { optimizeModel, quantizeWithinBudget, runFixFlow, undoLastFix } from './fixes';
 import { GraphEditorProvider } from './graph-editor';
+import { measureSensitivity } from './sensitivity';
 import { graphPanelsOf } from './panels';
 import { profileOf } from './models';
 import { fileName, targetModel } from './model-uri';
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const html = (w: vscode.Webview, title: string) => webviewHtml(w, context, 'graph', title);
   const provider = new GraphEditorProvider(context, status, html);
 
-  const command = (id: string, f: (arg: unknown) => unknown) => vscode.commands.registerCommand(id, f);
+  const command = (id: string, f: (arg: unknown, ...rest: unknown[]) => unknown) => vscode.commands.registerCommand(id, f);
   routeApplyFix((a) => {
     const title = OPTIMIZATIONS.find((o) => o.ruleId === a.ruleId)?.label ?? a.ruleId;
     return runFixFlow(context, vscode.Uri.parse(a.modelUri), a.ruleId, title, a.anchor, a.options);
@@ -72,6 +73,10 @@ export function activate(context: vscode.ExtensionContext): void {
     command('layerlens.quantizeWithinBudget', async (arg) => {
       const uri = await needModel(arg);
       return uri ? quantizeWithinBudget(context, uri) : null;
+    }),
+    command('layerlens.measureSensitivity', async (arg, kind?: unknown) => {
+      const uri = await needModel(arg);
+      return uri ? measureSensitivity(context, uri, typeof kind === 'string' ? (kind as Parameters<typeof measureSensitivity>[2]) : undefined) : null;
     }),
     command('layerlens.compareWith', async (arg) => {
       const uri = await needModel(arg);

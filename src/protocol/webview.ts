@@ -1,6 +1,7 @@
 // Messages between the extension host and the graph view's webview: two discriminated unions, one
 // per direction. Everything on the wire is plain data; model strings are data, never markup.
 import type { ViewModel } from './view-model';
+import type { SensitivityResult } from './compress';
 import type { ApplyFixResult, FixEntry, NodeDetailsResult, PredictResult, ProfileResult } from './requests';
 
 /** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time, 'predicted' = latency predicted on the target). */
@@ -33,6 +34,8 @@ export type ToWebview =
   | { type: 'error'; fileName: string; name: string; message: string; hint: string }
   | { type: 'profileState'; state: 'running' | 'done' | 'cancelled' | 'failed'; message?: string }
   | { type: 'profile'; result: ProfileResult }
+  /** Per-layer sensitivity (1 − cosine of the outputs with the layer quantized alone): a heat metric and a table column. */
+  | { type: 'sensitivity'; result: SensitivityResult }
   /** Latency predicted on the target device (null: no target, or it cannot be predicted). */
   | { type: 'predicted'; result: PredictResult | null }
   | { type: 'details'; requestId: number; details: NodeDetailsResult | null }
