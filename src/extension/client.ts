@@ -2,7 +2,8 @@
 // extension reaches models: graph views, details, fixes and profiles are server requests.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ApplyFixCommand, ModelChangedNotification, OpenModelNotification, type ApplyFixArgs } from '../protocol/requests';
+import { ApplyFixCommand, type ApplyFixArgs } from '../protocol/fixes';
+import { ModelChangedNotification, OpenModelNotification } from '../protocol/requests';
 
 /** The command that shows a constant's values (registered in extension.ts; linked from hovers). */
 export const SHOW_VALUES_COMMAND = 'layerlens.showTensorValues';

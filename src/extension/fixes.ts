@@ -4,7 +4,8 @@
 // model.onnx.bak (undo restores it). Nothing is written unless verification passed.
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
-import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommandType, type CommitFixResult } from '../protocol/requests';
+import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, type ApplyFixArgs, type ApplyFixResult, type CommitFixResult } from '../protocol/fixes';
+import { type CommandType } from '../protocol/rpc';
 import { QuantizeWithinBudgetCommand, type QuantizeWithinBudgetArgs, type QuantizeWithinBudgetResult } from '../protocol/compress';
 import { currentTarget } from './target';
 import { bytes, si } from '../core/units';

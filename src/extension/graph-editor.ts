@@ -2,7 +2,8 @@
 // a view model by the language server (in its worker thread), never in the extension host; the
 // webview lays it out lazily and renders it. This file relays messages between the two.
 import * as vscode from 'vscode';
-import { GraphViewRequest, ListFixesRequest, NodeDetailsRequest, PredictRequest } from '../protocol/requests';
+import { ListFixesRequest } from '../protocol/fixes';
+import { GraphViewRequest, NodeDetailsRequest, PredictRequest } from '../protocol/requests';
 import type { FromWebview, ToWebview } from '../protocol/webview';
 import { modelServer, onModelChanged } from './client';
 import { discardFix, finishCommit, previewFix } from './fixes';

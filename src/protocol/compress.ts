@@ -2,7 +2,8 @@
 // src/server/jobs/quantize-budget.ts) and per-layer sensitivity (a request, src/server/jobs/sensitivity.ts),
 // typed once for both sides.
 import { RequestType } from 'vscode-languageserver-protocol';
-import { CommandType, type ApplyFixResult, type ModelErrorData } from './requests';
+import { type ApplyFixResult } from './fixes';
+import { CommandType, type ModelErrorData } from './rpc';
 
 /**
  * Command: compress the whole model within an error budget: per-layer sensitivity in ONNX Runtime,
@@ -29,7 +30,7 @@ export interface QuantizeWithinBudgetResult extends ApplyFixResult {
   /** What each rewrite says, by layer (low-rank: the rank, energy kept and weights before → after). */
   notes: { layer: string; note: string }[];
 }
-export const QuantizeWithinBudgetCommand = new CommandType<QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult>('layerlens.quantizeWithinBudget');
+export const QuantizeWithinBudgetCommand = new CommandType<QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult>('layerlens.previewQuantizeWithinBudget');
 
 /**
  * Per-layer sensitivity of a `file:` model (the editor's "Measure Sensitivity…"; `layerlens

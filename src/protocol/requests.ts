@@ -7,28 +7,11 @@
 // The types come from vscode-languageserver-protocol, the same copy of vscode-jsonrpc that
 // vscode-languageserver and vscode-languageclient use (jsonrpc compares ParameterStructures by
 // identity, so a second copy would not do). The webview imports this file's types only.
-import { NotificationType, RequestType, type ExecuteCommandParams } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { CommandType, request, type DimBindings, type ModelErrorData } from './rpc';
+import type { FixEntry } from './fixes';
 import type { NodeFigures } from '../core/cost/figures';
 import type { ViewModel } from './view-model';
-
-/** A custom request: its method and its typed signature. */
-function request<P, R>(method: string): { method: string; type: RequestType<P, R, ModelErrorData> } {
-  return { method, type: new RequestType<P, R, ModelErrorData>(method) };
-}
-
-/** A command of the server (workspace/executeCommand with one argument), typed by its argument and result. */
-export class CommandType<A, R> {
-  /** The workspace/executeCommand request, typed by this command's result. */
-  readonly request: RequestType<ExecuteCommandParams, R, ModelErrorData>;
-  constructor(readonly command: string) {
-    this.request = new RequestType<ExecuteCommandParams, R, ModelErrorData>('workspace/executeCommand');
-  }
-
-  /** The request's params: this command with `args`. */
-  params(args: A, workDoneToken?: string | number): ExecuteCommandParams {
-    return { command: this.command, arguments: [args], ...(workDoneToken !== undefined ? { workDoneToken } : {}) };
-  }
-}
 
 /** The text form of a binary model, for the read-only `layerlens:` text view. */
 export interface TextViewParams {
@@ -41,29 +24,6 @@ export interface TextViewResult {
   text: string;
 }
 export const TextViewRequest = request<TextViewParams, TextViewResult>('layerlens/textView');
-
-/**
- * Symbolic dims to bind by name (`{ batch: 1 }`), for the requests that analyse a model file. Each value
- * must be a whole number >= 0 (else a `UsageError`); names that are not a symbolic dim of the model's
- * inputs are left out (one workspace setting serves every model); dims left unbound stay symbolic, so
- * figures that depend on them are null (never costed as 0).
- */
-export type DimBindings = Record<string, number>;
-
-/**
- * How every custom request and command fails: a ResponseError (code -32803, RequestFailed) whose
- * message is `Name: message` of the typed error (e.g. `ModelFormatError: truncated or corrupt protobuf
- * at byte 1234 …`) and whose `data` is this object, so a client can show an error page. `name` is one
- * of ModelFormatError, ModelGraphError, ExternalDataError, ShapeError, UsageError (bad parameters),
- * FileAccessError (a path outside the workspace folders and the documents and models the client
- * opened), ModelWorkerError (a worker process stopped: out of memory, over its time limit, or crashed;
- * remembered for that file version, see docs/language-server.md), FixCandidateError, or Error for
- * anything unforeseen.
- */
-export interface ModelErrorData {
-  name: string;
-  message: string;
-}
 
 /**
  * Model totals for the status bar. `uri` is an open text document (a .onnxtxt file or a text view),
@@ -98,96 +58,6 @@ export function modelUriOf(uri: string): string | null {
   return uri.startsWith('layerlens:') && uri.endsWith('.onnxtxt') ? `file://${uri.slice('layerlens:'.length, -'.onnxtxt'.length)}` : null;
 }
 
-/** Command of the quick fixes: apply one rule at one node of a model file, verified before writing. */
-export interface ApplyFixArgs {
-  /** file: URI of the .onnx model. */
-  modelUri: string;
-  ruleId: string;
-  /** Node the fix applies at (its display name); omitted = everywhere the rule applies. */
-  anchor?: string;
-  /**
-   * Where to write: a new file beside the original (default), in place with a .bak, or `preview`:
-   * verify as usual but write nothing; the verified model stays in a hidden candidate file beside the
-   * original (`.model.<rule>.onnx.candidate-<pid>-<n>.onnx`), returned as `candidate`, until
-   * CommitFixCommand renames it into place or DiscardFixCommand deletes it.
-   */
-  write?: 'new-file' | 'in-place' | 'preview';
-  /** Symbolic dims to bind for verification, by name; any left unbound is taken as 1. */
-  dims?: Record<string, number>;
-  /** Options of rules that take them (e.g. `{ ratio: 0.5 }` for prune-channel). */
-  options?: Record<string, unknown>;
-  /** A target device (catalog id, or an absolute path of a device profile): before/after then carry its predicted latency. */
-  target?: string;
-}
-export interface ApplyFixResult {
-  /** The file written; null when nothing was (refused, failed, or a preview). */
-  written: string | null;
-  applied: number;
-  passed: boolean;
-  failures: string[];
-  /** `predictedMs`: latency predicted on `ApplyFixArgs.target` (absent without a target or when it cannot be predicted). */
-  before: { fileBytes: number; params: number; macs: number; medianMs: number; predictedMs?: number } | null;
-  after: { fileBytes: number; params: number; macs: number; medianMs: number; predictedMs?: number } | null;
-  /** The target the predictions are for, with how they were made. */
-  predictedOn?: { id: string; name: string; kind: 'calibrated' | 'estimate' };
-  /** Per model output, the original vs the rewritten model in ONNX Runtime ([] when not verified). */
-  outputs: OutputComparisonFigures[];
-  /** Only for `write: 'preview'` that passed: the verified candidate file (absolute path). */
-  candidate?: string;
-}
-export const ApplyFixCommand = new CommandType<ApplyFixArgs, ApplyFixResult>('layerlens.applyFix');
-
-/**
- * One output compared (src/node/ort/verify.ts). Figures that are infinite — NaN or ±Infinity on one side
- * only, or outputs that cannot be compared — are null here (JSON has no Infinity), with `problem` set
- * when they could not be compared at all.
- */
-export interface OutputComparisonFigures {
-  name: string;
-  maxAbsError: number | null;
-  /** max |a-b| / max |a| */
-  maxRelError: number | null;
-  cosine: number;
-  /** Share of rows whose argmax agrees, for outputs that look like class scores; else null. */
-  top1: number | null;
-  problem?: string;
-}
-
-/**
- * Command: write a previewed fix. The candidate must be one this server made (ApplyFix with
- * `write: 'preview'`, not yet committed or discarded) for this model and rule, and the model must be
- * unchanged since the preview; else a FixCandidateError. It is renamed atomically to
- * `model.<rule>.onnx` (new-file) or over the model (in-place, the original kept as `model.onnx.bak`).
- */
-export interface CommitFixArgs {
-  candidate: string;
-  /** file: URI of the .onnx model the candidate was made from. */
-  modelUri: string;
-  ruleId: string;
-  write: 'new-file' | 'in-place';
-}
-export interface CommitFixResult {
-  written: string;
-  /** The original's copy, for in-place. */
-  backup?: string;
-}
-export const CommitFixCommand = new CommandType<CommitFixArgs, CommitFixResult>('layerlens.commitFix');
-
-/**
- * Command: delete a previewed candidate (and its `.data` file if it has one). Only a file named like a
- * candidate (`.<name>.onnx.candidate-<pid>[-<n>].onnx`), directly inside the folder of its model (the
- * model named by `modelUri` when given, else the one its name points to, which must exist), can be
- * deleted; anything else is refused with a FixCandidateError. A candidate already gone deletes nothing.
- */
-export interface DiscardFixArgs {
-  candidate: string;
-  modelUri?: string;
-}
-export interface DiscardFixResult {
-  /** Files deleted. */
-  deleted: string[];
-}
-export const DiscardFixCommand = new CommandType<DiscardFixArgs, DiscardFixResult>('layerlens.discardFix');
 
 /** Profile a model file in ONNX Runtime (work-done progress and cancellation supported). */
 export interface ProfileParams {
@@ -265,39 +135,6 @@ export const GraphViewRequest = {
   textType: new RequestType<GraphViewParams & { as: 'text' }, GraphViewText | null, ModelErrorData>('layerlens/graphView'),
 };
 
-/**
- * A rewrite rule at one node, ranked by the benefit it is expected to bring there
- * (src/core/passes/rank.ts, docs/optimizations.md). Lists are ordered: the few that pay off most
- * first (`top`, best first, each with its estimate in `text`), then the rest (smaller gains, then
- * refusals with their `reason`).
- */
-export interface FixEntry {
-  ruleId: string;
-  title: string;
-  ok: boolean;
-  /** Why the rule does not apply here (refusals only). */
-  reason?: string;
-  /** Among the few fixes that pay off most at this node. */
-  top: boolean;
-  /** The main figure, short ("−4.1 % of the FLOPs", "file −23 %", "no latency gain with ORT"); '' for refusals. */
-  headline: string;
-  /** The whole estimate in one line; '' for refusals. */
-  text: string;
-}
-
-/** What can be done at one node: every rewrite rule matching there, ranked, with its check result. */
-export interface ListFixesParams {
-  /** An open document, or a `file:` .onnx URI (as GraphViewRequest). */
-  uri: string;
-  /** Node display name (nodes of If/Loop/Scan bodies too). */
-  node: string;
-  /** Only for a `file:` .onnx URI: the same dims as the graph view's, to share its cached analysis. */
-  dims?: DimBindings;
-}
-export interface ListFixesResult {
-  fixes: FixEntry[];
-}
-export const ListFixesRequest = request<ListFixesParams, ListFixesResult>('layerlens/listFixes');
 
 /** Everything about one node, for the graph view's side panel. */
 export interface NodeDetailsParams {

@@ -2,7 +2,8 @@
 // per direction. Everything on the wire is plain data; model strings are data, never markup.
 import type { ViewModel } from './view-model';
 import type { SensitivityResult } from './compress';
-import type { ApplyFixResult, FixEntry, NodeDetailsResult, PredictResult, ProfileResult } from './requests';
+import type { ApplyFixResult, FixEntry } from './fixes';
+import type { NodeDetailsResult, PredictResult, ProfileResult } from './requests';
 
 /** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time, 'predicted' = latency predicted on the target). */
 export type ColorMetric = 'none' | 'macs' | 'flops' | 'params' | 'bytes' | 'latency' | 'share' | 'intensity' | 'predicted';

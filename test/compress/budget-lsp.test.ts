@@ -9,11 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { writeModel } from '../../src/core/onnx/writer';
 import { QuantizeWithinBudgetCommand, type QuantizeWithinBudgetResult } from '../../src/protocol/compress';
-import { CommitFixCommand } from '../../src/protocol/requests';
+import { CommitFixCommand } from '../../src/protocol/fixes';
 import { mlpStack } from '../support/mlp-stack';
 import { startServer } from '../support/server';
 
-test('layerlens.quantizeWithinBudget over LSP: a verified preview with the layers left in float, committed by commitFix', async () => {
+test('layerlens.previewQuantizeWithinBudget over LSP: a verified preview with the layers left in float, committed by commitFix', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'll-budget-lsp-'));
   const path = join(dir, 'mlp.onnx');
   writeFileSync(path, writeModel(mlpStack()));

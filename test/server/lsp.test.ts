@@ -10,7 +10,8 @@ import { after, before, test } from 'node:test';
 import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-languageserver-protocol/node';
 import type { CodeAction, DocumentSymbol, Hover, Location, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { readModel } from '../../src/core/onnx/reader';
-import { textViewUriFor, type ApplyFixResult } from '../../src/protocol/requests';
+import { type ApplyFixResult } from '../../src/protocol/fixes';
+import { textViewUriFor } from '../../src/protocol/requests';
 import { ROOT, SAMPLE } from '../support/models';
 import { startServer, type ServerProcess } from '../support/server';
 

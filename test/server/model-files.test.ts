@@ -15,7 +15,8 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type Messa
 import { ModelProtoSchema, ValueInfoProtoSchema, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from '../../src/core/onnx/gen/layerlens/onnx/onnx_pb';
 import { DataType } from '../../src/core/ir/data-type';
 import type { ViewGraph, ViewModel } from '../../src/protocol/view-model';
-import type { ModelErrorData, ModelSummaryResult, NodeDetailsResult, WeightStats } from '../../src/protocol/requests';
+import type { ModelSummaryResult, NodeDetailsResult, WeightStats } from '../../src/protocol/requests';
+import type { ModelErrorData } from '../../src/protocol/rpc';
 import { openTextView as openView, rejectsTyped, tmp as tmpFolder, uriOf } from '../support/lsp';
 import { realModelPath, ROOT, SAMPLE } from '../support/models';
 import { makeInputs, runOrt } from '../support/ort';

@@ -8,22 +8,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import {
-  ApplyFixCommand,
-  CommitFixCommand,
-  CompileCommand,
-  DiscardFixCommand,
-  ExportMetricsRequest,
-  GraphViewRequest,
-  ListFixesRequest,
-  ModelSummaryRequest,
-  NodeDetailsRequest,
-  OpenModelNotification,
-  ProfileRequest,
-  TensorValuesRequest,
-  TextViewRequest,
-  textViewUriFor,
-} from '../../src/protocol/requests';
+import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand, ListFixesRequest } from '../../src/protocol/fixes';
+import { CompileCommand, ExportMetricsRequest, GraphViewRequest, ModelSummaryRequest, NodeDetailsRequest, OpenModelNotification, ProfileRequest, TensorValuesRequest, TextViewRequest, textViewUriFor } from '../../src/protocol/requests';
 import { rejectsTyped, tmp, uriOf } from '../support/lsp';
 import { realModelPath, SAMPLE } from '../support/models';
 import { startServer, type ServerProcess } from '../support/server';

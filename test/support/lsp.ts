@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MessageConnection } from 'vscode-languageserver-protocol/node';
-import { TextViewRequest, textViewUriFor, type ModelErrorData } from '../../src/protocol/requests';
+import { TextViewRequest, textViewUriFor } from '../../src/protocol/requests';
+import { type ModelErrorData } from '../../src/protocol/rpc';
 
 export const uriOf = (path: string): string => pathToFileURL(path).href;
 export const tmp = (prefix = 'll-server-'): string => mkdtempSync(join(tmpdir(), prefix));

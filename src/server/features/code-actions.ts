@@ -5,7 +5,8 @@
 import { CodeActionKind, type CodeAction, type Range } from 'vscode-languageserver';
 import { RULES, listSites, rankFixes } from '../../core/passes';
 import { OPTIMIZATIONS } from '../../protocol/optimizations';
-import { ApplyFixCommand, modelUriOf, type ApplyFixArgs } from '../../protocol/requests';
+import { ApplyFixCommand, type ApplyFixArgs } from '../../protocol/fixes';
+import { modelUriOf } from '../../protocol/requests';
 import type { DocumentState } from './document-state';
 
 function overlaps(a: Range, b: Range): boolean {

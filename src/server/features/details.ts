@@ -8,7 +8,8 @@ import type { Model } from '../../core/ir/model';
 import { formatType } from '../../core/ir/shape';
 import { figuresOf, recordOf } from '../../core/cost/figures';
 import { rankFixes, type RankedFix, type SiteCheck } from '../../core/passes';
-import type { FixEntry, NodeDetailsResult } from '../../protocol/requests';
+import type { FixEntry } from '../../protocol/fixes';
+import type { NodeDetailsResult } from '../../protocol/requests';
 import type { DocumentState } from './document-state';
 
 /**

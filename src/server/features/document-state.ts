@@ -7,7 +7,7 @@ import type { Node } from '../../core/ir/graph';
 import type { ParseResult } from '../../core/onnx/text/parser';
 import type { Position, Range } from '../../core/onnx/text/ranges';
 import { NODE_RULES, listSites, type SiteCheck } from '../../core/passes';
-import type { ModelErrorData } from '../../protocol/requests';
+import type { ModelErrorData } from '../../protocol/rpc';
 
 export interface DocumentState {
   version: number;

@@ -7,7 +7,8 @@ import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis } from '../../core/analysis/analyze';
 import type { Model } from '../../core/ir/model';
 import { predictModel, type DeviceProfile } from '../../core/predict';
-import type { DimBindings, PredictResult } from '../../protocol/requests';
+import type { PredictResult } from '../../protocol/requests';
+import type { DimBindings } from '../../protocol/rpc';
 import type { DocumentState } from './document-state';
 
 export function predictionResult(model: Model, analysis: Analysis, profile: DeviceProfile, dims: DimBindings): PredictResult {

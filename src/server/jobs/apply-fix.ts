@@ -11,7 +11,7 @@ import { cloneModel } from '../../core/passes/graph-edit';
 import { guard } from '../../node/files/fs-error';
 import { filesReadBy, writeVerified } from '../../node/files/write-model';
 import { verifyRewrite, type OutputComparison } from '../../node/ort/verify';
-import type { ApplyFixArgs, ApplyFixResult, OutputComparisonFigures } from '../../protocol/requests';
+import type { ApplyFixArgs, ApplyFixResult, OutputComparisonFigures } from '../../protocol/fixes';
 import { newFileTarget, rememberPreview } from './fix-candidates';
 import { predictedGain } from './predicted-gain';
 

@@ -8,7 +8,7 @@ import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES, registeredRules } from '../../core/passes';
-import type { CommitFixArgs, CommitFixResult, DiscardFixArgs, DiscardFixResult } from '../../protocol/requests';
+import type { CommitFixArgs, CommitFixResult, DiscardFixArgs, DiscardFixResult } from '../../protocol/fixes';
 import { checkWrites, commitCandidate, discardCandidate, type Candidate, type InputFiles } from '../../node/files/write-model';
 import { candidateTarget } from '../../node/files/private-names';
 import { FixCandidateError } from '../shared/errors';

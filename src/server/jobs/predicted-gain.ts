@@ -5,7 +5,7 @@
 import type { Model } from '../../core/ir/model';
 import { predictModel } from '../../core/predict';
 import { loadDeviceProfile } from '../../node/device-profiles';
-import type { ApplyFixResult } from '../../protocol/requests';
+import type { ApplyFixResult } from '../../protocol/fixes';
 
 export interface PredictedGain {
   before?: number;

@@ -5,7 +5,9 @@
 import { pathToFileURL } from 'node:url';
 import type { Connection, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { UsageError } from '../../core/errors';
-import { ApplyFixCommand, CommitFixCommand, CompileCommand, DiscardFixCommand, ModelChangedNotification, type CommandType } from '../../protocol/requests';
+import { ApplyFixCommand, CommitFixCommand, DiscardFixCommand } from '../../protocol/fixes';
+import { CompileCommand, ModelChangedNotification } from '../../protocol/requests';
+import { type CommandType } from '../../protocol/rpc';
 import { QuantizeWithinBudgetCommand } from '../../protocol/compress';
 import { modelError } from '../shared/errors';
 import { checkAccess, checkBeside } from './access';

@@ -7,26 +7,9 @@ import { CodeActionKind, DidChangeWorkspaceFoldersNotification, TextDocuments, T
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ViewModel } from '../../protocol/view-model';
 import { buildViewModel } from '../features/view-model';
-import {
-  ExportMetricsRequest,
-  GraphViewRequest,
-  ListFixesRequest,
-  ModelChangedNotification,
-  ModelSummaryRequest,
-  NodeDetailsRequest,
-  OpenModelNotification,
-  PredictRequest,
-  ProfileRequest,
-  TensorValuesRequest,
-  TextViewRequest,
-  modelUriOf,
-  textViewUriFor,
-  type DimBindings,
-  type GraphViewParams,
-  type GraphViewText,
-  type ModelErrorData,
-  type ModelSummaryResult,
-} from '../../protocol/requests';
+import { ListFixesRequest } from '../../protocol/fixes';
+import { ExportMetricsRequest, GraphViewRequest, ModelChangedNotification, ModelSummaryRequest, NodeDetailsRequest, OpenModelNotification, PredictRequest, ProfileRequest, TensorValuesRequest, TextViewRequest, modelUriOf, textViewUriFor, type GraphViewParams, type GraphViewText, type ModelSummaryResult } from '../../protocol/requests';
+import { type DimBindings, type ModelErrorData } from '../../protocol/rpc';
 import { codeActions } from '../features/code-actions';
 import { fixesAt, nodeDetails } from '../features/details';
 import { hover } from '../features/hover';

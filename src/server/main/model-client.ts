@@ -12,7 +12,7 @@
 // loops.
 import { statSync } from 'node:fs';
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
-import type { DimBindings, ModelErrorData } from '../../protocol/requests';
+import type { DimBindings, ModelErrorData } from '../../protocol/rpc';
 import { RelayedError } from '../shared/errors';
 import { LOAD_ONLY_OPS, type ModelOp, type ModelOps, type ModelPhase, type ModelReplyMessage } from '../shared/model-protocol';
 import { describeLimit, limitsFromEnv, startWorkerProcess, type WorkerProcess } from './worker-process';

@@ -1,7 +1,7 @@
 // Checks of request parameters that come from clients (the extension, settings a user typed): a bad
 // value is a UsageError saying what is expected, never a crash or a silent default.
 import { UsageError } from '../../core/errors';
-import type { DimBindings } from '../../protocol/requests';
+import type { DimBindings } from '../../protocol/rpc';
 
 /**
  * Dim bindings must be an object of whole numbers >= 0. Names a model lacks are left out per model

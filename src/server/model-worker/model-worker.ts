@@ -6,7 +6,8 @@
 // server. Requests are answered one at a time, in order; see shared/model-protocol.ts.
 import { figureTree } from '../../core/analysis/figure-tree';
 import { exportMetrics } from '../../core/export';
-import type { ExportMetricsResult, GraphViewText, ListFixesResult, NodeDetailsResult } from '../../protocol/requests';
+import type { ListFixesResult } from '../../protocol/fixes';
+import type { ExportMetricsResult, GraphViewText, NodeDetailsResult } from '../../protocol/requests';
 import { errorData } from '../shared/errors';
 import { TEXT_VIEW_OPS, type ModelOps, type ModelReplyMessage, type ModelRequestMessage, type TextViewOp } from '../shared/model-protocol';
 import { overMemoryLimit, startWatchdog, toServer } from '../shared/worker-child';

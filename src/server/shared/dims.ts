@@ -2,7 +2,7 @@
 // applied to each model for the names that model has (a model without `seq` is still analysed when
 // the setting binds `seq`), and messages that name the setting, not the command line's flags.
 import type { Model } from '../../core/ir/model';
-import type { DimBindings } from '../../protocol/requests';
+import type { DimBindings } from '../../protocol/rpc';
 
 /** The bindings that name a symbolic dim of the model's inputs. */
 export function applicable(model: Model, dims: DimBindings): DimBindings {

@@ -4,7 +4,7 @@
 // the extension can show an error page. Also the server's own typed errors.
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { LayerLensError } from '../../core/errors';
-import type { ModelErrorData } from '../../protocol/requests';
+import type { ModelErrorData } from '../../protocol/rpc';
 
 /** A fix candidate that cannot be committed or discarded (unknown, stale, not a candidate name). */
 export class FixCandidateError extends LayerLensError {

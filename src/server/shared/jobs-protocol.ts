@@ -2,7 +2,9 @@
 // (jobs/jobs-worker.ts): each job with its arguments and result. Jobs run concurrently in the worker.
 // Protocol: {id, job, args} in; {id, progress} while running; {id, result} or {id, error, cancelled}
 // at the end; {id, cancel: true} aborts a running profile or budget search.
-import type { ApplyFixArgs, ApplyFixResult, CommitFixArgs, CommitFixResult, CompileArgs, CompileResult, DiscardFixArgs, DiscardFixResult, ModelErrorData, ProfileParams, ProfileResult } from '../../protocol/requests';
+import type { ApplyFixArgs, ApplyFixResult, CommitFixArgs, CommitFixResult, DiscardFixArgs, DiscardFixResult } from '../../protocol/fixes';
+import type { CompileArgs, CompileResult, ProfileParams, ProfileResult } from '../../protocol/requests';
+import type { ModelErrorData } from '../../protocol/rpc';
 import type { QuantizeWithinBudgetArgs, QuantizeWithinBudgetResult, SensitivityParams, SensitivityResult } from '../../protocol/compress';
 
 export interface Jobs {

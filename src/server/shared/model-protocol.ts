@@ -6,7 +6,9 @@
 // Protocol: {id, op, args} in; {id, phase} while working, then {id, result} or {id, error} (or
 // {id, stopped} when it ended over the memory limit, and the worker exits); one at a time, in order.
 import type { CodeAction, CodeLens, Diagnostic, DocumentSymbol, Hover, InlayHint, Location, Position, Range } from 'vscode-languageserver';
-import type { DimBindings, ExportMetricsParams, ExportMetricsResult, GraphViewText, ListFixesResult, ModelErrorData, ModelSummaryResult, NodeDetailsResult, PredictResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
+import type { ListFixesResult } from '../../protocol/fixes';
+import type { ExportMetricsParams, ExportMetricsResult, GraphViewText, ModelSummaryResult, NodeDetailsResult, PredictResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
+import type { DimBindings, ModelErrorData } from '../../protocol/rpc';
 import type { DeviceProfile } from '../../core/predict';
 
 /** A text view document, as the worker printed it. */
