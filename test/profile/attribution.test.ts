@@ -52,12 +52,16 @@ function crossCheck(deployed: ProfileReport[], perNode: ProfileReport[]): { rati
   const ratios: number[] = [];
   let dep = 0;
   let per = 0;
-  for (const k of deployed[0]!.kernels.filter((x) => x.role === 'compute')) {
+  const compute = deployed[0]!.kernels.filter((x) => x.role === 'compute');
+  // Per kernel: those long enough to time well (≥ 20 µs), and at least the 8 longest (a fast model on
+  // a quiet machine has few kernels above 20 µs).
+  const longest = new Set([...compute].sort((a, b) => kernelUs.get(b.kernel)! - kernelUs.get(a.kernel)!).slice(0, 8).map((k) => k.kernel));
+  for (const k of compute) {
     const us = kernelUs.get(k.kernel)!;
     const sum = k.nodes.reduce((a, n) => a + (times.get(n) ?? 0), 0);
     dep += us;
     per += sum;
-    if (us >= 20 && sum > 0) ratios.push(us / sum);
+    if ((us >= 20 || longest.has(k.kernel)) && sum > 0) ratios.push(us / sum);
   }
   return { ratios, total: dep / per };
 }
@@ -123,19 +127,32 @@ test('deployed vs per-node mode on the same models: kernel times match the per-n
 });
 
 test('no node above 1.25× the measured peak; an impossible figure is flagged in the result and the CLI', async () => {
-  const r = await profileModel(realModelPath('ppocr-rec.onnx'), { bindings: { inputs: { x: [1, 3, 48, 320] } }, mode: 'deployed', runs: 5, warmup: 1 });
-  assert.ok(r.machine, 'machine figures measured');
-  assertClosed(r);
-  assert.equal(r.attribution.coverage, 1);
-  const over = [...r.nodes].filter(([, p]) => p.achievedGflops !== null && p.achievedGflops > r.machine!.peakGflops * IMPLAUSIBLE_OVER_PEAK);
-  // Whatever is above the bound is flagged, never shown as fact.
-  for (const [, p] of over) assert.ok(p.implausible, 'an impossible figure carries its flag');
-  assert.equal(r.implausible.nodes, over.length);
-  assert.equal(over.length, 0, `nodes above ${IMPLAUSIBLE_OVER_PEAK}× the peak of ${r.machine!.peakGflops.toFixed(1)}: ${over.map(([n, p]) => `${n.displayName} ${p.achievedGflops!.toFixed(0)}`).join(', ')}`);
-  assert.ok(r.implausible.maxRatio !== null && r.implausible.maxRatio <= IMPLAUSIBLE_OVER_PEAK);
+  // The peak and the nodes are measured at different moments: on a shared machine another process can
+  // take a core during the peak's probe and not during the model's runs (seen: peak 214, a Conv at 314
+  // GFLOP/s at load average 13). Wrong attribution puts half the nodes over the bound on every run;
+  // load, an odd run. So: every run flags what is over, and one of two runs has nothing over.
+  const attempts: string[] = [];
+  let machine: NonNullable<ProfileReport['machine']> | null = null;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const r = await profileModel(realModelPath('ppocr-rec.onnx'), { bindings: { inputs: { x: [1, 3, 48, 320] } }, mode: 'deployed', runs: 5, warmup: 1 });
+    assert.ok(r.machine, 'machine figures measured');
+    machine = r.machine;
+    assertClosed(r);
+    assert.equal(r.attribution.coverage, 1);
+    const over = [...r.nodes].filter(([, p]) => p.achievedGflops !== null && p.achievedGflops > r.machine!.peakGflops * IMPLAUSIBLE_OVER_PEAK);
+    // Whatever is above the bound is flagged, never shown as fact.
+    for (const [, p] of over) assert.ok(p.implausible, 'an impossible figure carries its flag');
+    assert.equal(r.implausible.nodes, over.length);
+    if (over.length === 0) {
+      assert.ok(r.implausible.maxRatio !== null && r.implausible.maxRatio <= IMPLAUSIBLE_OVER_PEAK);
+      break;
+    }
+    attempts.push(`peak ${r.machine!.peakGflops.toFixed(1)}: ${over.map(([n, p]) => `${n.displayName} ${p.achievedGflops!.toFixed(0)}`).join(', ')}`);
+  }
+  assert.ok(attempts.length < 2, `nodes above ${IMPLAUSIBLE_OVER_PEAK}× the measured peak on both runs: ${attempts.join(' | ')}`);
 
   // The flag path itself, with a machine record whose peak is far too low (written as the cache).
-  const slow = { ...r.machine!, peakGflops: 0.01, measuredAt: new Date().toISOString() };
+  const slow = { ...machine!, peakGflops: 0.01, measuredAt: new Date().toISOString() };
   delete (slow as { cached?: boolean }).cached;
   const cache = mkdtempSync(join(tmpdir(), 'll-slow-'));
   const { cpus } = await import('node:os');
