@@ -53,7 +53,8 @@ test('sensitivity: heat metric, table column ranked like the measurement, hover 
   await w.page.locator('.table-rows .tr').first().click();
 
   await box.hover();
-  const tip = w.page.locator('.tooltip:not([hidden])');
+  // The card of that layer (the pointer may have crossed another node on its way).
+  const tip = w.page.locator(`.tooltip:not([hidden])[data-key="#n${worstNode.id}"]`);
   await tip.waitFor();
   const text = (await tip.textContent())!;
   assert.ok(text.includes(`1 − cos ${expected}`) && text.includes('int8-static'), text);
