@@ -47,6 +47,8 @@ class GraphApp {
   private readonly app = document.getElementById('app')!;
   private model: Loaded | null = null;
   private metric: ColorMetric = 'macs';
+  /** Weight shapes inside op nodes (the toolbar's Weights toggle; kept in the webview's state). */
+  private weights = (vscode.getState() as { weights?: boolean } | undefined)?.weights === true;
   private profile: ProfileResult | null = null;
   private lat: Latency = new Map();
   private readonly host = new HostRequests(post);
@@ -121,7 +123,7 @@ class GraphApp {
   // ---- the page of a model -----------------------------------------------------------------------
 
   private buildPage(fileName: string, view: ViewModel, canvas: GraphCanvas, hiddenConstants: number): void {
-    const bar = toolbar(fileName, this.metric, {
+    const bar = toolbar(fileName, this.metric, this.weights, {
       search: (q) => this.search(q),
       nextMatch: (dir) => void this.nextMatch(dir),
       leaveSearch: () => canvas.svg.focus(),
@@ -132,6 +134,10 @@ class GraphApp {
       toggleTable: () => this.toggleTable(),
       openAsText: () => post({ type: 'openAsText' }),
       export: (format) => post({ type: 'export', format }),
+      showWeights: (on) => {
+        vscode.setState({ ...(vscode.getState() as object | undefined), weights: (this.weights = on) });
+        void canvas.setWeights(on);
+      },
     });
     this.status = bar.status;
     this.profileState = bar.profileState;
@@ -183,6 +189,7 @@ class GraphApp {
     this.closeMenu();
     const tree = new GraphTree(view);
     const engine = new LayoutEngine(tree, this.runLayout);
+    engine.weights = this.weights;
     const canvas = new GraphCanvas(
       fileName,
       { view, tree, engine },

@@ -5,7 +5,7 @@ import type { ColorMetric } from '../src/protocol/webview';
 import { s } from './dom';
 import { metricText } from './format';
 import { colourAt, inkOn, type Heat } from './heat';
-import { HEADER, type Box, type Scene } from './layout';
+import { HEADER, HEADER_CHAR, WEIGHT_LINE, weightLines, type Box, type Scene } from './layout';
 import type { GraphTree } from './tree';
 
 export interface RenderState {
@@ -15,6 +15,26 @@ export interface RenderState {
   selected: string | null;
   highlighted: ReadonlySet<string>;
   isContainer: (key: string) => boolean;
+  /** Op nodes show their weight inputs with shapes. */
+  weights: boolean;
+}
+
+/** A header's title: the name is shortened so its figures (`· 4 nodes · 59.01 MMACs`) stay whole. */
+function headerText(name: string, figures: string, width: number): string {
+  const room = width - figures.length * HEADER_CHAR;
+  if (room < 4 * HEADER_CHAR) return fit(name + figures, width, HEADER_CHAR);
+  return fit(name, room, HEADER_CHAR) + figures;
+}
+
+/**
+ * Edges pass under the headers of open containers (they enter a container below its header): the
+ * edge layer is clipped to the scene minus every header (even-odd holes; headers never overlap).
+ */
+function headerClip(scene: Scene): SVGClipPathElement {
+  const m = 1000;
+  let d = `M${-m},${-m}H${scene.width + m}V${scene.height + m}H${-m}Z`;
+  for (const b of scene.boxes) if (b.open && b.item.kind !== 'root') d += `M${b.x.toFixed(1)},${b.y.toFixed(1)}h${b.width.toFixed(1)}v${HEADER}h${(-b.width).toFixed(1)}Z`;
+  return s('clipPath', { id: 'edge-clip', clipPathUnits: 'userSpaceOnUse' }, s('path', { d, 'clip-rule': 'evenodd' }));
 }
 
 const fit = (text: string, width: number, char = 6.6): string => {
@@ -90,7 +110,7 @@ function box(st: RenderState, b: Box): SVGGElement {
       g.append(
         paint(s('rect', { class: 'header', width: w, height: HEADER, rx: 6 }), ht?.fill),
         s('text', { class: 'toggle', x: 8, y: 17 }, it.kind === 'body' ? '' : '−'),
-        paintText(ht?.ink, { class: 'title', x: it.kind === 'body' ? 8 : 22, y: 17 }, fit(`${title}${it.kind === 'node' ? '' : ` · ${count} nodes`}${ht?.text ? ` · ${ht.text}` : ''}`, w - 30)),
+        paintText(ht?.ink, { class: 'title', x: it.kind === 'body' ? 8 : 22, y: 17 }, headerText(title, `${it.kind === 'node' ? '' : ` · ${count} nodes`}${ht?.text ? ` · ${ht.text}` : ''}`, w - 30)),
       );
     }
     return g;
@@ -110,6 +130,7 @@ function box(st: RenderState, b: Box): SVGGElement {
       paintText(ht.ink, { class: 'name', x: 8, y: 33 }, fit(short || n.name, w - 16)),
     );
     if (expandable) g.append(paintText(ht.ink, { class: 'toggle', x: w - 16, y: 16 }, '+'));
+    if (st.weights) weightLines(it).forEach((l, i) => g.append(paintText(ht.ink, { class: 'weight', x: 8, y: 50 + i * WEIGHT_LINE }, fit(l, w - 16, 6.2))));
     if (ht.text && ht.text !== '?') g.append(s('title', {}, ht.text));
     return g;
   }
@@ -136,7 +157,8 @@ export function renderScene(layer: SVGGElement, scene: Scene, st: RenderState): 
     byKey.set(b.key, g);
     frag.append(g);
   }
-  const edges = s('g', { class: 'edges' });
+  frag.append(headerClip(scene));
+  const edges = s('g', { class: 'edges', 'clip-path': 'url(#edge-clip)' });
   for (const e of scene.edges) {
     const sel = st.selected === e.fromKey || st.selected === e.toKey;
     edges.append(s('path', { class: `edge${sel ? ' selected' : ''}`, d: pathOf(e.points), 'marker-end': 'url(#arrow)' }));
