@@ -35,6 +35,7 @@ const subjects: Subject[] = [
   { label: 'generated 20k nodes', model: () => buildLargeModel(20000), dims: { batch: 1, seq: 128 } },
 ];
 
+/** The page's drawn graph (window.layerlens.model.canvas, webview/canvas.ts). */
 type App = { viewport: { panBy(dx: number, dy: number): void }; toggle(key: string): Promise<void>; scene: { boxes: { key: string; open: boolean; item: { kind: string } }[] } };
 
 async function main(): Promise<void> {
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
       if (s.label.startsWith('generated')) {
         // Open the first closed group, then pan for 2 s, one step per frame.
         const openMs = await w.page.evaluate(async () => {
-          const app = (window as unknown as { layerlens: App }).layerlens;
+          const app = (window as unknown as { layerlens: { model: { canvas: App } } }).layerlens.model.canvas;
           const closed = app.scene.boxes.find((b) => !b.open && b.item.kind !== 'node');
           if (!closed) return NaN;
           const t0 = performance.now();
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
           return performance.now() - t0;
         });
         const frames = await w.page.evaluate(async () => {
-          const app = (window as unknown as { layerlens: App }).layerlens;
+          const app = (window as unknown as { layerlens: { model: { canvas: App } } }).layerlens.model.canvas;
           const out: number[] = [];
           let last = performance.now();
           const end = last + 2000;

@@ -152,6 +152,17 @@ test('If bodies expand in place; a profile overlays measured latency and lists t
   const slowest = [...nodes].sort((a, b) => b.medianUs - a.medianUs)[0]!;
   assert.equal(await w.page.locator('ol.slowest li a').first().textContent(), slowest.name);
   assert.match((await w.page.locator('.legend-title').textContent())!, /Latency/);
+  // The legend's low end is the real minimum (3 significant digits, ns/µs/ms), never `0.0 µs`.
+  const min = Math.min(...nodes.map((n) => n.medianUs).filter((u) => u > 0));
+  const [, num, unit] = /^([\d.]+) (ns|µs|ms)$/.exec((await w.page.locator('.legend-min').textContent())!)!;
+  const us = Number(num) * { ns: 1e-3, µs: 1, ms: 1e3 }[unit as 'ns' | 'µs' | 'ms'];
+  assert.ok(Math.abs(us - min) / min < 0.006, `legend min ${num} ${unit} vs the fastest layer's ${min} µs`);
+  // A narrow panel: names are cut with an ellipsis, figures never wrap mid-figure.
+  await w.page.setViewportSize({ width: 820, height: 700 });
+  await w.page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  const lines = await w.page.locator('ol.slowest .figure').evaluateAll((fs) => fs.map((f) => f.getClientRects().length));
+  assert.ok(lines.length > 0 && lines.every((n) => n === 1), `line boxes per figure: ${lines.join(',')}`);
+  await w.page.setViewportSize({ width: 1400, height: 900 });
 });
 
 test('Export: the SVG the view renders stands alone and holds the drawn names', async () => {
