@@ -55,7 +55,7 @@ async function main(): Promise<void> {
         await w.send({ type: 'model', fileName: `${s.label}-${i}.onnx`, view, colorMetric: 'macs', profile: null, dims: s.dims });
         await w.page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
         paints.push(Number(await w.page.evaluate(() => document.body.dataset.firstPaintMs)));
-        items = await w.page.locator('svg.graph [data-key]').count();
+        items = await w.page.locator('svg.graph g.box').count();
         ops = await w.page.locator('svg.graph g.kind-node').count();
       }
       const row = [s.label, String(view.info.nodeCount), (json.length / 1e6).toFixed(2), median(paints).toFixed(0), String(items), String(ops)];
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
           return out;
         });
         frames.sort((a, b) => a - b);
-        row.push(openMs.toFixed(0), `${median(frames).toFixed(1)} / ${frames[Math.floor(frames.length * 0.95)]!.toFixed(1)}`, String(await w.page.locator('svg.graph [data-key]').count()));
+        row.push(openMs.toFixed(0), `${median(frames).toFixed(1)} / ${frames[Math.floor(frames.length * 0.95)]!.toFixed(1)}`, String(await w.page.locator('svg.graph g.box').count()));
       }
       rows.push(row);
     }

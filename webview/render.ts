@@ -26,17 +26,6 @@ function headerText(name: string, figures: string, width: number): string {
   return fit(name, room, HEADER_CHAR) + figures;
 }
 
-/**
- * Edges pass under the headers of open containers (they enter a container below its header): the
- * edge layer is clipped to the scene minus every header (even-odd holes; headers never overlap).
- */
-function headerClip(scene: Scene): SVGClipPathElement {
-  const m = 1000;
-  let d = `M${-m},${-m}H${scene.width + m}V${scene.height + m}H${-m}Z`;
-  for (const b of scene.boxes) if (b.open && b.item.kind !== 'root') d += `M${b.x.toFixed(1)},${b.y.toFixed(1)}h${b.width.toFixed(1)}v${HEADER}h${(-b.width).toFixed(1)}Z`;
-  return s('clipPath', { id: 'edge-clip', clipPathUnits: 'userSpaceOnUse' }, s('path', { d, 'clip-rule': 'evenodd' }));
-}
-
 const fit = (text: string, width: number, char = 6.6): string => {
   const max = Math.max(3, Math.floor(width / char));
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
@@ -103,16 +92,6 @@ function box(st: RenderState, b: Box): SVGGElement {
   const h = b.height;
   if (b.open) {
     g.append(s('rect', { class: 'frame', width: w, height: h, rx: 6 }));
-    if (it.kind !== 'root') {
-      const count = st.tree.opCount(b.key);
-      const ht = it.kind === 'node' ? null : heatOf(st, b.key);
-      const title = it.kind === 'node' ? `${it.node!.opType} ${it.node!.name}` : it.label;
-      g.append(
-        paint(s('rect', { class: 'header', width: w, height: HEADER, rx: 6 }), ht?.fill),
-        s('text', { class: 'toggle', x: 8, y: 17 }, it.kind === 'body' ? '' : '−'),
-        paintText(ht?.ink, { class: 'title', x: it.kind === 'body' ? 8 : 22, y: 17 }, headerText(title, `${it.kind === 'node' ? '' : ` · ${count} nodes`}${ht?.text ? ` · ${ht.text}` : ''}`, w - 30)),
-      );
-    }
     return g;
   }
   if (it.kind === 'node' && it.node) {
@@ -146,25 +125,45 @@ function box(st: RenderState, b: Box): SVGGElement {
   return g;
 }
 
+/**
+ * The header of an open container, drawn above the edges on an opaque ground: edges pass under it
+ * and enter the container below it. It carries the container's key (a click on it toggles it).
+ */
+function header(st: RenderState, b: Box): SVGGElement {
+  const it = b.item;
+  const w = b.width;
+  const count = st.tree.opCount(b.key);
+  const ht = it.kind === 'node' ? null : heatOf(st, b.key);
+  const title = it.kind === 'node' ? `${it.node!.opType} ${it.node!.name}` : it.label;
+  return s(
+    'g',
+    { class: 'box-header', 'data-key': b.key, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` },
+    s('rect', { class: 'header-ground', width: w, height: HEADER, rx: 6 }),
+    paint(s('rect', { class: 'header', width: w, height: HEADER, rx: 6 }), ht?.fill),
+    s('text', { class: 'toggle', x: 8, y: 17 }, it.kind === 'body' ? '' : '−'),
+    paintText(ht?.ink, { class: 'title', x: it.kind === 'body' ? 8 : 22, y: 17 }, headerText(title, `${it.kind === 'node' ? '' : ` · ${count} nodes`}${ht?.text ? ` · ${ht.text}` : ''}`, w - 30)),
+  );
+}
+
 /** Replaces the content of `layer` with the scene; returns the element of each box by key. */
 export function renderScene(layer: SVGGElement, scene: Scene, st: RenderState): Map<string, SVGGElement> {
   const frag = document.createDocumentFragment();
   const byKey = new Map<string, SVGGElement>();
-  // Containers first (behind), then edges, then closed boxes and nodes on top.
+  // Containers first (behind), then edges, then the containers' headers, closed boxes and nodes on top.
   for (const b of scene.boxes) {
     if (!b.open || b.item.kind === 'root') continue;
     const g = box(st, b);
     byKey.set(b.key, g);
     frag.append(g);
   }
-  frag.append(headerClip(scene));
-  const edges = s('g', { class: 'edges', 'clip-path': 'url(#edge-clip)' });
+  const edges = s('g', { class: 'edges' });
   for (const e of scene.edges) {
     const sel = st.selected === e.fromKey || st.selected === e.toKey;
     edges.append(s('path', { class: `edge${sel ? ' selected' : ''}`, d: pathOf(e.points), 'marker-end': 'url(#arrow)' }));
   }
   for (const l of scene.labels) edges.append(s('text', { class: 'edge-label', x: l.x.toFixed(1), y: (l.y + 4).toFixed(1), 'text-anchor': 'middle' }, l.text));
   frag.append(edges);
+  for (const b of scene.boxes) if (b.open && b.item.kind !== 'root') frag.append(header(st, b));
   for (const b of scene.boxes) {
     if (b.open) continue;
     const g = box(st, b);

@@ -48,7 +48,7 @@ test('a flat 20,000-node graph opens on its operators from the input, within the
   const { view } = viewOfModel(flatModel(20000));
   await show(view, 'flat.onnx');
   const ops = await w.page.locator('svg.graph g.kind-node').count();
-  const items = await w.page.locator('svg.graph [data-key]').count();
+  const items = await w.page.locator('svg.graph g.box').count();
   assert.ok(ops >= 100, `operators drawn in the first view: ${ops}`);
   assert.ok(items <= 400, `a bounded first scene: ${items} items`);
   // The chain from the input: the first operators are drawn as nodes, on screen.
@@ -66,12 +66,14 @@ test('the scoped 20,000-node graph opens on operators too; open headers draw the
   assert.ok(ops >= 100, `operators drawn in the first view: ${ops}`);
   assert.ok(await w.page.locator(`svg.graph [data-key="${keyOf(view, '/encoder/layer.0/ln/mean')}"]`).isVisible());
   // Headers: the drawn title is the whole description (name · count · sum), nothing cut.
-  const headers = await w.page.locator('svg.graph g.box.open:not(.kind-root)').evaluateAll((gs) => gs.map((g) => ({ label: g.getAttribute('aria-label'), title: g.querySelector('.title')?.textContent })));
+  const headers = await w.page.locator('svg.graph g.box-header').evaluateAll((gs) =>
+    gs.map((g) => ({ label: document.querySelector(`g.box[data-key="${(g as SVGGElement).dataset.key}"]`)?.getAttribute('aria-label'), title: g.querySelector('.title')?.textContent })),
+  );
   assert.ok(headers.length >= 3);
   for (const h of headers) assert.equal(h.title, h.label);
   // Where an edge runs through a header, the header is what is seen (and hit) there, not the edge.
   const checked = await w.page.evaluate(() => {
-    const rects = [...document.querySelectorAll('svg.graph g.box.open rect.header')].map((r) => r.getBoundingClientRect());
+    const rects = [...document.querySelectorAll('svg.graph g.box-header rect.header')].map((r) => r.getBoundingClientRect());
     let n = 0;
     const over: string[] = [];
     for (const path of document.querySelectorAll<SVGPathElement>('svg.graph .edges path')) {

@@ -186,7 +186,7 @@ test('a 20,000-node model opens with a first view (grouped, laid out lazily)', a
   const { buildLargeModel } = await import('../../bench/large-model');
   const { view } = viewOfModel(buildLargeModel(20000), { batch: 1, seq: 16 });
   await show(view, 'large.onnx');
-  const shown = await w.page.locator('[data-key]').count();
+  const shown = await w.page.locator('svg.graph g.box').count();
   assert.ok(shown > 10 && shown < 400, `a bounded first scene, not all 20,000 nodes (${shown} items)`);
   const ms = Number(await w.page.evaluate(() => document.body.dataset.firstPaintMs));
   assert.ok(ms > 0);
