@@ -90,14 +90,14 @@ type Run = (req: Omit<LayoutRequest, 'id'>) => Promise<LayoutResult>;
 
 export class LayoutEngine {
   readonly expanded = new Set<string>();
-  /** Op nodes draw their weight inputs with shapes (taller boxes). */
-  weights = false;
   private readonly cache = new Map<string, { sig: string; result: LayoutResult }>();
   private laidOut = 0;
 
   constructor(
     readonly tree: GraphTree,
     private readonly run: Run,
+    /** Op nodes draw their weight inputs with shapes (taller boxes). */
+    public weights = false,
   ) {}
 
   isContainer(key: string): boolean {
@@ -217,16 +217,23 @@ export class LayoutEngine {
   }
 
   /**
-   * Opens containers for a first view that shows operators, not boxes: every container when the
-   * model has at most `all` op nodes; else depth-first in file (topological) order — the first
-   * group, its first child, … — while the scene stays within `budget` laid-out items, so the first
-   * screen shows the operator chain from the graph's inputs. (docs/extension.md, "First view")
+   * Opens every group and section when the model has at most `all` op nodes (after the first
+   * scene: see GraphCanvas.completeFirstView); returns whether anything was opened.
    */
-  autoExpand(budget = FIRST_SCENE_BUDGET, all = EXPAND_ALL_UP_TO): void {
-    if (this.tree.opCount('root') <= all) {
-      for (const it of this.tree.items.values()) if (it.kind === 'group' || it.kind === 'section') this.expanded.add(it.key);
-      return;
-    }
+  expandAllIfSmall(all = EXPAND_ALL_UP_TO): boolean {
+    if (this.tree.opCount('root') > all) return false;
+    const before = this.expanded.size;
+    for (const it of this.tree.items.values()) if (it.kind === 'group' || it.kind === 'section') this.expanded.add(it.key);
+    return this.expanded.size > before;
+  }
+
+  /**
+   * Opens containers for a first view that shows operators, not boxes: depth-first in file
+   * (topological) order — the first group, its first child, … — while the scene stays within
+   * `budget` laid-out items, so the first screen shows the operator chain from the graph's inputs.
+   * (docs/extension.md, "First view")
+   */
+  autoExpand(budget = FIRST_SCENE_BUDGET): void {
     let count = this.visibleItems().length;
     const visit = (key: string): void => {
       const kids = this.children(key);
