@@ -207,8 +207,7 @@ class GraphApp {
     document.body.dataset.firstPaintMs = (this.firstPaintMs = performance.now() - t0).toFixed(1);
     document.body.dataset.ready = 'true';
     this.renderPanel();
-    // A small model opens whole once its first scene is painted (layout.ts EXPAND_ALL_UP_TO).
-    if (!keepExpanded) await canvas.completeFirstView();
+    if (!keepExpanded) await canvas.completeFirstView(); // a small model opens whole after its first scene
     document.body.dataset.completeMs = (performance.now() - t0).toFixed(1);
   }
 
