@@ -65,7 +65,7 @@ export function weightLines(it: Item): string[] {
   return n.inputs.filter((t) => t.weight).map((t) => weightLabel(t.name, t.type));
 }
 
-export function leafSize(it: Item, expandable: boolean, weights = false): { width: number; height: number } {
+export function leafSize(it: Item, expandable: boolean, weights = false, count = 0): { width: number; height: number } {
   if (it.kind === 'node' && it.node) {
     const n = it.node;
     if (n.kind !== 'op') return { width: Math.min(260, Math.max(90, n.name.length * CHAR + 28)), height: 30 };
@@ -74,7 +74,9 @@ export function leafSize(it: Item, expandable: boolean, weights = false): { widt
     const text = Math.max(n.opType.length * (CHAR + 1), short.length * (CHAR - 0.5), ...lines.map((l) => l.length * 6.2));
     return { width: Math.min(lines.length ? 280 : 240, Math.max(96, text + 30 + (expandable ? 16 : 0))), height: 42 + lines.length * WEIGHT_LINE + (lines.length ? 4 : 0) };
   }
-  return { width: Math.min(280, Math.max(160, it.label.length * CHAR + 56)), height: 54 };
+  // A closed container: its name, and `1380 nodes · ≥17.69 MMACs` whole below it.
+  const sub = `${count} nodes · ≥999.99 MMACs`.length * 6.6 + 24;
+  return { width: Math.min(280, Math.max(160, it.label.length * CHAR + 56, sub)), height: 54 };
 }
 
 /** Room the header of an open container needs for its name, node count and a metric sum (`59.01 MMACs`). */
@@ -209,7 +211,7 @@ export class LayoutEngine {
   /** Size of an item: a closed one's box, an open one's from its cached layout. */
   private sizeSync(key: string): { width: number; height: number } {
     const it = this.tree.item(key);
-    if (!this.isOpen(key)) return leafSize(it, this.isContainer(key), this.weights);
+    if (!this.isOpen(key)) return leafSize(it, this.isContainer(key), this.weights, it.kind === 'node' ? 0 : this.tree.opCount(key));
     const r = this.cache.get(key)!.result;
     if (it.kind === 'root') return { width: Math.max(r.width + 2 * PAD, 160), height: r.height + 2 * PAD };
     const header = it.kind === 'body' ? 160 : headerWidth(it, this.tree.opCount(key));
