@@ -127,7 +127,7 @@ function box(st: RenderState, b: Box): SVGGElement {
 
 /**
  * The header of an open container, drawn above the edges on an opaque ground: edges pass under it
- * and enter the container below it. It carries the container's key (a click on it toggles it).
+ * and enter the container below it. It names the container in data-header (a click on it toggles it).
  */
 function header(st: RenderState, b: Box): SVGGElement {
   const it = b.item;
@@ -137,7 +137,7 @@ function header(st: RenderState, b: Box): SVGGElement {
   const title = it.kind === 'node' ? `${it.node!.opType} ${it.node!.name}` : it.label;
   return s(
     'g',
-    { class: 'box-header', 'data-key': b.key, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` },
+    { class: 'box-header', 'data-header': b.key, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` },
     s('rect', { class: 'header-ground', width: w, height: HEADER, rx: 6 }),
     paint(s('rect', { class: 'header', width: w, height: HEADER, rx: 6 }), ht?.fill),
     s('text', { class: 'toggle', x: 8, y: 17 }, it.kind === 'body' ? '' : '−'),

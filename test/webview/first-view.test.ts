@@ -71,7 +71,7 @@ test('the scoped 20,000-node graph opens on operators too; open headers draw the
   assert.ok(await w.page.locator(`svg.graph [data-key="${keyOf(view, '/encoder/layer.0/ln/mean')}"]`).isVisible());
   // Headers: the drawn title is the whole description (name · count · sum), nothing cut.
   const headers = await w.page.locator('svg.graph g.box-header').evaluateAll((gs) =>
-    gs.map((g) => ({ label: document.querySelector(`g.box[data-key="${(g as SVGGElement).dataset.key}"]`)?.getAttribute('aria-label'), title: g.querySelector('.title')?.textContent })),
+    gs.map((g) => ({ label: document.querySelector(`g.box[data-key="${(g as SVGGElement).dataset.header}"]`)?.getAttribute('aria-label'), title: g.querySelector('.title')?.textContent })),
   );
   assert.ok(headers.length >= 3);
   for (const h of headers) assert.equal(h.title, h.label);

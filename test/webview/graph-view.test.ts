@@ -75,7 +75,7 @@ test('the heat map colours the node with the most MACs darkest and marks unknown
 test('expanding and collapsing a group, and the layer table sorted by MACs', async () => {
   const { view, analysis } = viewOfFile(SAMPLE, { batch: 1 });
   await show(view, 'tiny-cnn.onnx');
-  await w.page.locator('svg.graph [data-key="#g/features/block2"] .toggle').first().click();
+  await w.page.locator('svg.graph [data-header="#g/features/block2"] .toggle').click();
   await w.page.waitForFunction(() => !document.querySelector('[data-key="#g/features/block2"]')?.classList.contains('open'));
   assert.match((await boxText('#g/features/block2'))!, /3 nodes/);
   assert.equal(await w.page.locator('g.kind-node').count(), 14);
