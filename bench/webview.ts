@@ -1,9 +1,10 @@
 // `npm run bench`, graph view part: the built webview in Chromium (test/webview/page.ts: its real
 // bundle, CSP and layout worker) given the view models of the real models and a generated
 // 20,000-node graph. Prints, per model: the view model's size, the time from the model message to the
-// first painted scene (median of 3 page loads), how many items that scene draws and how many of them
-// are nodes (operators and graph inputs/outputs, not closed groups), and when the view is complete (a
-// model of up to 1,000 ops is opened whole after its first scene; else = first paint); for the 20k graph
+// first painted scene (median of 3 page loads) and to the complete view (a model of up to 1,000 ops
+// is opened whole after its first scene; else the same as the first paint), how many items the
+// complete view draws and how many of them are nodes (operators and graph inputs/outputs, not closed
+// groups); for the 20k graph
 // also the time to open a group, and frame times while panning (median and 95th percentile over 2 s
 // of one pan step per animation frame).
 import { writeFileSync } from 'node:fs';
