@@ -214,7 +214,7 @@ export class LayoutEngine {
     if (!this.isOpen(key)) return leafSize(it, this.isContainer(key), this.weights, it.kind === 'node' ? 0 : this.tree.opCount(key));
     const r = this.cache.get(key)!.result;
     if (it.kind === 'root') return { width: Math.max(r.width + 2 * PAD, 160), height: r.height + 2 * PAD };
-    const header = it.kind === 'body' ? 160 : headerWidth(it, this.tree.opCount(key));
+    const header = headerWidth(it, this.tree.opCount(key));
     return { width: Math.max(r.width + 2 * PAD, 160, header), height: r.height + 2 * PAD + HEADER };
   }
 
