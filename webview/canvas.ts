@@ -85,6 +85,7 @@ export class GraphCanvas {
       selected: this.selected,
       highlighted: this.highlighted,
       isContainer: (k) => this.model.engine.isContainer(k),
+      weights: this.model.engine.weights,
     });
     this.minimap.setScene(this.scene);
     drawLegend(this.legend, this.heat, this.metric);
@@ -114,6 +115,20 @@ export class GraphCanvas {
 
   fitAll(): void {
     if (this.scene) this.viewport.fit(0, 0, this.scene.width, this.scene.height);
+  }
+
+  /** After the first paint: opens a small model whole (every operator), following with the first view
+   * unless the user has moved it meanwhile. */
+  async completeFirstView(): Promise<void> {
+    if (!this.model.engine.expandAllIfSmall()) return;
+    await this.relayout();
+    if (!this.viewMoved) this.initialView();
+  }
+
+  /** Shows or hides the weight shapes inside op nodes (their sizes change: the scene is laid out again). */
+  setWeights(on: boolean): Promise<void> {
+    this.model.engine.weights = on;
+    return this.relayout();
   }
 
   /** Opens or closes a container, keeping it where it was on screen. */

@@ -16,6 +16,13 @@ export function micros(us: number | null | undefined): string {
   return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
 }
 
+/** A duration given in µs with 3 significant digits, in ns, µs, ms or s as fits (legend ends: never `0.0 µs`). */
+export function duration(us: number): string {
+  const a = Math.abs(us);
+  const [v, unit] = a >= 1e6 ? [us / 1e6, 's'] : a >= 1e3 ? [us / 1e3, 'ms'] : a >= 1 || a === 0 ? [us, 'µs'] : [us * 1e3, 'ns'];
+  return `${Number(v.toPrecision(3))} ${unit}`;
+}
+
 export function percent(x: number | null | undefined): string {
   return x === null || x === undefined ? '?' : `${(100 * x).toFixed(1)} %`;
 }

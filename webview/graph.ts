@@ -47,6 +47,8 @@ class GraphApp {
   private readonly app = document.getElementById('app')!;
   private model: Loaded | null = null;
   private metric: ColorMetric = 'macs';
+  /** Weight shapes inside op nodes (the toolbar's Weights toggle; kept in the webview's state). */
+  private weights = (vscode.getState() as { weights?: boolean } | undefined)?.weights === true;
   private profile: ProfileResult | null = null;
   private lat: Latency = new Map();
   private readonly host = new HostRequests(post);
@@ -65,7 +67,6 @@ class GraphApp {
   private profileState: ((state: 'running' | 'done' | 'cancelled' | 'failed') => void) | null = null;
   private status!: HTMLElement;
   private menu: HTMLElement | null = null;
-
   /** Milliseconds from the model message to the first painted scene (read by the benchmark). */
   firstPaintMs: number | null = null;
 
@@ -121,7 +122,7 @@ class GraphApp {
   // ---- the page of a model -----------------------------------------------------------------------
 
   private buildPage(fileName: string, view: ViewModel, canvas: GraphCanvas, hiddenConstants: number): void {
-    const bar = toolbar(fileName, this.metric, {
+    const bar = toolbar(fileName, this.metric, this.weights, {
       search: (q) => this.search(q),
       nextMatch: (dir) => void this.nextMatch(dir),
       leaveSearch: () => canvas.svg.focus(),
@@ -132,6 +133,10 @@ class GraphApp {
       toggleTable: () => this.toggleTable(),
       openAsText: () => post({ type: 'openAsText' }),
       export: (format) => post({ type: 'export', format }),
+      showWeights: (on) => {
+        vscode.setState({ ...(vscode.getState() as object | undefined), weights: (this.weights = on) });
+        void canvas.setWeights(on);
+      },
     });
     this.status = bar.status;
     this.profileState = bar.profileState;
@@ -182,7 +187,7 @@ class GraphApp {
     this.hideTooltip();
     this.closeMenu();
     const tree = new GraphTree(view);
-    const engine = new LayoutEngine(tree, this.runLayout);
+    const engine = new LayoutEngine(tree, this.runLayout, this.weights);
     const canvas = new GraphCanvas(
       fileName,
       { view, tree, engine },
@@ -199,10 +204,11 @@ class GraphApp {
     canvas.initialView();
     canvas.viewport.applyNow();
     await new Promise((r) => requestAnimationFrame(() => r(null)));
-    this.firstPaintMs = performance.now() - t0;
-    document.body.dataset.firstPaintMs = this.firstPaintMs.toFixed(1);
+    document.body.dataset.firstPaintMs = (this.firstPaintMs = performance.now() - t0).toFixed(1);
     document.body.dataset.ready = 'true';
     this.renderPanel();
+    if (!keepExpanded) await canvas.completeFirstView(); // a small model opens whole after its first scene
+    document.body.dataset.completeMs = (performance.now() - t0).toFixed(1);
   }
 
   /** Colours the graph by the current metric and figures. */

@@ -111,10 +111,11 @@ export class Heat {
     return agg;
   }
 
-  /** 0..1 on a log scale for node values; containers are scaled the same way and clamped. */
+  /** 0..1 on a log scale for node values; containers are scaled the same way and clamped; 0.5 when the scale is a single value. */
   position(v: number): number {
     if (v <= 0 || this.max <= 0) return 0;
-    if (this.max === this.min) return 1;
+    // One known value (or every known value the same): the middle of the scale, not its darkest end.
+    if (this.max === this.min) return 0.5;
     const t = (Math.log(v) - Math.log(this.min)) / (Math.log(this.max) - Math.log(this.min));
     return Math.max(0, Math.min(1, t));
   }

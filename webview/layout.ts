@@ -39,19 +39,54 @@ export interface Scene {
   laidOut: number;
 }
 
+/** Laid-out items of the first scene of a large model (layout.ts autoExpand; bench/webview.ts measures it). */
+export const FIRST_SCENE_BUDGET = 200;
+/** Models with at most this many op nodes open with every container expanded. */
+export const EXPAND_ALL_UP_TO = 1000;
+
 export const PAD = 14;
 export const HEADER = 26;
 const CHAR = 7;
 
-export function leafSize(it: Item, expandable: boolean): { width: number; height: number } {
+/** Height of one weight line drawn inside an op node when weights are shown (render.ts). */
+export const WEIGHT_LINE = 14;
+
+/** A weight input as drawn inside its node: a short name and the shape, `weight⟨32×3×7×7⟩`. */
+export function weightLabel(name: string, type: string): string {
+  const short = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('.'), name.lastIndexOf(':')) + 1) || name;
+  const dims = /\[(.*)\]/.exec(type)?.[1];
+  return `${short.length > 12 ? short.slice(0, 11) + '…' : short}⟨${dims === undefined ? '?' : dims === '' ? 'scalar' : dims.split(',').join('×')}⟩`;
+}
+
+/** The weight lines of an op node (none for other items). */
+export function weightLines(it: Item): string[] {
+  const n = it.node;
+  if (!n || n.kind !== 'op') return [];
+  return n.inputs.filter((t) => t.weight).map((t) => weightLabel(t.name, t.type));
+}
+
+export function leafSize(it: Item, expandable: boolean, weights = false, count = 0): { width: number; height: number } {
   if (it.kind === 'node' && it.node) {
     const n = it.node;
     if (n.kind !== 'op') return { width: Math.min(260, Math.max(90, n.name.length * CHAR + 28)), height: 30 };
     const short = n.name.slice(n.name.lastIndexOf('/') + 1);
-    return { width: Math.min(240, Math.max(96, Math.max(n.opType.length * (CHAR + 1), short.length * (CHAR - 0.5)) + 30 + (expandable ? 16 : 0))), height: 42 };
+    const lines = weights ? weightLines(it) : [];
+    const text = Math.max(n.opType.length * (CHAR + 1), short.length * (CHAR - 0.5), ...lines.map((l) => l.length * 6.2));
+    return { width: Math.min(lines.length ? 280 : 240, Math.max(96, text + 30 + (expandable ? 16 : 0))), height: 42 + lines.length * WEIGHT_LINE + (lines.length ? 4 : 0) };
   }
-  return { width: Math.min(280, Math.max(160, it.label.length * CHAR + 56)), height: 54 };
+  // A closed container: its name, and `1380 nodes · ≥17.69 MMACs` whole below it.
+  const sub = `${count} nodes · ≥999.99 MMACs`.length * 6.6 + 24;
+  return { width: Math.min(280, Math.max(160, it.label.length * CHAR + 56, sub)), height: 54 };
 }
+
+/** Room the header of an open container needs for its name, node count and a metric sum (`59.01 MMACs`). */
+export function headerWidth(it: Item, count: number): number {
+  const title = it.kind === 'node' && it.node ? `${it.node.opType} ${it.node.name}` : `${it.label} · ${count} nodes · ≥999.99 MMACs`;
+  return Math.min(560, title.length * HEADER_CHAR + 34);
+}
+
+/** Average width of a header title's character (12 px, bold). */
+export const HEADER_CHAR = 7.2;
 
 type Run = (req: Omit<LayoutRequest, 'id'>) => Promise<LayoutResult>;
 
@@ -63,6 +98,8 @@ export class LayoutEngine {
   constructor(
     readonly tree: GraphTree,
     private readonly run: Run,
+    /** Op nodes draw their weight inputs with shapes (taller boxes). */
+    public weights = false,
   ) {}
 
   isContainer(key: string): boolean {
@@ -173,33 +210,47 @@ export class LayoutEngine {
 
   /** Size of an item: a closed one's box, an open one's from its cached layout. */
   private sizeSync(key: string): { width: number; height: number } {
-    if (!this.isOpen(key)) return leafSize(this.tree.item(key), this.isContainer(key));
+    const it = this.tree.item(key);
+    if (!this.isOpen(key)) return leafSize(it, this.isContainer(key), this.weights, it.kind === 'node' ? 0 : this.tree.opCount(key));
     const r = this.cache.get(key)!.result;
-    const header = this.tree.item(key).kind === 'root' ? 0 : HEADER;
-    return { width: Math.max(r.width + 2 * PAD, 160), height: r.height + 2 * PAD + header };
+    if (it.kind === 'root') return { width: Math.max(r.width + 2 * PAD, 160), height: r.height + 2 * PAD };
+    const header = headerWidth(it, this.tree.opCount(key));
+    return { width: Math.max(r.width + 2 * PAD, 160, header), height: r.height + 2 * PAD + HEADER };
   }
 
   /**
-   * Opens containers for a first view: single children are opened down the tree, then the
-   * largest closed containers while the scene stays under `budget` visible items.
+   * Opens every group and section when the model has at most `all` op nodes (after the first
+   * scene: see GraphCanvas.completeFirstView); returns whether anything was opened.
    */
-  autoExpand(budget = 150): void {
+  expandAllIfSmall(all = EXPAND_ALL_UP_TO): boolean {
+    if (this.tree.opCount('root') > all) return false;
+    const before = this.expanded.size;
+    for (const it of this.tree.items.values()) if (it.kind === 'group' || it.kind === 'section') this.expanded.add(it.key);
+    return this.expanded.size > before;
+  }
+
+  /**
+   * Opens containers for a first view that shows operators, not boxes: depth-first in file
+   * (topological) order — the first group, its first child, … — while the scene stays within
+   * `budget` laid-out items, so the first screen shows the operator chain from the graph's inputs.
+   * (docs/extension.md, "First view")
+   */
+  autoExpand(budget = FIRST_SCENE_BUDGET): void {
     let count = this.visibleItems().length;
-    let changed = true;
-    while (changed) {
-      changed = false;
-      // In file (topological) order, so a flat model shows its first layers rather than its largest part.
-      for (const key of this.visibleItems()) {
-        if (this.isOpen(key) || !this.isContainer(key) || this.tree.item(key).kind === 'node') continue;
-        const it = this.tree.item(key);
-        const siblings = this.children(it.parent!).length;
-        if (siblings === 1 || count - 1 + it.children.length <= budget) {
-          this.expanded.add(key);
+    const visit = (key: string): void => {
+      const kids = this.children(key);
+      for (const c of kids) {
+        const it = this.tree.item(c);
+        if (it.kind !== 'group' && it.kind !== 'section') continue;
+        if (kids.length === 1 || count + it.children.length <= budget) {
+          this.expanded.add(c);
           count += it.children.length;
-          changed = true;
+          visit(c);
         }
+        if (count >= budget) return;
       }
-    }
+    };
+    visit('root');
   }
 
   /** Items currently drawn (children of open containers), excluding the root. */

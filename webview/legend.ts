@@ -2,7 +2,7 @@
 // largest known value, and the swatch of unknown values (never drawn as the scale's low end).
 import type { ColorMetric } from '../src/protocol/webview';
 import { clear, h } from './dom';
-import { siu } from './format';
+import { duration, siu } from './format';
 import { colourAt, METRIC_LABELS, type Heat } from './heat';
 import { sensitivityText } from './sensitivity';
 
@@ -21,10 +21,10 @@ export function legendValue(metric: ColorMetric, v: number): string {
     case 'flops':
       return siu(v, 'FLOPs');
     case 'share':
-      return `${(100 * v).toFixed(2)} %`;
+      return `${Number((100 * v).toPrecision(3))} %`;
     case 'latency':
     case 'predicted':
-      return `${v.toFixed(1)} µs`;
+      return duration(v);
     case 'intensity':
       return `${v.toFixed(2)} FLOP/B`;
     case 'sensitivity':
@@ -42,6 +42,14 @@ export function drawLegend(legend: HTMLElement, heat: Heat | null, metric: Color
     return;
   }
   legend.hidden = false;
+  const unknown = h('span', { class: 'legend-unknown' }, h('span', { class: 'swatch-unknown' }), ' unknown');
+  if (heat.min === heat.max) {
+    // A single known value has no range: it is drawn in the middle colour, and the legend says so.
+    const swatch = h('span', { class: 'swatch-single' });
+    swatch.style.background = colourAt(0.5);
+    legend.append(h('span', { class: 'legend-title' }, METRIC_LABELS[metric]), swatch, h('span', { class: 'legend-single' }, `every known value is ${legendValue(metric, heat.min)}`), unknown);
+    return;
+  }
   const bar = h('canvas', { class: 'legend-bar', width: 160, height: 10 }) as HTMLCanvasElement;
   const c = bar.getContext('2d');
   for (let x = 0; c && x < 160; x++) {
@@ -53,6 +61,6 @@ export function drawLegend(legend: HTMLElement, heat: Heat | null, metric: Color
     h('span', { class: 'legend-min' }, legendValue(metric, heat.min)),
     bar,
     h('span', { class: 'legend-max' }, legendValue(metric, heat.max)),
-    h('span', { class: 'legend-unknown' }, h('span', { class: 'swatch-unknown' }), ' unknown'),
+    unknown,
   );
 }

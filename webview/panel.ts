@@ -94,7 +94,7 @@ export function slowestPanel(p: ProfileResult, act: PanelActions, count = 12): H
       'ol',
       { class: 'slowest' },
       ...rows.map((r) => {
-        const a = h('a', { href: '#', 'data-node': r.name }, r.name);
+        const a = h('a', { href: '#', 'data-node': r.name, title: r.name }, r.name);
         a.addEventListener('click', (e) => {
           e.preventDefault();
           act.select(r.name);

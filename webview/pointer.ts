@@ -19,7 +19,11 @@ export interface PointerActions {
   moved(): void;
 }
 
-const keyOf = (e: Event) => (e.target as Element).closest<SVGGElement>('[data-key]')?.dataset.key ?? null;
+// An open container's header is drawn apart from its frame (render.ts) and names it in data-header.
+const keyOf = (e: Event) => {
+  const g = (e.target as Element).closest<SVGGElement>('[data-key],[data-header]');
+  return g?.dataset.key ?? g?.dataset.header ?? null;
+};
 
 export function bindPointer(svg: SVGSVGElement, viewport: Viewport, act: PointerActions): void {
   let hoverTimer = 0;

@@ -5,7 +5,7 @@ import type { ColorMetric } from '../src/protocol/webview';
 import { s } from './dom';
 import { metricText } from './format';
 import { colourAt, inkOn, type Heat } from './heat';
-import { HEADER, type Box, type Scene } from './layout';
+import { HEADER, HEADER_CHAR, WEIGHT_LINE, weightLines, type Box, type Scene } from './layout';
 import type { GraphTree } from './tree';
 
 export interface RenderState {
@@ -15,6 +15,15 @@ export interface RenderState {
   selected: string | null;
   highlighted: ReadonlySet<string>;
   isContainer: (key: string) => boolean;
+  /** Op nodes show their weight inputs with shapes. */
+  weights: boolean;
+}
+
+/** A header's title: the name is shortened so its figures (`· 4 nodes · 59.01 MMACs`) stay whole. */
+function headerText(name: string, figures: string, width: number): string {
+  const room = width - figures.length * HEADER_CHAR;
+  if (room < 4 * HEADER_CHAR) return fit(name + figures, width, HEADER_CHAR);
+  return fit(name, room, HEADER_CHAR) + figures;
 }
 
 const fit = (text: string, width: number, char = 6.6): string => {
@@ -83,16 +92,6 @@ function box(st: RenderState, b: Box): SVGGElement {
   const h = b.height;
   if (b.open) {
     g.append(s('rect', { class: 'frame', width: w, height: h, rx: 6 }));
-    if (it.kind !== 'root') {
-      const count = st.tree.opCount(b.key);
-      const ht = it.kind === 'node' ? null : heatOf(st, b.key);
-      const title = it.kind === 'node' ? `${it.node!.opType} ${it.node!.name}` : it.label;
-      g.append(
-        paint(s('rect', { class: 'header', width: w, height: HEADER, rx: 6 }), ht?.fill),
-        s('text', { class: 'toggle', x: 8, y: 17 }, it.kind === 'body' ? '' : '−'),
-        paintText(ht?.ink, { class: 'title', x: it.kind === 'body' ? 8 : 22, y: 17 }, fit(`${title}${it.kind === 'node' ? '' : ` · ${count} nodes`}${ht?.text ? ` · ${ht.text}` : ''}`, w - 30)),
-      );
-    }
     return g;
   }
   if (it.kind === 'node' && it.node) {
@@ -110,6 +109,7 @@ function box(st: RenderState, b: Box): SVGGElement {
       paintText(ht.ink, { class: 'name', x: 8, y: 33 }, fit(short || n.name, w - 16)),
     );
     if (expandable) g.append(paintText(ht.ink, { class: 'toggle', x: w - 16, y: 16 }, '+'));
+    if (st.weights) weightLines(it).forEach((l, i) => g.append(paintText(ht.ink, { class: 'weight', x: 8, y: 50 + i * WEIGHT_LINE }, fit(l, w - 16, 6.2))));
     if (ht.text && ht.text !== '?') g.append(s('title', {}, ht.text));
     return g;
   }
@@ -125,11 +125,31 @@ function box(st: RenderState, b: Box): SVGGElement {
   return g;
 }
 
+/**
+ * The header of an open container, drawn above the edges on an opaque ground: edges pass under it
+ * and enter the container below it. It names the container in data-header (a click on it toggles it).
+ */
+function header(st: RenderState, b: Box): SVGGElement {
+  const it = b.item;
+  const w = b.width;
+  const count = st.tree.opCount(b.key);
+  const ht = it.kind === 'node' ? null : heatOf(st, b.key);
+  const title = it.kind === 'node' ? `${it.node!.opType} ${it.node!.name}` : it.label;
+  return s(
+    'g',
+    { class: 'box-header', 'data-header': b.key, transform: `translate(${b.x.toFixed(1)},${b.y.toFixed(1)})` },
+    s('rect', { class: 'header-ground', width: w, height: HEADER, rx: 6 }),
+    paint(s('rect', { class: 'header', width: w, height: HEADER, rx: 6 }), ht?.fill),
+    s('text', { class: 'toggle', x: 8, y: 17 }, it.kind === 'body' ? '' : '−'),
+    paintText(ht?.ink, { class: 'title', x: it.kind === 'body' ? 8 : 22, y: 17 }, headerText(title, `${it.kind === 'node' ? '' : ` · ${count} nodes`}${ht?.text ? ` · ${ht.text}` : ''}`, w - 30)),
+  );
+}
+
 /** Replaces the content of `layer` with the scene; returns the element of each box by key. */
 export function renderScene(layer: SVGGElement, scene: Scene, st: RenderState): Map<string, SVGGElement> {
   const frag = document.createDocumentFragment();
   const byKey = new Map<string, SVGGElement>();
-  // Containers first (behind), then edges, then closed boxes and nodes on top.
+  // Containers first (behind), then edges, then the containers' headers, closed boxes and nodes on top.
   for (const b of scene.boxes) {
     if (!b.open || b.item.kind === 'root') continue;
     const g = box(st, b);
@@ -143,6 +163,7 @@ export function renderScene(layer: SVGGElement, scene: Scene, st: RenderState): 
   }
   for (const l of scene.labels) edges.append(s('text', { class: 'edge-label', x: l.x.toFixed(1), y: (l.y + 4).toFixed(1), 'text-anchor': 'middle' }, l.text));
   frag.append(edges);
+  for (const b of scene.boxes) if (b.open && b.item.kind !== 'root') frag.append(header(st, b));
   for (const b of scene.boxes) {
     if (b.open) continue;
     const g = box(st, b);

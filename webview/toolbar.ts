@@ -17,6 +17,8 @@ export interface ToolbarActions {
   toggleTable(): void;
   openAsText(): void;
   export(format: ExportFormat): void;
+  /** The Weights toggle: draw each op node's weight inputs with their shapes inside its box. */
+  showWeights(on: boolean): void;
 }
 
 export interface Toolbar {
@@ -32,7 +34,20 @@ function tool(id: string, label: string, codicon: string, onClick: () => void): 
   return b;
 }
 
-export function toolbar(fileName: string, metric: ColorMetric, act: ToolbarActions): Toolbar {
+/** A toggle button (aria-pressed), e.g. Weights. */
+function toggle(id: string, label: string, codicon: string, on: boolean, onChange: (on: boolean) => void): HTMLElement {
+  const b = tool(id, label, codicon, () => {
+    const now = b.getAttribute('aria-pressed') !== 'true';
+    b.setAttribute('aria-pressed', String(now));
+    b.toggleAttribute('secondary', !now);
+    onChange(now);
+  });
+  b.setAttribute('aria-pressed', String(on));
+  b.toggleAttribute('secondary', !on);
+  return b;
+}
+
+export function toolbar(fileName: string, metric: ColorMetric, weights: boolean, act: ToolbarActions): Toolbar {
   const search = h('vscode-textfield', { id: 'search', placeholder: 'Search name, op type or tensor', 'aria-label': 'Search nodes' }) as HTMLElement & { value: string };
   search.addEventListener('input', () => act.search(search.value));
   search.addEventListener('keydown', (e) => {
@@ -57,6 +72,7 @@ export function toolbar(fileName: string, metric: ColorMetric, act: ToolbarActio
     search,
     h('label', { class: 'metric-label' }, 'Colour by ', select),
     profileControls,
+    toggle('toggle-weights', 'Weights', 'symbol-array', weights, (on) => act.showWeights(on)),
     tool('fit', 'Fit', 'screen-full', () => act.fit()),
     tool('toggle-table', 'Table', 'table', () => act.toggleTable()),
     tool('text', 'Text', 'go-to-file', () => act.openAsText()),

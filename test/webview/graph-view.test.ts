@@ -75,7 +75,7 @@ test('the heat map colours the node with the most MACs darkest and marks unknown
 test('expanding and collapsing a group, and the layer table sorted by MACs', async () => {
   const { view, analysis } = viewOfFile(SAMPLE, { batch: 1 });
   await show(view, 'tiny-cnn.onnx');
-  await w.page.locator('svg.graph [data-key="#g/features/block2"] .toggle').first().click();
+  await w.page.locator('svg.graph [data-header="#g/features/block2"] .toggle').click();
   await w.page.waitForFunction(() => !document.querySelector('[data-key="#g/features/block2"]')?.classList.contains('open'));
   assert.match((await boxText('#g/features/block2'))!, /3 nodes/);
   assert.equal(await w.page.locator('g.kind-node').count(), 14);
@@ -152,6 +152,17 @@ test('If bodies expand in place; a profile overlays measured latency and lists t
   const slowest = [...nodes].sort((a, b) => b.medianUs - a.medianUs)[0]!;
   assert.equal(await w.page.locator('ol.slowest li a').first().textContent(), slowest.name);
   assert.match((await w.page.locator('.legend-title').textContent())!, /Latency/);
+  // The legend's low end is the real minimum (3 significant digits, ns/µs/ms), never `0.0 µs`.
+  const min = Math.min(...nodes.map((n) => n.medianUs).filter((u) => u > 0));
+  const [, num, unit] = /^([\d.]+) (ns|µs|ms)$/.exec((await w.page.locator('.legend-min').textContent())!)!;
+  const us = Number(num) * { ns: 1e-3, µs: 1, ms: 1e3 }[unit as 'ns' | 'µs' | 'ms'];
+  assert.ok(Math.abs(us - min) / min < 0.006, `legend min ${num} ${unit} vs the fastest layer's ${min} µs`);
+  // A narrow panel: names are cut with an ellipsis, figures never wrap mid-figure.
+  await w.page.setViewportSize({ width: 820, height: 700 });
+  await w.page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  const lines = await w.page.locator('ol.slowest .figure').evaluateAll((fs) => fs.map((f) => f.getClientRects().length));
+  assert.ok(lines.length > 0 && lines.every((n) => n === 1), `line boxes per figure: ${lines.join(',')}`);
+  await w.page.setViewportSize({ width: 1400, height: 900 });
 });
 
 test('Export: the SVG the view renders stands alone and holds the drawn names', async () => {
@@ -175,7 +186,7 @@ test('a 20,000-node model opens with a first view (grouped, laid out lazily)', a
   const { buildLargeModel } = await import('../../bench/large-model');
   const { view } = viewOfModel(buildLargeModel(20000), { batch: 1, seq: 16 });
   await show(view, 'large.onnx');
-  const shown = await w.page.locator('[data-key]').count();
+  const shown = await w.page.locator('svg.graph g.box').count();
   assert.ok(shown > 10 && shown < 400, `a bounded first scene, not all 20,000 nodes (${shown} items)`);
   const ms = Number(await w.page.evaluate(() => document.body.dataset.firstPaintMs));
   assert.ok(ms > 0);

@@ -1,7 +1,8 @@
 // The built webview (dist/webview) in a real Chromium, served over http with the same HTML shell and
 // Content-Security-Policy as in VS Code (src/extension/webview-shell.ts). VS Code itself is not here:
 // a small host script stands in for the webview API (acquireVsCodeApi) and only records what the page
-// posts and forwards what the test sends — the real extension host is exercised by test/vscode.
+// posts and forwards what the test sends, and keeps the webview's state (getState/setState) in
+// window.__state — the real extension host is exercised by test/vscode.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -17,8 +18,8 @@ const HOST_STUB = `
 window.__posted = [];
 window.acquireVsCodeApi = () => ({
   postMessage: (m) => { window.__posted.push(m); },
-  getState: () => undefined,
-  setState: () => undefined,
+  getState: () => window.__state,
+  setState: (s) => { window.__state = s; },
 });`;
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };

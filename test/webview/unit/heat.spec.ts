@@ -1,4 +1,6 @@
+import { duration } from '../../../webview/format';
 import { colourAt, Heat, latencyOf } from '../../../webview/heat';
+import { legendValue } from '../../../webview/legend';
 import { GraphTree } from '../../../webview/tree';
 import { graph, model, op } from './fixtures';
 import { eq, ok, spec } from './spec';
@@ -33,4 +35,20 @@ spec('heat: the palette runs from pale yellow to deep red', () => {
   eq(colourAt(0), 'rgb(255, 245, 190)');
   eq(colourAt(1), 'rgb(180, 20, 40)');
   eq(colourAt(2), colourAt(1), 'clamped');
+});
+
+spec('heat: a single known value (or all equal) is the middle of the scale, not its end', () => {
+  const one = new Heat(new GraphTree(model(graph([op(0, 'a', 'Conv', 500), op(1, 'b', 'Relu', null)], []))), 'macs', new Map());
+  eq([one.min, one.max], [500, 500]);
+  eq(one.position(500), 0.5);
+  eq(colourAt(one.position(500)), 'rgb(253, 150, 70)');
+});
+
+spec('legend: durations with 3 significant digits in ns, µs, ms or s (never 0.0 µs)', () => {
+  eq(legendValue('latency', 0.0412), '41.2 ns');
+  eq(legendValue('latency', 0.5), '500 ns');
+  eq(legendValue('latency', 4.734), '4.73 µs');
+  eq(legendValue('predicted', 1234.5), '1.23 ms');
+  eq(duration(2.5e6), '2.5 s');
+  eq(legendValue('share', 0.000123), '0.0123 %');
 });

@@ -80,6 +80,22 @@ spec('layout: autoExpand opens single children and stays within its budget', () 
   ok(e2.expanded.has('#g/enc') && e2.expanded.has('#g/enc/l0') && e2.expanded.has('#g/enc/l1'), 'a small model opens whole');
 });
 
+spec('layout: autoExpand goes depth-first along the start of a large graph (operators, not sibling boxes); a small model opens whole', () => {
+  // 5,000 ops: 2 levels of sections; the first view opens the first section of sections, then its first sections.
+  const e = new LayoutEngine(new GraphTree(chain(5000)), run);
+  e.autoExpand(300);
+  const shown = e.visibleItems();
+  const ops = shown.filter((k) => e.tree.item(k).kind === 'node').length;
+  ok(shown.length <= 300, `visible ${shown.length}`);
+  ok(ops >= 180, `operators shown: ${ops}`);
+  eq(e.visible('#n0'), '#n0');
+  eq(e.expandAllIfSmall(), false, '5,000 ops: not opened whole');
+  const all = new LayoutEngine(new GraphTree(chain(900)), run);
+  all.autoExpand();
+  eq(all.expandAllIfSmall(), true);
+  eq(all.visibleItems().filter((k) => all.tree.item(k).kind === 'node').length, 900, 'every op of a 900-op model');
+});
+
 spec('layout: visible() is the outermost closed container', () => {
   const e = new LayoutEngine(nested(), run);
   eq(e.visible('#n3'), '#g/enc');
