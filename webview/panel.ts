@@ -124,6 +124,8 @@ export function fixPanel(st: FixState, act: PanelActions): HTMLElement {
         h('tbody', {}, row('size', bytes(r.before.fileBytes), bytes(r.after.fileBytes)), row('MACs', siu(r.before.macs, 'MACs'), siu(r.after.macs, 'MACs')), row('params', si(r.before.params), si(r.after.params)), row('latency', `${r.before.medianMs.toFixed(3)} ms`, `${r.after.medianMs.toFixed(3)} ms`), ...(r.before.predictedMs !== undefined && r.after.predictedMs !== undefined && r.predictedOn ? [row(`predicted on ${r.predictedOn.name}${r.predictedOn.kind === 'estimate' ? ' (estimate)' : ''}`, `${r.before.predictedMs.toFixed(3)} ms`, `${r.after.predictedMs.toFixed(3)} ms`)] : [])),
       ),
     );
+    // Faster or slower only when the change is outside the run-to-run spread (src/core/profile/latency-change.ts).
+    if (r.latencyChange) figures.push(h('p', { class: `latency-change ${r.latencyChange.verdict.replace(/ /g, '-')}` }, `latency: ${r.latencyChange.text}`));
   }
   for (const o of r?.outputs ?? []) {
     figures.push(h('p', { class: 'error-figure' }, `output ${o.name}: max abs error ${o.maxAbsError === null ? '∞' : o.maxAbsError.toExponential(2)}, cosine ${o.cosine.toFixed(6)}${o.top1 !== null ? `, top-1 ${percent(o.top1)}` : ''}${o.problem ? ` (${o.problem})` : ''}`));
