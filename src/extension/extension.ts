@@ -18,6 +18,7 @@ import { ModelStatusBar } from './status-bar';
 import { pickTarget, TargetStatusBar } from './target';
 import { nodeAtPosition, openAsText, showTensorValues, symbolsOf, TextViewProvider } from './text-view';
 import { webviewHtml } from './webview-html';
+import { mark } from './open-trace';
 import type { ExportFormat } from '../protocol/webview';
 
 async function needModel(arg: unknown): Promise<vscode.Uri | undefined> {
@@ -31,6 +32,7 @@ async function showGraph(uri: vscode.Uri): Promise<void> {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  mark('activate');
   const status = new ModelStatusBar();
   const textViews = new TextViewProvider(context);
   const html = (w: vscode.Webview, title: string) => webviewHtml(w, context, 'graph', title);
