@@ -10,7 +10,8 @@
 // Phases come from timing marks: the extension's (src/extension/open-trace.ts, LAYERLENS_OPEN_TRACE),
 // the model worker's (GraphViewText.timing) and the webview's (an init script records when the model
 // message arrives and when body[data-ready] is set); all are epoch ms on this one machine's clock.
-// LAYERLENS_BENCH_OPEN_MODELS=sample,ppocr-det picks models by label substring. LAYERLENS_NETRON_DIR:
+// LAYERLENS_BENCH_OPEN_MODELS=sample,ppocr-det picks models by label substring;
+// LAYERLENS_BENCH_OPEN_COLD_ONLY=1 skips the warm opens. LAYERLENS_NETRON_DIR:
 // see bench/netron.ts.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -48,6 +49,8 @@ interface Sample {
   analyze: number;
   view: number;
   toHost: number;
+  viewAtHost: number;
+  webviewDoc: number;
   webviewReady: number;
   waitWebview: number;
   relay: number;
@@ -83,12 +86,13 @@ const INIT = `(() => {
       window.addEventListener('message', onMessage, true);
       if (root) new MutationObserver(check).observe(root, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
     }
+    if (rec.doc === undefined && document.getElementById('app')) rec.doc = now();
     check();
     if (rec.painted !== undefined) clearInterval(iv);
   }, 2);
 })();`;
 
-type Rec = { model?: number; painted?: number; title?: string; items?: number };
+type Rec = { doc?: number; model?: number; painted?: number; title?: string; items?: number };
 
 /** Quick open (Ctrl+P) up to the result row; returns the click's epoch ms. */
 async function quickOpen(page: Page, name: string): Promise<number> {
@@ -119,6 +123,7 @@ async function paintedFrame(page: Page, name: string, timeoutMs: number): Promis
 }
 
 /** JS heap used by the webview's renderer (its own process when isolated, else shared with the workbench), MB. */
+let heapOf = '';
 async function heapMB(page: Page, frame: Frame): Promise<number | null> {
   for (const target of [frame, page] as const) {
     try {
@@ -126,6 +131,7 @@ async function heapMB(page: Page, frame: Frame): Promise<number | null> {
       await s.send('HeapProfiler.collectGarbage');
       const h = (await s.send('Runtime.getHeapUsage')) as { usedSize: number };
       await s.detach();
+      heapOf = target === frame ? "the webview's own renderer process (site-isolated frame)" : 'the workbench renderer, shared with the webview';
       return h.usedSize / 2 ** 20;
     } catch {
       // a frame in the page's process has no session of its own: try the page
@@ -161,6 +167,8 @@ function phases(model: string, cold: boolean, t0: number, marks: Mark[], uri: st
     analyze,
     view,
     toHost: received.t - server - load - analyze - view,
+    viewAtHost: received.t - resolve,
+    webviewDoc: rec.doc! - resolve,
     webviewReady: ready - resolve,
     waitWebview: Math.max(0, ready - received.t),
     relay: rec.model! - posted,
@@ -196,7 +204,7 @@ async function oneWindow(ws: string, cold: OpenModel, warm: OpenModel | null, sa
 const f0 = (n: number | null): string => (n === null || Number.isNaN(n) ? '–' : n.toFixed(0));
 
 function table(samples: Sample[], order: OpenModel[]): string[] {
-  const head = ['model', 'nodes', 'open', 'open → painted ms', 'open → editor ms', 'server start ms', 'load ms', 'analysis ms', 'view model ms', 'to host ms', 'webview ready ms', 'model waits ms', 'relay ms', 'webview paint ms', 'webview heap MB', 'view MB'];
+  const head = ['model', 'nodes', 'open', 'open → painted ms', 'open → editor ms', 'server start ms', 'load ms', 'analysis ms', 'view model ms', 'to host ms', 'editor → view at host ms', 'webview document ms', 'webview ready ms', 'model waits ms', 'relay ms', 'webview paint ms', 'webview heap MB', 'view MB'];
   const rows = [head, head.map(() => '---')];
   for (const m of order) {
     for (const cold of [true, false]) {
@@ -206,7 +214,7 @@ function table(samples: Sample[], order: OpenModel[]): string[] {
         const v = s.map((x) => x[k]).filter((x): x is number => typeof x === 'number' && !Number.isNaN(x));
         return v.length ? median(v) : null;
       };
-      rows.push([m.label, String(s[0]!.nodes), `${cold ? 'cold' : 'warm'} (${s.length})`, f0(med('total')), f0(med('toEditor')), f0(med('serverStart')), f0(med('load')), f0(med('analyze')), f0(med('view')), f0(med('toHost')), f0(med('webviewReady')), f0(med('waitWebview')), f0(med('relay')), f0(med('paint')), f0(med('heapMB')), ((med('bytes') ?? 0) / 1e6).toFixed(2)]);
+      rows.push([m.label, String(s[0]!.nodes), `${cold ? 'cold' : 'warm'} (${s.length})`, f0(med('total')), f0(med('toEditor')), f0(med('serverStart')), f0(med('load')), f0(med('analyze')), f0(med('view')), f0(med('toHost')), f0(med('viewAtHost')), f0(med('webviewDoc')), f0(med('webviewReady')), f0(med('waitWebview')), f0(med('relay')), f0(med('paint')), f0(med('heapMB')), ((med('bytes') ?? 0) / 1e6).toFixed(2)]);
     }
   }
   return rows.map((r) => `| ${r.join(' | ')} |`);
@@ -227,7 +235,7 @@ async function main(): Promise<void> {
   try {
     for (let r = 0; r < runs; r++) {
       for (let k = 0; k < all.length; k++) {
-        const warm = all.length > 1 ? all[(k + 1) % all.length]! : null;
+        const warm = all.length > 1 && !process.env.LAYERLENS_BENCH_OPEN_COLD_ONLY ? all[(k + 1) % all.length]! : null;
         await oneWindow(ws, all[k]!, warm, samples);
         process.stderr.write(`open-path: run ${r + 1}/${runs}, ${all[k]!.label} cold${warm ? `, ${warm.label} warm` : ''}\n`);
       }
@@ -237,6 +245,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n## open path in VS Code (code-server ${'4.100.3'}, Chromium; medians; load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)})\n`);
   for (const l of table(samples, all)) console.log(l);
+  if (heapOf) console.log(`\nwebview heap: JS heap used after a GC in ${heapOf}, MB of 2^20 bytes.`);
   await timeNetron(all.map((m) => ({ label: m.label, file: m.file })));
   if (!process.env.LAYERLENS_NETRON_DIR) {
     console.log('\nNetron, reference, not measured here (issue 13: Netron 9.2.1, same machine class, file → painted graph):');
