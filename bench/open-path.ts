@@ -194,6 +194,11 @@ async function oneWindow(ws: string, cold: OpenModel, warm: OpenModel | null, sa
       const marks = readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Mark);
       const uri = marks.find((x) => x.ev === 'resolve' && String(x.uri).endsWith(`/${encodeURIComponent(name)}`))?.uri ?? '';
       samples.push(phases(m.label, isCold, t0, marks, uri, rec, heap));
+      if (process.env.LAYERLENS_BENCH_OPEN_VERBOSE) {
+        const at = (t: number) => `+${(t - t0).toFixed(0)}`;
+        const steps = [...marks.filter((x) => x.t >= t0 && (!x.uri || x.uri === uri)).map((x) => `${x.ev} ${at(x.t)}`), `webview document ${at(rec.doc!)}`, `model arrives ${at(rec.model!)}`, `painted ${at(rec.painted!)}`];
+        process.stderr.write(`open-path: ${m.label} ${isCold ? 'cold' : 'warm'}: ${steps.join(', ')}\n`);
+      }
     }
   } finally {
     await wb?.close();
