@@ -6,8 +6,10 @@ import type { ViewNode } from '../src/protocol/view-model';
 import type { Fix } from '../src/protocol/webview';
 import { h } from './dom';
 import { micros, percent } from './format';
-import type { Latency } from './heat';
+import type { Aggregate, Latency } from './heat';
+import type { Item } from './tree';
 import { predictedLine } from './predicted';
+import { sensitivityLine } from './sensitivity';
 
 export function costLines(n: ViewNode, lat: Latency): HTMLElement[] {
   const rows: [string, string][] = NODE_FIGURES.map((f) => [f.title, formatFigure(f, n[f.key])]);
@@ -15,6 +17,8 @@ export function costLines(n: ViewNode, lat: Latency): HTMLElement[] {
   if (m) rows.push(['measured', `${micros(m.medianUs)} · ${percent(m.share)} of the model · ${m.verdict}`]);
   const p = predictedLine(n.name);
   if (p) rows.push(p);
+  const q = sensitivityLine(n.name);
+  if (q) rows.push(q);
   if (n.runs !== 1) rows.push(['runs', n.runs === 0 ? 'not in the totals (uncounted branch or function body)' : `× ${n.runs} in the totals`]);
   const out: HTMLElement[] = [h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))];
   if (!n.known) out.push(h('p', { class: 'note' }, n.note ?? 'no cost function for this op: not costed'));
@@ -55,4 +59,13 @@ export function hoverCard(n: ViewNode, lat: Latency, fixes: Fix[] | null): HTMLE
     ...costLines(n, lat),
     fixes === null ? h('p', { class: 'note' }, 'checking rewrite rules…') : fixList(fixes),
   );
+}
+
+/** The hover card of a group, a section or a node that is not an operator: what it holds and its sums. */
+export function groupCard(it: Item, opCount: number, sum: (m: 'macs' | 'flops' | 'params') => string, heat: { label: string; value: Aggregate | null } | null): HTMLElement {
+  const title = it.kind === 'node' ? `${it.node!.kind} ${it.node!.name}: ${it.node!.opType}` : (it.group?.id ?? it.label);
+  const lines: HTMLElement[] = [h('div', { class: 'card-title' }, h('code', {}, title))];
+  if (it.kind !== 'node') lines.push(h('p', {}, `${opCount} nodes`), h('p', {}, (['macs', 'flops', 'params'] as const).map(sum).join(' · ')));
+  if (heat?.value) lines.push(h('p', {}, `${heat.label}: ${heat.value.incomplete ? '≥' : ''}${heat.value.value.toPrecision(4)}`));
+  return h('div', { class: 'card' }, ...lines);
 }

@@ -2,6 +2,7 @@
 // always written by the caller).
 import type { ColorMetric } from '../src/protocol/webview';
 import { bytes, si, total } from '../src/core/units';
+import { sensitivityText } from './sensitivity';
 
 export { bytes, si, total };
 
@@ -39,6 +40,8 @@ export function metricText(metric: ColorMetric, v: number | null, incomplete = f
       return `${lb}${percent(v)}`;
     case 'intensity':
       return v === null ? '?' : `${v.toFixed(1)} FLOP/B`;
+    case 'sensitivity':
+      return `1 − cos ${sensitivityText(v)}`;
     case 'none':
       return '';
   }

@@ -1,11 +1,13 @@
-// The heat map: a metric per node (MACs, FLOPs, params, bytes, intensity, or measured latency/share),
-// summed over containers (intensity: not summed, containers are uncoloured), mapped to a colour on a
+// The heat map: a metric per node (MACs, FLOPs, params, bytes, intensity, measured latency/share,
+// predicted latency, quantization sensitivity), summed over containers (intensity and sensitivity:
+// not summed, containers are uncoloured), mapped to a colour on a
 // logarithmic scale between the smallest and largest positive node values of the model. Unknown
 // values stay unknown (drawn hatched), never 0.
 import type { ViewNode } from '../src/protocol/view-model';
 import type { ProfileResult } from '../src/protocol/requests';
 import type { ColorMetric } from '../src/protocol/webview';
 import { predictedUs } from './predicted';
+import { sensitivityOf } from './sensitivity';
 import type { GraphTree } from './tree';
 
 export const METRIC_LABELS: Record<ColorMetric, string> = {
@@ -18,6 +20,7 @@ export const METRIC_LABELS: Record<ColorMetric, string> = {
   share: 'Share of measured time',
   intensity: 'Arithmetic intensity (FLOP/B)',
   predicted: 'Latency (µs, predicted on the target)',
+  sensitivity: 'Quantization sensitivity (1 − cosine)',
 };
 
 export type Latency = Map<string, { medianUs: number; share: number; verdict: string }>;
@@ -48,6 +51,8 @@ export function nodeValue(n: ViewNode, metric: ColorMetric, lat: Latency): numbe
       return lat.get(n.name)?.share ?? null;
     case 'predicted':
       return predictedUs(n.name);
+    case 'sensitivity':
+      return sensitivityOf(n.name);
   }
 }
 
@@ -89,7 +94,8 @@ export class Heat {
       if (v === null) return it.node.kind === 'op' ? { value: 0, incomplete: true } : null;
       return { value: v, incomplete: false };
     }
-    if (this.metric === 'intensity') return null;
+    // Ratios and errors do not add up: containers are not coloured by them.
+    if (this.metric === 'intensity' || this.metric === 'sensitivity') return null;
     const hit = this.sums.get(key);
     if (hit) return hit;
     let value = 0;

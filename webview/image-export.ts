@@ -55,3 +55,10 @@ export async function svgToPng(svgText: string, width: number, height: number, s
     URL.revokeObjectURL(url);
   }
 }
+
+/** The scene as shown, as SVG text or a PNG in base64, on the theme's editor background. */
+export async function sceneImage(svg: SVGSVGElement, layer: SVGGElement, scene: { width: number; height: number }, format: 'svg' | 'png'): Promise<string> {
+  const bg = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim() || '#ffffff';
+  const text = sceneSvg(svg, layer, scene.width, scene.height, bg);
+  return format === 'svg' ? text : svgToPng(text, scene.width + 32, scene.height + 32);
+}

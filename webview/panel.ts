@@ -1,12 +1,12 @@
 // The side panel: the selected node's details (attributes, tensors, weights' statistics, metrics,
 // rewrite rules with a Preview button each), the slowest layers after a profile, and the
 // verification figures of a previewed fix with the choice of where to write it.
-import type { ViewNode } from '../src/protocol/view-model';
+import type { ViewModel, ViewNode } from '../src/protocol/view-model';
 import type { NodeDetailsResult, ProfileResult, WeightStats } from '../src/protocol/requests';
 import type { Fix, ToWebview } from '../src/protocol/webview';
 import { h } from './dom';
 import { costLines, tensorList } from './facts';
-import { bytes, micros, percent, si, siu } from './format';
+import { bytes, micros, percent, si, siu, total } from './format';
 import type { Latency } from './heat';
 import { predictedResult, predictedUs, targetLabel } from './predicted';
 
@@ -135,4 +135,22 @@ export function fixPanel(st: FixState, act: PanelActions): HTMLElement {
     ...figures,
     h('div', { class: 'panel-actions' }, button('Write New File', () => act.commit('new-file'), { id: 'commit-new' }), button('Replace (keep .bak)', () => act.commit('in-place'), { id: 'commit-in-place', secondary: '' }), button('Discard', () => act.discard(), { id: 'discard', secondary: '' })),
   );
+}
+
+/** With nothing selected: the model's facts and totals (`≥` where a node's figure is unknown). */
+export function modelPanel(v: ViewModel): HTMLElement[] {
+  const lb = v.totalsIncomplete;
+  const facts: [string, string][] = [
+    ['nodes', String(v.info.nodeCount)],
+    ['MACs', total(v.totals.macs, 'MACs', lb)],
+    ['FLOPs', total(v.totals.flops, 'FLOPs', lb)],
+    ['params', siu(v.totals.params, '')],
+    ['producer', v.info.producer || '—'],
+    ['IR version', String(v.info.irVersion)],
+    ['opsets', Object.entries(v.info.opsets).map(([d, n]) => `${d} ${n}`).join(', ')],
+  ];
+  return [
+    section('Model', h('dl', { class: 'facts' }, ...facts.flatMap(([k, x]) => [h('dt', {}, k), h('dd', {}, x)]))),
+    h('p', { class: 'note' }, 'Click a node for its details; right-click for the rewrites that apply there.'),
+  ];
 }

@@ -16,3 +16,30 @@ export function searchNodes(tree: GraphTree, query: string, limit = 5000): strin
   }
   return [...byOp, ...other];
 }
+
+/** The matches of the search field and the one Enter last moved to, with the status line of each step. */
+export class Matches {
+  keys: string[] = [];
+  private index = -1;
+
+  /** A new query: its matches, and the status line (empty for an empty query). */
+  find(tree: GraphTree, query: string): string {
+    this.keys = query.trim() ? searchNodes(tree, query) : [];
+    this.index = -1;
+    const n = this.keys.length;
+    return query.trim() ? `${n} match${n === 1 ? '' : 'es'}${n ? ' · Enter: next' : ''}` : '';
+  }
+
+  /** The next (dir 1) or previous (−1) match, cycling; null when there is none. */
+  step(dir: number): { key: string; status: string } | null {
+    const n = this.keys.length;
+    if (!n) return null;
+    this.index = (this.index + dir + n) % n;
+    return { key: this.keys[this.index]!, status: `match ${this.index + 1} of ${n}` };
+  }
+
+  clear(): void {
+    this.keys = [];
+    this.index = -1;
+  }
+}

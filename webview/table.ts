@@ -6,6 +6,7 @@ import { h } from './dom';
 import { micros, percent } from './format';
 import type { Latency } from './heat';
 import { predictedUs } from './predicted';
+import { sensitivityOf, sensitivityText } from './sensitivity';
 
 export interface Row {
   key: string;
@@ -28,6 +29,7 @@ export const COLUMNS: Column[] = [
   { id: 'latency', title: 'Latency', value: (r, l) => l.get(r.node.name)?.medianUs ?? null, text: (r, l) => micros(l.get(r.node.name)?.medianUs), numeric: true },
   { id: 'share', title: 'Share', value: (r, l) => l.get(r.node.name)?.share ?? null, text: (r, l) => percent(l.get(r.node.name)?.share), numeric: true },
   { id: 'predicted', title: 'Predicted', value: (r) => predictedUs(r.node.name), text: (r) => micros(predictedUs(r.node.name)), numeric: true },
+  { id: 'sensitivity', title: 'Sensitivity (1 − cos)', value: (r) => sensitivityOf(r.node.name), text: (r) => sensitivityText(sensitivityOf(r.node.name)), numeric: true },
 ];
 
 /** Sorted copy; unknown values (null) always last, whatever the direction. */

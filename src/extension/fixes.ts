@@ -72,7 +72,7 @@ export function describeVerification(r: ApplyFixResult): string[] {
     lines.push(`size ${bytes(r.before.fileBytes)} → ${bytes(r.after.fileBytes)}`);
     lines.push(`MACs ${si(r.before.macs, 'MACs')} → ${si(r.after.macs, 'MACs')}`);
     lines.push(`params ${si(r.before.params)} → ${si(r.after.params)}`);
-    lines.push(`latency ${r.before.medianMs.toFixed(3)} ms → ${r.after.medianMs.toFixed(3)} ms (median, same run)`);
+    lines.push(r.latencyChange ? `latency ${r.latencyChange.text} (medians, same run)` : `latency ${r.before.medianMs.toFixed(3)} ms → ${r.after.medianMs.toFixed(3)} ms (median, same run)`);
   }
   for (const o of r.outputs ?? []) lines.push(`output ${o.name}: max abs error ${o.maxAbsError === null ? '∞' : o.maxAbsError.toExponential(2)}, cosine ${o.cosine.toFixed(6)}`);
   return lines;

@@ -19,6 +19,7 @@ import { webviewRoots } from './webview-html';
 import { exportMetrics } from './export-metrics';
 import { activePanel, addPanel, removePanel, type OpenGraph } from './panels';
 import { mark } from './open-trace';
+import { sensitivityOf } from './sensitivity';
 
 class ModelDocument implements vscode.CustomDocument {
   constructor(readonly uri: vscode.Uri) {}
@@ -44,6 +45,8 @@ export class GraphPanel implements OpenGraph {
     return this.summary !== null;
   }
   private ready = false;
+  /** Models loaded into this view (the first load shows what was measured earlier in the session). */
+  private loads = 0;
   private queue: ToWebview[] = [];
   private candidate: { ruleId: string; path: string } | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -125,6 +128,10 @@ export class GraphPanel implements OpenGraph {
       this.summary = r.summary;
       this.showStatus();
       void this.predict();
+      // A view opened on a model measured earlier in this session offers its sensitivity (metric and
+      // column); not after a reload, when the file may have changed since the measurement.
+      const sensitivity = this.loads++ === 0 ? sensitivityOf(this.uri) : null;
+      if (sensitivity) this.post({ type: 'sensitivity', result: sensitivity, select: false });
     } catch (e) {
       const err = typedError(e);
       this.summary = null;

@@ -46,7 +46,7 @@ export async function measureSensitivity(context: vscode.ExtensionContext, uri: 
       },
     );
     results.set(uri.toString(), r);
-    for (const p of graphPanelsOf(uri)) p.post({ type: 'sensitivity', result: r });
+    for (const p of graphPanelsOf(uri)) p.post({ type: 'sensitivity', result: r, select: true });
     const worst = r.layers.filter((l) => l.ok && l.cosine !== null).slice(0, 3);
     void vscode.window.showInformationMessage(
       worst.length

@@ -1,6 +1,7 @@
 // The quick fixes' requests and commands: list the rules at a node (ranked), apply one (verified
 // before anything is written, kept as a candidate), commit or discard the candidate. See requests.ts
 // for how requests and commands are typed.
+import type { LatencyChange } from '../core/profile/latency-change';
 import { CommandType, request, type DimBindings } from './rpc';
 
 /** Command of the quick fixes: apply one rule at one node of a model file, verified before writing. */
@@ -33,6 +34,13 @@ export interface ApplyFixResult {
   /** `predictedMs`: latency predicted on `ApplyFixArgs.target` (absent without a target or when it cannot be predicted). */
   before: { fileBytes: number; params: number; macs: number; medianMs: number; predictedMs?: number } | null;
   after: { fileBytes: number; params: number; macs: number; medianMs: number; predictedMs?: number } | null;
+  /**
+   * Whether the measured latency (before/after.medianMs) changed beyond run-to-run noise: the median
+   * paired difference, its 95 % interval (the spread), each side's interquartile range, and the verdict
+   * 'faster' | 'slower' | 'no measurable change' with a one-line `text` to show beside the figures
+   * (src/core/profile/latency-change.ts, docs/optimizations.md). Present whenever before/after are.
+   */
+  latencyChange?: LatencyChange;
   /** The target the predictions are for, with how they were made. */
   predictedOn?: { id: string; name: string; kind: 'calibrated' | 'estimate' };
   /** Per model output, the original vs the rewritten model in ONNX Runtime ([] when not verified). */

@@ -5,9 +5,9 @@ import type { SensitivityResult } from './compress';
 import type { ApplyFixResult, FixEntry } from './fixes';
 import type { NodeDetailsResult, PredictResult, ProfileResult } from './requests';
 
-/** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time, 'predicted' = latency predicted on the target). */
-export type ColorMetric = 'none' | 'macs' | 'flops' | 'params' | 'bytes' | 'latency' | 'share' | 'intensity' | 'predicted';
-export const COLOR_METRICS: readonly ColorMetric[] = ['none', 'macs', 'flops', 'params', 'bytes', 'latency', 'share', 'intensity', 'predicted'];
+/** Metrics the heat map can colour by ('bytes' = weight + activation bytes, 'share' = share of measured time, 'predicted' = latency predicted on the target, 'sensitivity' = 1 − cosine with the layer quantized alone). */
+export type ColorMetric = 'none' | 'macs' | 'flops' | 'params' | 'bytes' | 'latency' | 'share' | 'intensity' | 'predicted' | 'sensitivity';
+export const COLOR_METRICS: readonly ColorMetric[] = ['none', 'macs', 'flops', 'params', 'bytes', 'latency', 'share', 'intensity', 'predicted', 'sensitivity'];
 
 /** A fix at a node as the server ranks it (FixEntry of requests.ts). */
 export type Fix = FixEntry;
@@ -36,7 +36,7 @@ export type ToWebview =
   | { type: 'profileState'; state: 'running' | 'done' | 'cancelled' | 'failed'; message?: string }
   | { type: 'profile'; result: ProfileResult }
   /** Per-layer sensitivity (1 − cosine of the outputs with the layer quantized alone): a heat metric and a table column. */
-  | { type: 'sensitivity'; result: SensitivityResult }
+  | { type: 'sensitivity'; result: SensitivityResult; /** Colour the graph by it now (a new measurement), rather than only offering it. */ select: boolean }
   /** Latency predicted on the target device (null: no target, or it cannot be predicted). */
   | { type: 'predicted'; result: PredictResult | null }
   | { type: 'details'; requestId: number; details: NodeDetailsResult | null }

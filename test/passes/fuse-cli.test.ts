@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readModel } from '../../src/core/onnx/reader';
+import type { LatencyChange } from '../../src/core/profile/latency-change';
 import { runCli } from '../support/cli';
+import { assertConsistentLatencyChange } from '../support/latency-change';
 import { SAMPLE, realModelPath } from '../support/models';
 
 test('CLI optimize --fuse: verified, written atomically, the input untouched', () => {
@@ -46,7 +48,7 @@ test('real models fused and verified in ORT: every foldable Conv+BN pair folded,
     const out = join(mkdtempSync(join(tmpdir(), 'll-opt-')), 'out.onnx');
     const r = runCli(['optimize', realModelPath(file), '-o', out, '--fuse', ...bind, '--json'], { timeoutMs: 300_000 });
     assert.equal(r.status, 0, `${file}: ${r.stderr}`);
-    const j = JSON.parse(r.stdout) as { applied: { rule: string }[]; refused: { rule: string }[]; verification: { passed: boolean; outputs: { maxRelError: number }[]; before: { macs: number; params: number }; after: { macs: number; params: number } } };
+    const j = JSON.parse(r.stdout) as { applied: { rule: string }[]; refused: { rule: string }[]; verification: { passed: boolean; outputs: { maxRelError: number }[]; before: { macs: number; params: number; medianMs: number }; after: { macs: number; params: number; medianMs: number }; latencyChange: LatencyChange } };
     const folded = j.applied.filter((a) => a.rule === 'fuse-conv-batchnorm').length;
     const refusedBn = j.refused.filter((x) => x.rule === 'fuse-conv-batchnorm').length;
     assert.equal(folded + refusedBn, pairs, `${file}: every Conv+BN pair is folded or refused with a reason`);
@@ -56,6 +58,9 @@ test('real models fused and verified in ORT: every foldable Conv+BN pair folded,
     for (const o of j.verification.outputs) assert.ok(o.maxRelError < 1e-4, `${file}: max rel error ${o.maxRelError}`);
     assert.ok(j.verification.after.macs <= j.verification.before.macs, `${file}: MACs`);
     assert.ok(j.verification.after.params <= j.verification.before.params, `${file}: params`);
+    // ORT folds BatchNormalization into Conv itself: whatever the verdict, it follows from the numbers shown.
+    assertConsistentLatencyChange(j.verification.latencyChange, j.verification.before, j.verification.after, file);
+    console.log(`${file}: ${folded} BN folded, latency ${j.verification.latencyChange.text} over ${j.verification.latencyChange.pairs} pairs`);
     assert.ok(result.graph.nodes.length <= original.graph.nodes.length, `${file}: nodes`);
     if (file === 'ppocr-cls.onnx') {
       assert.equal(pairs, 35);

@@ -14,6 +14,7 @@ import type { ViewModel } from '../../src/protocol/view-model';
 import type { ApplyFixResult, CommitFixResult, DiscardFixResult } from '../../src/protocol/fixes';
 import type { ProfileResult } from '../../src/protocol/requests';
 import { rejectsTyped, tmp as tmpFolder, uriOf } from '../support/lsp';
+import { assertConsistentLatencyChange } from '../support/latency-change';
 import { SAMPLE } from '../support/models';
 import { makeInputs, runOrt } from '../support/ort';
 import { startServer, type ServerProcess } from '../support/server';
@@ -63,6 +64,8 @@ test('preview a fix (verified, figures per output, nothing written), then commit
   assert.deepEqual(preview.outputs.map((o) => o.name), ['probs']);
   const o = preview.outputs[0]!;
   assert.ok(o.maxAbsError !== null && o.maxAbsError < 1e-4 && o.cosine > 0.99999, JSON.stringify(o));
+  // ORT fuses Conv+BN itself: the latency verdict comes with its spread and follows from the numbers.
+  assertConsistentLatencyChange(preview.latencyChange, preview.before!, preview.after!, 'tiny-cnn BN fold');
 
   await rejectsTyped(exec('layerlens.commitFix', { candidate: preview.candidate, modelUri, ruleId: 'fuse-conv-affine', write: 'new-file' }), 'FixCandidateError', /is a preview of fuse-conv-batchnorm/);
   const c = await exec<CommitFixResult>('layerlens.commitFix', { candidate: preview.candidate, modelUri, ruleId: 'fuse-conv-batchnorm', write: 'new-file' });

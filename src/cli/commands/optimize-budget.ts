@@ -120,7 +120,7 @@ function render(o: BudgetOutcome, v: Verification | null, out: string | null, js
   if (v) {
     for (const x of v.outputs) lines.push(`output ${safe(x.name)}: max abs error ${x.maxAbsError.toExponential(2)}, max rel error ${x.maxRelError.toExponential(2)}, cosine ${x.cosine.toFixed(6)}${x.top1 !== null ? `, top-1 agreement ${(100 * x.top1).toFixed(1)} %` : ''}`);
     lines.push(`size ${bytes(v.before.fileBytes)} -> ${bytes(v.after.fileBytes)}; params ${si(v.before.params)} -> ${si(v.after.params)}; MACs ${si(v.before.macs)} -> ${si(v.after.macs)}`);
-    lines.push(`latency (median, same run, interleaved) ${v.before.medianMs.toFixed(3)} ms -> ${v.after.medianMs.toFixed(3)} ms`);
+    lines.push(`latency (medians, same run, ${v.latencyChange.pairs} paired runs) ${v.latencyChange.text}`);
     lines.push(v.passed ? 'verification passed (the budget is the tolerance)' : `verification FAILED: ${v.failures.join('; ')}`);
   } else lines.push('not verified (--no-verify)');
   if (out) lines.push(`wrote ${safe(out)}`);

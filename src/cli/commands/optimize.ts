@@ -233,7 +233,7 @@ function render(result: ReturnType<typeof runPass>, v: Verification | null, out:
       lines.push(`output ${safe(o.name)}: max abs error ${o.maxAbsError.toExponential(2)}, max rel error ${o.maxRelError.toExponential(2)}, cosine ${o.cosine.toFixed(6)}${o.top1 !== null ? `, top-1 agreement ${(100 * o.top1).toFixed(1)} %` : ''}`);
     }
     lines.push(`size ${bytes(v.before.fileBytes)} -> ${bytes(v.after.fileBytes)}; params ${si(v.before.params)} -> ${si(v.after.params)}; MACs ${si(v.before.macs)} -> ${si(v.after.macs)}`);
-    lines.push(`latency (median, same run, interleaved) ${v.before.medianMs.toFixed(3)} ms -> ${v.after.medianMs.toFixed(3)} ms`);
+    lines.push(`latency (medians, same run, ${v.latencyChange.pairs} paired runs) ${v.latencyChange.text}`);
     lines.push(v.passed ? 'verification passed' : `verification FAILED: ${v.failures.join('; ')}`);
   } else {
     lines.push('not verified (--no-verify)');

@@ -1,10 +1,10 @@
 // Verification of a rewrite: the original and the rewritten model run in ONNX Runtime (in the worker
-// process) on the same inputs; outputs are compared and latency measured in the same run (interleaved
-// A/B runs). A result outside the rule's tolerance is a failure.
+// process) on the same inputs; outputs are compared and latency measured in the same run (pairs of
+// runs back to back, their order alternating). A result outside the rule's tolerance is a failure.
 import { analyzeModel } from '../../core/analysis/analyze';
 import type { Model } from '../../core/ir/model';
 import type { Tolerance } from '../../core/passes/types';
-import { median } from '../../core/profile/stats';
+import { latencyChange, type LatencyChange } from '../../core/profile/latency-change';
 import type { Bindings } from '../../core/shape/types';
 import { LayerLensError } from '../../core/errors';
 import { inputSpecs } from './profile';
@@ -35,6 +35,8 @@ export interface Verification {
   outputs: OutputComparison[];
   before: { fileBytes: number; params: number; macs: number; medianMs: number };
   after: { fileBytes: number; params: number; macs: number; medianMs: number };
+  /** Whether latency changed beyond run-to-run noise (src/core/profile/latency-change.ts). */
+  latencyChange: LatencyChange;
   passed: boolean;
   failures: string[];
 }
@@ -112,11 +114,21 @@ export function failuresOf(outputs: readonly OutputComparison[], tolerance: Tole
   return failures;
 }
 
+/** Timed pairs go on past `runs` until they took this long (ms)... */
+export const MIN_TIME_MS = 500;
+/** ...or this many pairs were timed. */
+export const MAX_PAIRS = 1000;
+
+/**
+ * Runs both models on the same inputs and compares outputs against `tolerance`; times `runs` pairs at
+ * least (more for a fast model: MIN_TIME_MS, MAX_PAIRS) and tells whether latency changed beyond the
+ * run-to-run spread (src/core/profile/latency-change.ts).
+ */
 export async function verifyRewrite(
   original: { path: string; model: Model; fileBytes: number },
   rewritten: { path: string; model: Model; fileBytes: number },
   tolerance: Tolerance,
-  opts: { bindings?: Bindings; runs?: number; inputFiles?: Record<string, string>; timeoutMs?: number } = {},
+  opts: { bindings?: Bindings; runs?: number; minTimeMs?: number; inputFiles?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Verification> {
   const before = analyzeModel(original.model, { bindings: opts.bindings ?? {} }).report;
   const after = analyzeModel(rewritten.model, { bindings: opts.bindings ?? {} }).report;
@@ -128,6 +140,8 @@ export async function verifyRewrite(
         type: 'compare',
         otherModelPath: rewritten.path,
         req: { modelPath: original.path, inputs, ...(opts.inputFiles ? { inputFiles: opts.inputFiles } : {}), mode: 'deployed', runs: opts.runs ?? 20, warmup: 3 },
+        minTimeMs: opts.minTimeMs ?? MIN_TIME_MS,
+        maxPairs: MAX_PAIRS,
       },
       { timeoutMs: opts.timeoutMs ?? 600_000 },
     );
@@ -139,10 +153,12 @@ export async function verifyRewrite(
   if (m.type !== 'compared') throw new VerificationRunError('verification: the ONNX Runtime worker answered with the wrong message');
   const outputs = m.a.map((o) => compareOutputs(o, m.b.find((x) => x.name === o.name)));
   const failures = failuresOf(outputs, tolerance);
+  const change = latencyChange(m.aRunsMs, m.bRunsMs);
   return {
     outputs,
-    before: { fileBytes: original.fileBytes, params: before.totals.params, macs: before.totals.macs, medianMs: median(m.aRunsMs) },
-    after: { fileBytes: rewritten.fileBytes, params: after.totals.params, macs: after.totals.macs, medianMs: median(m.bRunsMs) },
+    before: { fileBytes: original.fileBytes, params: before.totals.params, macs: before.totals.macs, medianMs: change.beforeMs },
+    after: { fileBytes: rewritten.fileBytes, params: after.totals.params, macs: after.totals.macs, medianMs: change.afterMs },
+    latencyChange: change,
     passed: failures.length === 0,
     failures,
   };

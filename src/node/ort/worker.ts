@@ -24,8 +24,12 @@ export type WorkerRequest =
   | { type: 'profile'; req: ProfileRequest; profile: boolean }
   /** Runs the model `runs` times (after `warmup`) in a profiled session only and returns ORT's trace (and with `saveOptimized`, the graph ORT ran). */
   | { type: 'trace'; req: ProfileRequest; optimization: 'disabled' | 'all'; saveOptimized?: boolean }
-  /** Runs two models on the same inputs, interleaving timed runs (A, B, A, B, ...), and returns their outputs. */
-  | { type: 'compare'; req: ProfileRequest; otherModelPath: string }
+  /**
+   * Runs two models on the same inputs and returns their outputs, and timed runs in pairs (A B, B A,
+   * A B, ...): `req.runs` pairs at least, more while the pairs so far took under `minTimeMs` (at most
+   * `maxPairs`), so that a fast model gets enough pairs to tell a change from noise.
+   */
+  | { type: 'compare'; req: ProfileRequest; otherModelPath: string; minTimeMs?: number; maxPairs?: number }
   /** Runs the model on `samples` input sets (sample k generated with seed 42 + k) and returns every output. */
   | { type: 'outputs'; req: ProfileRequest; samples: number };
 
@@ -51,6 +55,7 @@ export type WorkerMessage =
       ortVersion: string;
     }
   | { type: 'error'; message: string }
+  /** aRunsMs[i] and bRunsMs[i] were timed back to back (pair i), a first in even pairs, b first in odd ones. */
   | { type: 'compared'; a: OutputData[]; b: OutputData[]; aRunsMs: number[]; bRunsMs: number[] }
   | { type: 'outputs'; samples: OutputData[][] };
 
@@ -82,8 +87,14 @@ function outputData(out: Record<string, ort.Tensor>): OutputData[] {
   });
 }
 
-async function compare(req: ProfileRequest, other: string): Promise<void> {
-  const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', ...(req.threads ? { intraOpNumThreads: req.threads } : {}) };
+async function compare(req: ProfileRequest, other: string, minTimeMs: number, maxPairs: number): Promise<void> {
+  // No spinning: the two sessions' thread pools would otherwise spin against each other's runs on the
+  // same cores, a cost no deployment of either model pays.
+  const options: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    ...(req.threads ? { intraOpNumThreads: req.threads } : {}),
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
   const load = async (path: string, which: string): Promise<ort.InferenceSession> => {
     try {
       return await ort.InferenceSession.create(path, options);
@@ -102,13 +113,23 @@ async function compare(req: ProfileRequest, other: string): Promise<void> {
   }
   const aRunsMs: number[] = [];
   const bRunsMs: number[] = [];
-  for (let i = 0; i < req.runs; i++) {
-    let t0 = performance.now();
-    await a.run(feeds);
-    aRunsMs.push(performance.now() - t0);
-    t0 = performance.now();
-    await b.run(feeds);
-    bRunsMs.push(performance.now() - t0);
+  const timed = async (s: ort.InferenceSession, into: number[]): Promise<void> => {
+    const t0 = performance.now();
+    await s.run(feeds);
+    into.push(performance.now() - t0);
+  };
+  // Pairs back to back, the order alternating (a b, b a, ...): drift and whatever the first run of a
+  // pair pays hit both models alike (src/core/profile/latency-change.ts reads the pairs).
+  const start = performance.now();
+  for (let i = 0; i < Math.max(req.runs, maxPairs); i++) {
+    if (i >= req.runs && performance.now() - start >= minTimeMs) break;
+    if (i % 2 === 0) {
+      await timed(a, aRunsMs);
+      await timed(b, bRunsMs);
+    } else {
+      await timed(b, bRunsMs);
+      await timed(a, aRunsMs);
+    }
   }
   await a.release();
   await b.release();
@@ -156,7 +177,7 @@ async function traceOnly(req: ProfileRequest, optimization: 'disabled' | 'all', 
 async function handle(msg: WorkerRequest): Promise<void> {
   // Quiet ORT's own warnings (e.g. about saving NCHWc graphs); errors still reach the caller.
   ort.env.logLevel = 'error';
-  if (msg.type === 'compare') return compare(msg.req, msg.otherModelPath);
+  if (msg.type === 'compare') return compare(msg.req, msg.otherModelPath, msg.minTimeMs ?? 0, msg.maxPairs ?? msg.req.runs);
   if (msg.type === 'trace') return traceOnly(msg.req, msg.optimization, msg.saveOptimized);
   if (msg.type === 'outputs') {
     let session: ort.InferenceSession;

@@ -61,7 +61,7 @@ export async function applyFix(args: ApplyFixArgs): Promise<ApplyFixResult> {
   const gain = predictedGain(args.target, original.model, work, dims);
   const before = done.before && gain.before !== undefined ? { ...done.before, predictedMs: gain.before } : done.before;
   const after = done.after && gain.after !== undefined ? { ...done.after, predictedMs: gain.after } : done.after;
-  const figures = { applied: r.applied.length, passed: done.passed, failures: done.failures, before, after, outputs: outputFigures(done.outputs), ...(gain.predictedOn ? { predictedOn: gain.predictedOn } : {}) };
+  const figures = { applied: r.applied.length, passed: done.passed, failures: done.failures, before, after, latencyChange: done.latencyChange, outputs: outputFigures(done.outputs), ...(gain.predictedOn ? { predictedOn: gain.predictedOn } : {}) };
   if (outcome.kind === 'refused') return { written: null, ...figures };
   if (outcome.kind === 'kept') {
     rememberPreview(outcome.candidate, { model: path, ruleId: rule.id, stamp: read, input });

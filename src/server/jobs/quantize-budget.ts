@@ -56,7 +56,7 @@ export async function quantizeWithinBudget(args: QuantizeWithinBudgetArgs, signa
   });
   const v = written.verified!;
   const notes = outcome.pass.applied.flatMap((a) => (a.note ? [{ layer: a.anchor, note: a.note }] : []));
-  const base = { ruleId: method.ruleId, compressed: outcome.compressed, kept: outcome.kept, notes, applied: outcome.pass.applied.length, passed: v.passed, failures: v.failures, before: v.before, after: v.after, outputs: outputFigures(v.outputs) };
+  const base = { ruleId: method.ruleId, compressed: outcome.compressed, kept: outcome.kept, notes, applied: outcome.pass.applied.length, passed: v.passed, failures: v.failures, before: v.before, after: v.after, latencyChange: v.latencyChange, outputs: outputFigures(v.outputs) };
   if (written.kind !== 'kept') return { written: null, ...base };
   rememberPreview(written.candidate, { model: path, ruleId: method.ruleId, stamp, input });
   return { written: null, ...base, candidate: written.candidate.path };
