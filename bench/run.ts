@@ -13,3 +13,5 @@ execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'predict.ts')
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'lsp.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'graph-view.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'webview.ts')], { stdio: 'inherit' });
+// The open path in real VS Code (code-server + Chromium): open → painted graph, cold and warm, by phase.
+execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'open-path.ts')], { stdio: 'inherit' });

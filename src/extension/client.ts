@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ApplyFixCommand, type ApplyFixArgs } from '../protocol/fixes';
 import { ModelChangedNotification, OpenModelNotification } from '../protocol/requests';
+import { mark } from './open-trace';
 
 /** The command that shows a constant's values (registered in extension.ts; linked from hovers). */
 export const SHOW_VALUES_COMMAND = 'layerlens.showTensorValues';
@@ -29,6 +30,7 @@ export function onModelChanged(f: (uri: string) => void): vscode.Disposable {
 
 export function server(context: vscode.ExtensionContext): Promise<LanguageClient> {
   starting ??= (async () => {
+    mark('serverStart');
     const module = context.asAbsolutePath('dist/server.js');
     // stdio: the server writes large graph views into its responses without re-serialising them
     // (src/server/transport.ts).
@@ -59,6 +61,7 @@ export function server(context: vscode.ExtensionContext): Promise<LanguageClient
     };
     const c = new LanguageClient('layerlens', 'LayerLens', serverOptions, clientOptions);
     await c.start();
+    mark('serverUp');
     c.onNotification(ModelChangedNotification.type, (p) => changeListeners.forEach((f) => f(p.uri)));
     client = c;
     return c;

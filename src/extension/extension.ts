@@ -1,6 +1,8 @@
-// Activation only wires: the graph editor, the text view provider, commands, the status bar. The
-// language server starts on first use (a model or text view opened, a command run), or at once in a
-// workspace with a layerlens.budget.json, whose budget violations it puts in the Problems panel.
+// Activation wires the graph editor, the text view provider, commands and the status bar, and starts
+// the language server (and so its model worker) at once: every activation event (a model or text view
+// opened, a command run, a workspace with a layerlens.budget.json) needs it, and a graph editor being
+// opened gets a server already starting while VS Code resolves the editor (docs/benchmarks.md,
+// "open path in VS Code").
 import * as vscode from 'vscode';
 import { ModelSummaryRequest, modelUriOf } from '../protocol/requests';
 import { onModelChanged, routeApplyFix, server, SHOW_VALUES_COMMAND, stopServer } from './client';
@@ -18,6 +20,7 @@ import { ModelStatusBar } from './status-bar';
 import { pickTarget, TargetStatusBar } from './target';
 import { nodeAtPosition, openAsText, showTensorValues, symbolsOf, TextViewProvider } from './text-view';
 import { webviewHtml } from './webview-html';
+import { mark } from './open-trace';
 import type { ExportFormat } from '../protocol/webview';
 
 async function needModel(arg: unknown): Promise<vscode.Uri | undefined> {
@@ -31,6 +34,7 @@ async function showGraph(uri: vscode.Uri): Promise<void> {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  mark('activate');
   const status = new ModelStatusBar();
   const textViews = new TextViewProvider(context);
   const html = (w: vscode.Webview, title: string) => webviewHtml(w, context, 'graph', title);
@@ -41,8 +45,9 @@ export function activate(context: vscode.ExtensionContext): void {
     const title = OPTIMIZATIONS.find((o) => o.ruleId === a.ruleId)?.label ?? a.ruleId;
     return runFixFlow(context, vscode.Uri.parse(a.modelUri), a.ruleId, title, a.anchor, a.options);
   });
-  // budgets (issue 17): a workspace with a budget file gets its violations without opening a model.
-  void vscode.workspace.findFiles('**/layerlens.budget.json', '**/node_modules/**', 1).then((f) => (f.length > 0 ? server(context) : undefined));
+  // Started now, not on the first request (budgets, issue 17: a workspace with a budget file gets its
+  // violations without opening a model).
+  void server(context).catch(() => undefined); // a failure is reported again by the first request
   context.subscriptions.push(
     status,
     new TargetStatusBar(),

@@ -18,6 +18,7 @@ import { exportFrom } from './export';
 import { webviewRoots } from './webview-html';
 import { exportMetrics } from './export-metrics';
 import { activePanel, addPanel, removePanel, type OpenGraph } from './panels';
+import { mark } from './open-trace';
 import { sensitivityOf } from './sensitivity';
 
 class ModelDocument implements vscode.CustomDocument {
@@ -93,8 +94,13 @@ export class GraphPanel implements OpenGraph {
 
   /** Messages wait until the webview has said it is ready. */
   post(m: ToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(m);
+    if (this.ready) this.send(m);
     else this.queue.push(m);
+  }
+
+  private send(m: ToWebview): void {
+    if (m.type === 'model') mark('posted', { uri: this.uri.toString() });
+    void this.panel.webview.postMessage(m);
   }
 
   private focusChanged(): void {
@@ -111,12 +117,16 @@ export class GraphPanel implements OpenGraph {
     this.post({ type: 'loading', fileName: name, stage: 'reading and analysing the model' });
     try {
       const c = await modelServer(this.context, this.uri);
+      mark('server', { uri: this.uri.toString() });
       // As text: the extension host hands the (possibly many-megabyte) view model to the webview
       // without parsing or re-serialising it; the webview parses it.
       const params = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' as const };
       const r = await c.sendRequest(GraphViewRequest.textType, params);
       if (!r) throw new Error('the language server returned no graph for this file');
-      this.post({ type: 'model', fileName: name, view: r.json, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
+      mark('received', { uri: this.uri.toString(), bytes: r.json.length, nodes: r.summary.nodes, ...r.timing });
+      // As UTF-8 bytes: VS Code relays a byte array as a binary buffer, where a string would be escaped
+      // into and parsed out of JSON at each hop (12.6 MB for a 20k-node model: docs/benchmarks.md).
+      this.post({ type: 'model', fileName: name, view: new TextEncoder().encode(r.json), colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
       this.summary = r.summary;
       this.showStatus();
       void this.predict();
@@ -139,7 +149,8 @@ export class GraphPanel implements OpenGraph {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
+        mark('ready', { uri });
+        for (const q of this.queue.splice(0)) this.send(q);
         return;
       case 'nodeDetails': {
         const details = await c.sendRequest(NodeDetailsRequest.type, { uri, node: m.node, dims: settings(this.uri).dims }).catch(() => null);
@@ -257,6 +268,7 @@ export class GraphEditorProvider implements vscode.CustomReadonlyEditorProvider<
   }
 
   resolveCustomEditor(doc: ModelDocument, panel: vscode.WebviewPanel): void {
+    mark('resolve', { uri: doc.uri.toString() });
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.context) };
     panel.webview.html = this.html(panel.webview, `LayerLens: ${fileName(doc.uri)}`);
     new GraphPanel(this.context, doc.uri, panel, this.status);

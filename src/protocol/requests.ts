@@ -106,6 +106,12 @@ export interface GraphViewText {
   json: string;
   /** The model's totals, for the status bar: the host needs no second request and never parses `json`. */
   summary: ModelSummaryResult;
+  /**
+   * What this request cost in the model worker, ms (docs/benchmarks.md, "open path in VS Code"):
+   * reading and decoding the file and analysing it (0 when the worker had them cached), building the
+   * view model and its JSON (0 when cached). Read by the open-path benchmark.
+   */
+  timing?: { loadMs: number; analyzeMs: number; viewMs: number };
 }
 
 /**

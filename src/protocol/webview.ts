@@ -26,8 +26,12 @@ export type ToWebview =
   | {
       type: 'model';
       fileName: string;
-      /** The view model, or its JSON text (what the extension host gets from the server and passes on unparsed). */
-      view: ViewModel | string;
+      /**
+       * The view model, or its JSON text (what the extension host gets from the server and passes on
+       * unparsed): a string, or its UTF-8 bytes — VS Code relays bytes to the webview as a binary
+       * buffer, a string inside its JSON messages (escaped, then parsed, at each hop).
+       */
+      view: ViewModel | string | Uint8Array;
       colorMetric: ColorMetric;
       profile: ProfileResult | null;
       dims: Record<string, number>;

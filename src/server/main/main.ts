@@ -60,9 +60,11 @@ connection.onInitialize((p) => {
   };
 });
 
-// The extension starts the server when a model is opened: have the model worker ready for it.
+// The extension starts the server when it activates, on a model being opened: the model worker is
+// started now, so its start-up (a process loading its bundle) overlaps the initialize handshake and the
+// client's start instead of following it (docs/benchmarks.md, "open path in VS Code").
+warmModelWorker();
 connection.onInitialized(() => {
-  warmModelWorker();
   void scanBudgets(connection); // budgets (issue 17): check the workspace's layerlens.budget.json files
 });
 connection.onNotification(DidChangeWorkspaceFoldersNotification.type, (p) => {

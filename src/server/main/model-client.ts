@@ -1,6 +1,6 @@
 // The main thread's side of the model worker process (model-worker/): every request about a binary
-// .onnx file — and about a model's text view — goes to that one worker, started when the client has
-// initialized, so the server's main thread never reads or analyses a model file. Requests are answered
+// .onnx file — and about a model's text view — goes to that one worker, started with the server
+// process (main.ts), so the server's main thread never reads or analyses a model file. Requests are answered
 // in order, one at a time; the one at the head of the queue is the one running.
 // Limits (main/worker-process.ts): the worker's heap and memory, and LAYERLENS_MODEL_WORKER_TIMEOUT_S
 // per request (default 300 s). When the worker stops (a limit, a crash), the request it was running

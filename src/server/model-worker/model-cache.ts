@@ -105,6 +105,7 @@ export function loadedFile(file: string): LoadedFile {
   const t0 = performance.now();
   const model = loadModelFile(path).model;
   const loaded: LoadedFile = { path, ...st, model, loadMs: performance.now() - t0 };
+  requestTimes.loadMs += loaded.loadMs;
   touch(files, path, loaded);
   phase('loaded');
   return loaded;
@@ -142,6 +143,7 @@ function entryOf(file: string, dims: DimBindings): Entry {
   const fresh = ![...entries.values()].some((e) => e.file === f);
   const entry: Entry = { key, file: f, path: f.path, mtimeMs: f.mtimeMs, size: f.size, dims, model: f.model, analysis, analysisError, loadMs: fresh ? f.loadMs : 0, analyzeMs: performance.now() - t0, stats: new WeakMap() };
   touch(entries, key, entry);
+  requestTimes.analyzeMs += entry.analyzeMs;
   phase('analysed');
   return entry;
 }
@@ -160,8 +162,18 @@ export function documentEntry(file: string, dims: DimBindings): Entry {
 
 /** The entry's ViewModel as JSON text, built and serialised on first need. */
 export function viewJsonOf(e: Entry & CachedModel): string {
-  e.viewJson ??= JSON.stringify(buildViewModel(e.model, e.analysis));
+  if (e.viewJson === undefined) {
+    const t0 = performance.now();
+    e.viewJson = JSON.stringify(buildViewModel(e.model, e.analysis));
+    requestTimes.viewMs += performance.now() - t0;
+  }
   return e.viewJson;
+}
+
+/** Time the current request spent loading, analysing and building view models, ms (reset per request). */
+export const requestTimes = { loadMs: 0, analyzeMs: 0, viewMs: 0 };
+export function resetRequestTimes(): void {
+  requestTimes.loadMs = requestTimes.analyzeMs = requestTimes.viewMs = 0;
 }
 
 /** Every rule's sites with their check results, listed once per entry. */

@@ -14,7 +14,7 @@ import { overMemoryLimit, startWatchdog, toServer } from '../shared/worker-child
 import { describeNode, findNode, fixesIn } from '../features/details';
 import { predictionResult } from '../features/predict';
 import { summaryOf } from '../features/summary';
-import { cachedModel, invalidate, loadedFile, pin, onPhase, sitesOf, statsOf, viewJsonOf } from './model-cache';
+import { cachedModel, invalidate, loadedFile, pin, onPhase, requestTimes, resetRequestTimes, sitesOf, statsOf, viewJsonOf } from './model-cache';
 import { tensorValues } from './tensor-values';
 import { textView, textViewOp } from './text-view';
 import { weightStats } from './weight-stats';
@@ -39,8 +39,12 @@ function run(m: ModelRequestMessage): unknown {
     case 'textView':
       return textView(m.args.path);
     case 'graphView': {
+      resetRequestTimes();
       const e = cachedModel(m.args.path, m.args.dims);
-      return { json: viewJsonOf(e), summary: summaryOf(e.analysis) } satisfies GraphViewText;
+      const json = viewJsonOf(e);
+      const r = (ms: number) => Math.round(ms * 10) / 10;
+      const timing = { loadMs: r(requestTimes.loadMs), analyzeMs: r(requestTimes.analyzeMs), viewMs: r(requestTimes.viewMs) };
+      return { json, summary: summaryOf(e.analysis), timing } satisfies GraphViewText;
     }
     case 'exportMetrics': {
       const { path, dims, format, metric, latency, profile } = m.args;
