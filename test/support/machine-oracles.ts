@@ -39,9 +39,11 @@ export function copyOracle(): number {
 
 /**
  * GFLOP/s of large MatMuls through ORT, timed by wall clock around session.run in a fresh process:
- * best of 40 runs at 512³, 8 at 1024³ and 2 at 2048³. On a shared machine a long run is cut by
- * other processes' time slices; a 512³ run (about 1.5 ms) fits in one, as the calibration's short
- * probes do, so both see the machine at its quiet moments.
+ * best of 200 runs at 512³, 30 at 1024³ and 4 at 2048³ (about a second each). On a shared machine a
+ * long run is cut by other processes' time slices; a 512³ run (about 1.5 ms) fits in one, as the
+ * calibration's short probes do, and as many runs over as long a window as the calibration takes its
+ * best from, so both see the machine at its quiet moments (with 40 runs, at load average 5, the
+ * oracle read 88–92 GFLOP/s while the calibration read 213–222 in the same rounds).
  */
 export function matmulOracle(): number {
   const dir = mkdtempSync(join(tmpdir(), 'll-oracle-'));
@@ -57,7 +59,7 @@ export function matmulOracle(): number {
     const ort = require('onnxruntime-node');
     (async () => {
       let best = 0;
-      for (const [n, runs] of [[512, 40], [1024, 8], [2048, 2]]) {
+      for (const [n, runs] of [[512, 200], [1024, 30], [2048, 4]]) {
         const d = new Float32Array(n * n).map((_, i) => (i % 17) / 17);
         const s = await ort.InferenceSession.create(${JSON.stringify(join(dir, 'mm.onnx'))}.replace('mm.onnx', 'mm' + n + '.onnx'));
         const feeds = { a: new ort.Tensor('float32', d, [n, n]), b: new ort.Tensor('float32', d, [n, n]) };
