@@ -11,14 +11,13 @@ import type { Value } from '../../src/core/ir/graph';
 import type { Model } from '../../src/core/ir/model';
 import type { ViewModel } from '../../src/protocol/view-model';
 import { realModelPath } from '../support/models';
-import { openWebview, type WebviewPage } from './page';
+import { openGraphView, type WebviewPage } from './page';
 import { viewOfFile, viewOfModel } from './views';
 
 let w: WebviewPage;
 
 before(async () => {
-  w = await openWebview('graph', { viewport: { width: 1400, height: 900 } });
-  await w.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((p) => p.type === 'ready'));
+  w = await openGraphView({ viewport: { width: 1400, height: 900 } });
 });
 after(() => w.close());
 

@@ -9,24 +9,17 @@ import { newModel } from '../../src/core/ir/builder';
 import { profileModel } from '../../src/node/ort/profile';
 import type { ProfileResult } from '../../src/protocol/requests';
 import { realModelPath, SAMPLE } from '../support/models';
-import { openWebview, type WebviewPage } from './page';
+import { openGraphView, showModel, type WebviewPage } from './page';
 import { viewOfFile, viewOfModel } from './views';
 
 let w: WebviewPage;
 
 before(async () => {
-  w = await openWebview('graph');
-  await w.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((p) => p.type === 'ready'));
+  w = await openGraphView();
 });
 after(() => w.close());
 
-async function show(view: ReturnType<typeof viewOfFile>['view'], fileName: string, metric: 'macs' | 'none' = 'macs', profile: ProfileResult | null = null): Promise<void> {
-  await w.page.evaluate(() => delete document.body.dataset.ready);
-  await w.send({ type: 'model', fileName, view, colorMetric: metric, profile, dims: {} });
-  await w.page.waitForSelector('body[data-ready=true]', { timeout: 30_000 }).catch((e: Error) => {
-    throw new Error(`${e.message}\nbrowser errors: ${w.browser.consoleErrors.join(' | ')}`);
-  });
-}
+const show = (view: ReturnType<typeof viewOfFile>['view'], fileName: string, metric: 'macs' | 'none' = 'macs', profile: ProfileResult | null = null): Promise<void> => showModel(w, view, fileName, { metric, profile });
 
 const boxText = (key: string) => w.page.locator(`svg.graph [data-key="${key}"]`).first().getAttribute('aria-label');
 

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
 import { shellHtml } from '../../src/extension/webview-shell';
-import type { ToWebview } from '../../src/protocol/webview';
+import type { ProfileResult } from '../../src/protocol/requests';
+import type { ViewModel } from '../../src/protocol/view-model';
+import type { ColorMetric, ToWebview } from '../../src/protocol/webview';
 import { ROOT } from '../support/models';
 import { launchChromium, type Browser } from '../vscode/harness/browser';
 
@@ -96,4 +98,20 @@ export async function openWebview(entry: 'graph' | 'compare', o: { viewport?: { 
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** The graph view's page, once its app has said `ready` to its host. */
+export async function openGraphView(o: { viewport?: { width: number; height: number } } = {}): Promise<WebviewPage> {
+  const w = await openWebview('graph', o);
+  await w.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((p) => p.type === 'ready'));
+  return w;
+}
+
+/** Sends a model as the host does and waits for its first painted scene (failing with the page's errors). */
+export async function showModel(w: WebviewPage, view: ViewModel, fileName: string, o: { metric?: ColorMetric; profile?: ProfileResult | null } = {}): Promise<void> {
+  await w.page.evaluate(() => delete document.body.dataset.ready);
+  await w.send({ type: 'model', fileName, view, colorMetric: o.metric ?? 'macs', profile: o.profile ?? null, dims: {} });
+  await w.page.waitForSelector('body[data-ready=true]', { timeout: 30_000 }).catch((e: Error) => {
+    throw new Error(`${e.message}\nbrowser errors: ${w.browser.consoleErrors.join(' | ')}`);
+  });
 }

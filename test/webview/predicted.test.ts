@@ -6,21 +6,18 @@ import { after, before, test } from 'node:test';
 import { catalogDevice, catalogProfile } from '../../src/core/predict';
 import { predictionResult } from '../../src/server/features/predict';
 import { SAMPLE } from '../support/models';
-import { openWebview, type WebviewPage } from './page';
+import { openGraphView, showModel, type WebviewPage } from './page';
 import { viewOfFile } from './views';
 
 let w: WebviewPage;
 before(async () => {
-  w = await openWebview('graph');
-  await w.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((p) => p.type === 'ready'));
+  w = await openGraphView();
 });
 after(() => w.close());
 
 test('predicted on the target: heat metric, table column and hover line, labelled with the target and its kind', async () => {
   const { view, analysis, model } = viewOfFile(SAMPLE, { batch: 1 });
-  await w.page.evaluate(() => delete document.body.dataset.ready);
-  await w.send({ type: 'model', fileName: 'tiny-cnn.onnx', view, colorMetric: 'macs', profile: null, dims: {} });
-  await w.page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+  await showModel(w, view, 'tiny-cnn.onnx');
   const result = predictionResult(model, analysis, catalogProfile(catalogDevice('rpi5')!), { batch: 1 });
   await w.send({ type: 'predicted', result });
   await w.send({ type: 'colorMetric', metric: 'predicted' });

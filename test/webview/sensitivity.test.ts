@@ -8,21 +8,18 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { runSensitivity } from '../../src/server/jobs/sensitivity';
 import { SAMPLE } from '../support/models';
-import { openWebview, type WebviewPage } from './page';
+import { openGraphView, showModel, type WebviewPage } from './page';
 import { viewOfFile } from './views';
 
 let w: WebviewPage;
 before(async () => {
-  w = await openWebview('graph');
-  await w.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((p) => p.type === 'ready'));
+  w = await openGraphView();
 });
 after(() => w.close());
 
 test('sensitivity: heat metric, table column ranked like the measurement, hover line; unmeasured layers unknown, never 0', async () => {
   const { view } = viewOfFile(SAMPLE, { batch: 1 });
-  await w.page.evaluate(() => delete document.body.dataset.ready);
-  await w.send({ type: 'model', fileName: 'tiny-cnn.onnx', view, colorMetric: 'macs', profile: null, dims: {} });
-  await w.page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+  await showModel(w, view, 'tiny-cnn.onnx');
   const result = await runSensitivity({ uri: pathToFileURL(SAMPLE).href, kind: 'int8-static', dims: { batch: 1 } }, new AbortController().signal, () => {});
   const measured = result.layers.filter((l) => l.ok && l.cosine !== null);
   assert.ok(measured.length >= 2, `the sample's convolutions are measured: ${JSON.stringify(result.layers)}`);
