@@ -88,7 +88,7 @@ class GraphApp {
         this.app.replaceChildren(errorPage(m.fileName, m.name, m.message, m.hint, () => post({ type: 'openAsText' })));
         return;
       case 'model':
-        this.modelShown = this.showModel(m.fileName, typeof m.view === 'string' || m.view instanceof Uint8Array ? (JSON.parse(typeof m.view === 'string' ? m.view : new TextDecoder().decode(m.view)) as ViewModel) : m.view, m.colorMetric, m.profile);
+        this.modelShown = this.showModel(m.fileName, m.view instanceof Uint8Array ? (JSON.parse(new TextDecoder().decode(m.view)) as ViewModel) : m.view, m.colorMetric, m.profile);
         return this.modelShown;
       case 'details':
       case 'fixes':

@@ -79,14 +79,14 @@ export function leafSize(it: Item, expandable: boolean, weights = false, count =
   return { width: Math.min(280, Math.max(160, it.label.length * CHAR + 56, sub)), height: 54 };
 }
 
+/** Average width of a header title's character (12 px, bold). */
+export const HEADER_CHAR = 7.2;
+
 /** Room the header of an open container needs for its name, node count and a metric sum (`59.01 MMACs`). */
 export function headerWidth(it: Item, count: number): number {
   const title = it.kind === 'node' && it.node ? `${it.node.opType} ${it.node.name}` : `${it.label} · ${count} nodes · ≥999.99 MMACs`;
   return Math.min(560, title.length * HEADER_CHAR + 34);
 }
-
-/** Average width of a header title's character (12 px, bold). */
-export const HEADER_CHAR = 7.2;
 
 type Run = (req: Omit<LayoutRequest, 'id'>) => Promise<LayoutResult>;
 

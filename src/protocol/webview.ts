@@ -27,11 +27,11 @@ export type ToWebview =
       type: 'model';
       fileName: string;
       /**
-       * The view model, or its JSON text (what the extension host gets from the server and passes on
-       * unparsed): a string, or its UTF-8 bytes — VS Code relays bytes to the webview as a binary
-       * buffer, a string inside its JSON messages (escaped, then parsed, at each hop).
+       * The view model, or its JSON text as UTF-8 bytes (what the extension host gets from the server
+       * and passes on unparsed): VS Code relays bytes to the webview as a binary buffer, where a string
+       * would be escaped into and parsed out of its JSON messages at each hop.
        */
-      view: ViewModel | string | Uint8Array;
+      view: ViewModel | Uint8Array;
       colorMetric: ColorMetric;
       profile: ProfileResult | null;
       dims: Record<string, number>;
