@@ -1,4 +1,4 @@
-// `npm run editor` (scripts/editor.mjs): it starts code-server, prints the URL, and that URL is a
+// `npm run editor` (scripts/editor.ts): it starts code-server, prints the URL, and that URL is a
 // real VS Code with the extension loaded and the sample model painted in the LayerLens graph editor
 // (Debian's Chromium through the UI harness's launcher); Ctrl-C (SIGINT) stops the server's whole
 // process group and removes its state folder. Needs `npm run build` and the installed host (setup.sh).
@@ -24,7 +24,7 @@ test('npm run editor: the printed URL is VS Code with the sample model painted i
   requireHost();
   requireBuiltExtension(REPO);
   // its own process group, so a failing test can still stop whatever the script left running
-  const child = spawn(process.execPath, [join(REPO, 'scripts', 'editor.mjs'), '--no-build'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', 'editor.ts'), '--no-build'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
   after(() => killGroup(child.pid!, 500));
   let out = '';
   let err = '';

@@ -19,6 +19,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for the server, and so for the extension hosts it starts. */
   env?: Record<string, string>;
+  /** This port instead of a free one (then no retry on another port). */
+  port?: number;
   /** How long to wait for /healthz (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -146,7 +148,7 @@ export class CodeServer {
     }
     let lastError: Error | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
+      const port = opts.port ?? (await freePort());
       const logFile = join(runDir, attempt ? `server.${attempt}.log` : 'server.log');
       // a config file of our own, or code-server writes one with a password into XDG_CONFIG_HOME
       writeFileSync(join(runDir, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -189,7 +191,7 @@ export class CodeServer {
       await killGroup(child.pid, 500);
       untrackGroup(child.pid);
       lastError = new Error(`code-server did not come up on port ${port} (${exited === null ? 'timeout' : `exited: ${exited}`}); log ${logFile}:\n${log}`);
-      if (!/EADDRINUSE/.test(log)) break;
+      if (opts.port !== undefined || !/EADDRINUSE/.test(log)) break;
     }
     if (ownsRunDir && !KEEP_RUN_DIRS) rmSync(runDir, { recursive: true, force: true });
     throw lastError ?? new Error('code-server did not start');
