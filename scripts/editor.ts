@@ -27,6 +27,10 @@ function run(cmd: string, argv: string[], what: string): void {
 }
 
 async function main(): Promise<void> {
+  if (args.includes('--port') && !(portArg !== undefined && /^\d+$/.test(portArg) && Number(portArg) >= 1 && Number(portArg) <= 65535)) {
+    say(`--port ${portArg ?? ''}: give a port number from 1 to 65535`);
+    process.exit(2);
+  }
   try {
     requireHost();
   } catch (e) {
