@@ -49,12 +49,19 @@ export async function timeNetron(models: { label: string; file: string }[]): Pro
       for (let i = 0; i < 3; i++) {
         const page = await browser.context.newPage();
         await page.goto(url, { waitUntil: 'load' });
+        // Netron's web page asks for consent to its usage cookies once per browser profile; until it is
+        // answered the page stays on its welcome screen.
+        await page.locator('body.welcome:not(.spinner)').waitFor({ state: 'attached', timeout: 30_000 });
+        if ((await page.locator('body.notification').count()) > 0) await page.getByText('Accept', { exact: true }).click();
+        await page.locator('body.welcome:not(.spinner):not(.notification)').waitFor({ state: 'attached', timeout: 30_000 });
         const input = page.locator('input[type=file]').first();
         await input.waitFor({ state: 'attached', timeout: 30_000 });
         const t0 = performance.now();
         await input.setInputFiles(m.file);
-        await page.locator(nodeSelector).first().waitFor({ state: 'attached', timeout: 300_000 });
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+        // Netron builds every node's SVG before it lays the graph out, then switches the page from its
+        // spinner to the graph (body class "default"): a drawn node under that class is the painted
+        // graph. (Its page overrides window.eval, so no animation frame is awaited in it.)
+        await page.locator(`body.default ${nodeSelector}`).first().waitFor({ state: 'attached', timeout: 300_000 });
         times.push(performance.now() - t0);
         const s = await page.context().newCDPSession(page);
         heap = ((await s.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 2 ** 20;

@@ -57,6 +57,8 @@ interface Sample {
   paint: number;
   heapMB: number | null;
   bytes: number;
+  /** What crossed stdio and the relay: the view model gzip-compressed (GraphViewGzip). */
+  gzipBytes: number;
 }
 
 type Mark = { ev: string; t: number; uri?: string; [k: string]: unknown };
@@ -175,6 +177,7 @@ function phases(model: string, cold: boolean, t0: number, marks: Mark[], uri: st
     paint: rec.painted! - rec.model!,
     heapMB: heap,
     bytes: Number(received.bytes),
+    gzipBytes: Number(received.gzipBytes),
   };
 }
 
@@ -209,7 +212,7 @@ async function oneWindow(ws: string, cold: OpenModel, warm: OpenModel | null, sa
 const f0 = (n: number | null): string => (n === null || Number.isNaN(n) ? '–' : n.toFixed(0));
 
 function table(samples: Sample[], order: OpenModel[]): string[] {
-  const head = ['model', 'nodes', 'open', 'open → painted ms', 'open → editor ms', 'server start ms', 'load ms', 'analysis ms', 'view model ms', 'to host ms', 'editor → view at host ms', 'webview document ms', 'webview ready ms', 'model waits ms', 'relay ms', 'webview paint ms', 'webview heap MB', 'view MB'];
+  const head = ['model', 'nodes', 'open', 'open → painted ms', 'open → editor ms', 'server start ms', 'load ms', 'analysis ms', 'view model ms', 'to host ms', 'editor → view at host ms', 'webview document ms', 'webview ready ms', 'model waits ms', 'relay ms', 'webview paint ms', 'webview heap MB', 'view MB', 'sent MB'];
   const rows = [head, head.map(() => '---')];
   for (const m of order) {
     for (const cold of [true, false]) {
@@ -219,7 +222,7 @@ function table(samples: Sample[], order: OpenModel[]): string[] {
         const v = s.map((x) => x[k]).filter((x): x is number => typeof x === 'number' && !Number.isNaN(x));
         return v.length ? median(v) : null;
       };
-      rows.push([m.label, String(s[0]!.nodes), `${cold ? 'cold' : 'warm'} (${s.length})`, f0(med('total')), f0(med('toEditor')), f0(med('serverStart')), f0(med('load')), f0(med('analyze')), f0(med('view')), f0(med('toHost')), f0(med('viewAtHost')), f0(med('webviewDoc')), f0(med('webviewReady')), f0(med('waitWebview')), f0(med('relay')), f0(med('paint')), f0(med('heapMB')), ((med('bytes') ?? 0) / 1e6).toFixed(2)]);
+      rows.push([m.label, String(s[0]!.nodes), `${cold ? 'cold' : 'warm'} (${s.length})`, f0(med('total')), f0(med('toEditor')), f0(med('serverStart')), f0(med('load')), f0(med('analyze')), f0(med('view')), f0(med('toHost')), f0(med('viewAtHost')), f0(med('webviewDoc')), f0(med('webviewReady')), f0(med('waitWebview')), f0(med('relay')), f0(med('paint')), f0(med('heapMB')), ((med('bytes') ?? 0) / 1e6).toFixed(2), ((med('gzipBytes') ?? 0) / 1e6).toFixed(2)]);
     }
   }
   return rows.map((r) => `| ${r.join(' | ')} |`);

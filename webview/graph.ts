@@ -30,6 +30,7 @@ import { showMetric, toolbar } from './toolbar';
 import { HostRequests } from './host-requests';
 import { Tooltip } from './tooltip';
 import { GraphTree } from './tree';
+import { messageReader, type Decoded } from './view-data';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -58,7 +59,6 @@ class GraphApp {
   private selectedDetails: NodeDetailsResult | null = null;
   /** The latest model message's rendering (an image request waits for it). */
   private modelShown: Promise<void> = Promise.resolve();
-
   // DOM, built once the model arrives.
   private tooltip: Tooltip | null = null;
   private panel!: HTMLElement;
@@ -71,14 +71,15 @@ class GraphApp {
   firstPaintMs: number | null = null;
 
   constructor() {
-    window.addEventListener('message', (e: MessageEvent<ToWebview>) => void this.onMessage(e.data));
+    const read = messageReader((m) => void this.onMessage(m), (message) => post({ type: 'log', level: 'error', message }));
+    window.addEventListener('message', (e: MessageEvent<ToWebview>) => read(e.data));
     window.addEventListener('error', (e) => post({ type: 'log', level: 'error', message: String(e.message) }));
     window.addEventListener('unhandledrejection', (e) => post({ type: 'log', level: 'error', message: String((e.reason as Error)?.message ?? e.reason) }));
     this.app.replaceChildren(loadingPage('', 'starting'));
     post({ type: 'ready' });
   }
 
-  private async onMessage(m: ToWebview): Promise<void> {
+  private async onMessage(m: Decoded<ToWebview>): Promise<void> {
     switch (m.type) {
       case 'loading':
         if (!this.model) this.app.replaceChildren(loadingPage(m.fileName, m.stage));
@@ -88,7 +89,7 @@ class GraphApp {
         this.app.replaceChildren(errorPage(m.fileName, m.name, m.message, m.hint, () => post({ type: 'openAsText' })));
         return;
       case 'model':
-        this.modelShown = this.showModel(m.fileName, m.view instanceof Uint8Array ? (JSON.parse(new TextDecoder().decode(m.view)) as ViewModel) : m.view, m.colorMetric, m.profile);
+        this.modelShown = this.showModel(m.fileName, m.view, m.colorMetric, m.profile);
         return this.modelShown;
       case 'details':
       case 'fixes':

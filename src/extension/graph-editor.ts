@@ -118,15 +118,16 @@ export class GraphPanel implements OpenGraph {
     try {
       const c = await modelServer(this.context, this.uri);
       mark('server', { uri: this.uri.toString() });
-      // As text: the extension host hands the (possibly many-megabyte) view model to the webview
-      // without parsing or re-serialising it; the webview parses it.
-      const params = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'text' as const };
-      const r = await c.sendRequest(GraphViewRequest.textType, params);
+      // Gzip-compressed JSON: the extension host hands the (possibly many-megabyte) view model to the
+      // webview without parsing or re-serialising it, as a byte array, which VS Code relays as a binary
+      // buffer; the webview decompresses and parses it (docs/benchmarks.md, "open path in VS Code").
+      const params = { uri: this.uri.toString(), dims: settings(this.uri).dims, as: 'gzip' as const };
+      const r = await c.sendRequest(GraphViewRequest.gzipType, params);
       if (!r) throw new Error('the language server returned no graph for this file');
-      mark('received', { uri: this.uri.toString(), bytes: r.json.length, nodes: r.summary.nodes, ...r.timing });
-      // As UTF-8 bytes: VS Code relays a byte array as a binary buffer, where a string would be escaped
-      // into and parsed out of JSON at each hop (12.6 MB for a 20k-node model: docs/benchmarks.md).
-      this.post({ type: 'model', fileName: name, view: new TextEncoder().encode(r.json), colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
+      // Copied out of Node's shared pool into a buffer of its own: VS Code sends a view's whole buffer.
+      const view = new Uint8Array(Buffer.from(r.gzip, 'base64'));
+      mark('received', { uri: this.uri.toString(), bytes: r.bytes, gzipBytes: view.byteLength, nodes: r.summary.nodes, ...r.timing });
+      this.post({ type: 'model', fileName: name, view, encoding: 'gzip', colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
       this.summary = r.summary;
       this.showStatus();
       void this.predict();

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
@@ -127,9 +128,16 @@ test('graph view of a real model by file URI: node count, edge shapes as ONNX Ru
   const symbolic = await graphView(uriOf(SAMPLE));
   assert.ok(symbolic.edges.some((e) => e.shape.startsWith('[batch,')));
   // As text (what the extension asks for, to hand on unparsed): the same view model, as a JSON string.
-  const text = (await conn.sendRequest('layerlens/graphView', { uri: uriOf(SAMPLE), dims: { batch: 1 }, as: 'text' })) as { json: string };
+  const text = (await conn.sendRequest('layerlens/graphView', { uri: uriOf(SAMPLE), dims: { batch: 1 }, as: 'text' })) as { json: string; summary: unknown };
   assert.equal(typeof text.json, 'string');
   assert.deepEqual(JSON.parse(text.json), tiny);
+  // As gzip (what the graph editor asks for): that JSON text compressed, in base64, with its length.
+  const packed = (await conn.sendRequest('layerlens/graphView', { uri: uriOf(SAMPLE), dims: { batch: 1 }, as: 'gzip' })) as { gzip: string; bytes: number; summary: unknown };
+  const unpacked = gunzipSync(Buffer.from(packed.gzip, 'base64'));
+  assert.equal(unpacked.length, packed.bytes);
+  assert.equal(unpacked.toString('utf8'), text.json);
+  assert.ok(Buffer.from(packed.gzip, 'base64').length < packed.bytes / 4, 'the view model compresses');
+  assert.deepEqual(packed.summary, text.summary);
 
   // Over node IPC the same view model arrives (stdio writes the worker's JSON as it is; IPC re-serialises).
   const ipc = fork(join(ROOT, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

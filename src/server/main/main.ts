@@ -3,12 +3,13 @@
 // read and analysed in the model worker process (model-client.ts), heavy jobs in the jobs worker
 // process (jobs-client.ts). Every custom request answers failures as typed errors with data, and
 // names only files the client may have the server read (access.ts).
+import { gzipSync } from 'node:zlib';
 import { CodeActionKind, DidChangeWorkspaceFoldersNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type CodeLens, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ViewModel } from '../../protocol/view-model';
 import { buildViewModel } from '../features/view-model';
 import { ListFixesRequest } from '../../protocol/fixes';
-import { ExportMetricsRequest, GraphViewRequest, ModelChangedNotification, ModelSummaryRequest, NodeDetailsRequest, OpenModelNotification, PredictRequest, ProfileRequest, TensorValuesRequest, TextViewRequest, modelUriOf, textViewUriFor, type GraphViewParams, type GraphViewText, type ModelSummaryResult } from '../../protocol/requests';
+import { ExportMetricsRequest, GraphViewRequest, ModelChangedNotification, ModelSummaryRequest, NodeDetailsRequest, OpenModelNotification, PredictRequest, ProfileRequest, TensorValuesRequest, TextViewRequest, modelUriOf, textViewUriFor, type GraphViewGzip, type GraphViewParams, type GraphViewText, type ModelSummaryResult } from '../../protocol/requests';
 import { type DimBindings, type ModelErrorData } from '../../protocol/rpc';
 import { codeActions } from '../features/code-actions';
 import { fixesAt, nodeDetails } from '../features/details';
@@ -215,17 +216,23 @@ handle(ListFixesRequest.type, (p, token) => {
 handle(ProfileRequest.type, (p, token) => profile(p, token, progressOf(p)));
 handle(SensitivityRequest.type, (p, token) => sensitivity(p, token, progressOf(p)));
 
-onRawRequest(connection, GraphViewRequest.type, typed<GraphViewParams, ViewModel | GraphViewText | null>(async (p, token) => {
+onRawRequest(connection, GraphViewRequest.type, typed<GraphViewParams, ViewModel | GraphViewText | GraphViewGzip | null>(async (p, token) => {
   const t = target(p.uri, p.dims);
   if (!t) return null;
   if ('path' in t) {
-    const r = await askModel('graphView', t, { token });
-    return p.as === 'text' ? r : new RawJson(r.json);
+    if (p.as === 'text' || p.as === 'gzip') return askModel('graphView', { ...t, as: p.as }, { token });
+    const r = await askModel('graphView', { ...t, as: 'text' }, { token });
+    return new RawJson((r as GraphViewText).json);
   }
+  // A text-format model (a document of this server): small, built here.
   const st = stateOf(t.doc);
   if (!st.analysis || !st.parse.model) return null;
   const vm = buildViewModel(st.parse.model, st.analysis);
-  return p.as === 'text' ? { json: JSON.stringify(vm), summary: summaryOf(st.analysis) } : vm;
+  if (p.as !== 'text' && p.as !== 'gzip') return vm;
+  const json = JSON.stringify(vm);
+  if (p.as === 'text') return { json, summary: summaryOf(st.analysis) };
+  const utf8 = Buffer.from(json, 'utf8');
+  return { gzip: gzipSync(utf8, { level: 3 }).toString('base64'), bytes: utf8.length, summary: summaryOf(st.analysis) };
 }));
 
 handle(TextViewRequest.type, async (p, token) => {

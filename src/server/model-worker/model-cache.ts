@@ -8,6 +8,7 @@
 // invalidate() drops a path's entries at once (for a rewrite that keeps the size and mtime).
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { analyzeModel, type Analysis } from '../../core/analysis/analyze';
 import { ModelFormatError } from '../../core/errors';
@@ -58,6 +59,8 @@ interface Entry extends Omit<CachedModel, 'analysis'> {
   analysisError: ModelErrorData | null;
   /** The view model, serialised once: it is sent as it is (main/transport.ts). */
   viewJson?: string;
+  /** The same, gzip-compressed, base64 (GraphViewGzip), with its uncompressed length. */
+  viewGzip?: { base64: string; bytes: number };
   sites?: SiteCheck[];
   stats: WeakMap<Tensor, WeightStats>;
 }
@@ -168,6 +171,20 @@ export function viewJsonOf(e: Entry & CachedModel): string {
     requestTimes.viewMs += performance.now() - t0;
   }
   return e.viewJson;
+}
+
+/**
+ * The entry's view model JSON gzip-compressed, in base64, made once. Level 3: on the 20k-node bench
+ * model 13.7 MB → 0.77 MB in ≈ 20–30 ms (level 1: 0.93 MB; level 6: 0.66 MB in ≈ 100 ms).
+ */
+export function viewGzipOf(e: Entry & CachedModel): { base64: string; bytes: number } {
+  if (e.viewGzip === undefined) {
+    const utf8 = Buffer.from(viewJsonOf(e), 'utf8');
+    const t0 = performance.now();
+    e.viewGzip = { base64: gzipSync(utf8, { level: 3 }).toString('base64'), bytes: utf8.length };
+    requestTimes.viewMs += performance.now() - t0;
+  }
+  return e.viewGzip;
 }
 
 /** Time the current request spent loading, analysing and building view models, ms (reset per request). */

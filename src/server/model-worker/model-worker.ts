@@ -7,14 +7,14 @@
 import { figureTree } from '../../core/analysis/figure-tree';
 import { exportMetrics } from '../../core/export';
 import type { ListFixesResult } from '../../protocol/fixes';
-import type { ExportMetricsResult, GraphViewText, NodeDetailsResult } from '../../protocol/requests';
+import type { ExportMetricsResult, GraphViewGzip, GraphViewText, NodeDetailsResult } from '../../protocol/requests';
 import { errorData } from '../shared/errors';
 import { TEXT_VIEW_OPS, type ModelOps, type ModelReplyMessage, type ModelRequestMessage, type TextViewOp } from '../shared/model-protocol';
 import { overMemoryLimit, startWatchdog, toServer } from '../shared/worker-child';
 import { describeNode, findNode, fixesIn } from '../features/details';
 import { predictionResult } from '../features/predict';
 import { summaryOf } from '../features/summary';
-import { cachedModel, invalidate, loadedFile, pin, onPhase, requestTimes, resetRequestTimes, sitesOf, statsOf, viewJsonOf } from './model-cache';
+import { cachedModel, invalidate, loadedFile, pin, onPhase, requestTimes, resetRequestTimes, sitesOf, statsOf, viewGzipOf, viewJsonOf } from './model-cache';
 import { tensorValues } from './tensor-values';
 import { textView, textViewOp } from './text-view';
 import { weightStats } from './weight-stats';
@@ -41,10 +41,10 @@ function run(m: ModelRequestMessage): unknown {
     case 'graphView': {
       resetRequestTimes();
       const e = cachedModel(m.args.path, m.args.dims);
-      const json = viewJsonOf(e);
+      const body = m.args.as === 'gzip' ? (({ base64, bytes }) => ({ gzip: base64, bytes }))(viewGzipOf(e)) : { json: viewJsonOf(e) };
       const r = (ms: number) => Math.round(ms * 10) / 10;
       const timing = { loadMs: r(requestTimes.loadMs), analyzeMs: r(requestTimes.analyzeMs), viewMs: r(requestTimes.viewMs) };
-      return { json, summary: summaryOf(e.analysis), timing } satisfies GraphViewText;
+      return { ...body, summary: summaryOf(e.analysis), timing } satisfies GraphViewText | GraphViewGzip;
     }
     case 'exportMetrics': {
       const { path, dims, format, metric, latency, profile } = m.args;

@@ -7,7 +7,7 @@
 // {id, stopped} when it ended over the memory limit, and the worker exits); one at a time, in order.
 import type { CodeAction, CodeLens, Diagnostic, DocumentSymbol, Hover, InlayHint, Location, Position, Range } from 'vscode-languageserver';
 import type { ListFixesResult } from '../../protocol/fixes';
-import type { ExportMetricsParams, ExportMetricsResult, GraphViewText, ModelSummaryResult, NodeDetailsResult, PredictResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
+import type { ExportMetricsParams, ExportMetricsResult, GraphViewGzip, GraphViewText, ModelSummaryResult, NodeDetailsResult, PredictResult, ProfileResult, TensorValuesResult } from '../../protocol/requests';
 import type { DimBindings, ModelErrorData } from '../../protocol/rpc';
 import type { DeviceProfile } from '../../core/predict';
 
@@ -27,8 +27,8 @@ type FileArgs = { path: string; dims: DimBindings };
 export interface ModelOps {
   /** The text form of the model, and its sha1 (the main thread matches opened documents by it). */
   textView: { args: { path: string }; result: { text: string; sha: string } };
-  /** The ViewModel (src/protocol/view-model.ts) as JSON text, with the model's totals. */
-  graphView: { args: FileArgs; result: GraphViewText };
+  /** The ViewModel (src/protocol/view-model.ts) as JSON text, or that text gzip-compressed in base64, with the model's totals. */
+  graphView: { args: FileArgs & { as: 'text' | 'gzip' }; result: GraphViewText | GraphViewGzip };
   exportMetrics: { args: FileArgs & Omit<ExportMetricsParams, 'uri' | 'dims'>; result: ExportMetricsResult };
   nodeDetails: { args: FileArgs & { node: string }; result: NodeDetailsResult | null };
   listFixes: { args: FileArgs & { node: string }; result: ListFixesResult };
