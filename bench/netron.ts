@@ -3,7 +3,8 @@
 // can install, so the bench cannot fetch it). The folder is served on 127.0.0.1, each model is given
 // to Netron's file input in the same Debian Chromium the VS Code figures use, and the time from
 // handing it the file to its first drawn node (`#canvas g.node`, or LAYERLENS_NETRON_NODE) is the
-// median of 3 fresh page loads, with the renderer's JS heap after the paint. Without the folder the
+// median of 3 fresh page loads, with the renderer's resident set and JS heap after the paint
+// (bench/renderer-memory.ts). Without the folder the
 // issue's figures are printed as a reference, not measured here.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,6 +13,7 @@ import { extname, join, normalize } from 'node:path';
 import { median } from '../src/core/profile/stats';
 import { launchChromium } from '../test/vscode/harness/browser';
 import { makeRunDir } from '../test/vscode/harness/paths';
+import { rendererMemory, type RendererMemory } from './renderer-memory';
 
 /** Issue 13's figures (2 cores, medians of 3; Netron 9.2.1 served locally, same Chromium). */
 export const NETRON_REFERENCE: [string, string][] = [
@@ -45,7 +47,7 @@ export async function timeNetron(models: { label: string; file: string }[]): Pro
   try {
     for (const m of models) {
       const times: number[] = [];
-      let heap: number | null = null;
+      let memory: RendererMemory | null = null;
       for (let i = 0; i < 3; i++) {
         const page = await browser.context.newPage();
         await page.goto(url, { waitUntil: 'load' });
@@ -63,12 +65,10 @@ export async function timeNetron(models: { label: string; file: string }[]): Pro
         // graph. (Its page overrides window.eval, so no animation frame is awaited in it.)
         await page.locator(`body.default ${nodeSelector}`).first().waitFor({ state: 'attached', timeout: 300_000 });
         times.push(performance.now() - t0);
-        const s = await page.context().newCDPSession(page);
-        heap = ((await s.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 2 ** 20;
-        await s.detach();
+        memory = await rendererMemory(page, browser.profileDir);
         await page.close();
       }
-      console.log(`  ${m.label}: ${median(times).toFixed(0)} ms, JS heap ${heap?.toFixed(0) ?? '–'} MB`);
+      console.log(`  ${m.label}: ${median(times).toFixed(0)} ms, renderer RSS ${memory?.rssMB?.toFixed(0) ?? '–'} MB, JS heap ${memory?.heapMB.toFixed(0) ?? '–'} MB`);
     }
   } finally {
     await browser.close();

@@ -6,7 +6,9 @@
 // complete view draws and how many of them are nodes (operators and graph inputs/outputs, not closed
 // groups); for the 20k graph
 // also the time to open a group, and frame times while panning (median and 95th percentile over 2 s
-// of one pan step per animation frame).
+// of one pan step per animation frame). After each model's paints: its renderer's resident set and JS
+// heap (bench/renderer-memory.ts; one page shows the models in turn, so a renderer that has not given
+// memory back yet makes these upper bounds), the figures compared with Netron's.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeModel } from '../src/core/analysis/analyze';
@@ -17,6 +19,7 @@ import type { ViewModel } from '../src/protocol/view-model';
 import { loadModelFile } from '../src/node/model-file';
 import { openWebview } from '../test/webview/page';
 import { buildLargeModel } from './large-model';
+import { rendererMemory } from './renderer-memory';
 
 const root = join(__dirname, '..');
 
@@ -65,7 +68,8 @@ async function main(): Promise<void> {
         items = await w.page.locator('svg.graph g.box').count();
         ops = await w.page.locator('svg.graph g.kind-node').count();
       }
-      const row = [s.label, String(view.info.nodeCount), (json.length / 1e6).toFixed(2), median(paints).toFixed(0), String(items), String(ops), median(completes).toFixed(0)];
+      const mem = await rendererMemory(w.page, w.browser.profileDir);
+      const row = [s.label, String(view.info.nodeCount), (json.length / 1e6).toFixed(2), median(paints).toFixed(0), String(items), String(ops), median(completes).toFixed(0), mem.rssMB?.toFixed(0) ?? '–', mem.heapMB.toFixed(0)];
       if (s.label.startsWith('generated')) {
         // Open the first closed group, then pan for 2 s, one step per frame.
         const openMs = await w.page.evaluate(async () => {
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
     await w.close();
   }
   console.log('\ngraph view in Chromium (webview bundle, real CSP, layout worker): model message → first painted scene, median of 3');
-  console.log(['model', 'nodes', 'view model MB', 'first paint ms', 'items drawn', 'nodes drawn (ops + inputs/outputs)', 'opened whole ms', 'open a group ms', 'pan frame ms (median / p95)', 'items after'].join('\t'));
+  console.log(['model', 'nodes', 'view model MB', 'first paint ms', 'items drawn', 'nodes drawn (ops + inputs/outputs)', 'opened whole ms', 'renderer RSS MB', 'JS heap MB', 'open a group ms', 'pan frame ms (median / p95)', 'items after'].join('\t'));
   for (const r of rows) console.log(r.join('\t'));
   writeFileSync(join(root, '.cache', 'bench-webview.json'), JSON.stringify(rows));
 }

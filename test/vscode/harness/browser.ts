@@ -20,6 +20,8 @@ export const CHROMIUM_ARGS = [
 export interface Browser {
   context: BrowserContext;
   page: Page;
+  /** The browser's profile folder (its --user-data-dir: bench/renderer-memory.ts finds it by that). */
+  profileDir: string;
   /** Browser console errors and page errors, first line of each. */
   consoleErrors: string[];
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function launchChromium(profileDir: string, o: { viewport?: { width
   return {
     context,
     page,
+    profileDir,
     consoleErrors,
     async close() {
       if (closed) return;
