@@ -7,8 +7,8 @@
 // groups); for the 20k graph
 // also the time to open a group, and frame times while panning (median and 95th percentile over 2 s
 // of one pan step per animation frame). After each model's paints: its renderer's resident set and JS
-// heap (bench/renderer-memory.ts; one page shows the models in turn, so a renderer that has not given
-// memory back yet makes these upper bounds), the figures compared with Netron's.
+// heap (bench/renderer-memory.ts), in a fresh browser per model as Netron is measured: the figures
+// compared with Netron's.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeModel } from '../src/core/analysis/analyze';
@@ -17,7 +17,7 @@ import { median } from '../src/core/profile/stats';
 import { buildViewModel } from '../src/server/features/view-model';
 import type { ViewModel } from '../src/protocol/view-model';
 import { loadModelFile } from '../src/node/model-file';
-import { openWebview } from '../test/webview/page';
+import { openGraphView } from '../test/webview/page';
 import { buildLargeModel } from './large-model';
 import { rendererMemory } from './renderer-memory';
 
@@ -27,6 +27,7 @@ interface Subject {
   label: string;
   model: () => Model;
   dims: Record<string, number>;
+  inputs?: Record<string, number[]>;
 }
 
 const file = (f: string) => () => loadModelFile(join(root, f)).model;
@@ -37,6 +38,10 @@ const subjects: Subject[] = [
   { label: 'hello-deepa', model: file('.cache/models/hello-deepa.onnx'), dims: {} },
   { label: 'silero-vad-v5', model: file('.cache/models/silero-vad-v5.onnx'), dims: {} },
   { label: 'silero-vad-legacy', model: file('.cache/models/silero-vad-legacy.onnx'), dims: { batch: 1, sequence: 512 } },
+  // The models the open-path bench opens in VS Code and in Netron (bench/open-path.ts).
+  { label: 'blazeface-front', model: file('.cache/models/blazeface-front.onnx'), dims: {} },
+  { label: 'ppocr-det', model: file('.cache/models/ppocr-det.onnx'), dims: {}, inputs: { x: [1, 3, 640, 640] } },
+  { label: 'isnet-quint8', model: file('.cache/models/isnet-quint8.onnx'), dims: {} },
   { label: 'generated 20k nodes', model: () => buildLargeModel(20000), dims: { batch: 1, seq: 128 } },
 ];
 
@@ -44,13 +49,13 @@ const subjects: Subject[] = [
 type App = { viewport: { panBy(dx: number, dy: number): void }; toggle(key: string): Promise<void>; scene: { boxes: { key: string; open: boolean; item: { kind: string } }[] } };
 
 async function main(): Promise<void> {
-  const w = await openWebview('graph', { viewport: { width: 1400, height: 900 } });
   const rows: string[][] = [];
-  try {
-    await w.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((p) => p.type === 'ready'));
-    for (const s of subjects) {
+  // A fresh browser and page per model, as Netron is measured (bench/netron.ts).
+  for (const s of subjects) {
+    const w = await openGraphView({ viewport: { width: 1400, height: 900 } });
+    try {
       const model = s.model();
-      const view: ViewModel = buildViewModel(model, analyzeModel(model, { bindings: { dims: s.dims } }));
+      const view: ViewModel = buildViewModel(model, analyzeModel(model, { bindings: { dims: s.dims, ...(s.inputs ? { inputs: s.inputs } : {}) } }));
       const json = JSON.stringify(view);
       const paints: number[] = [];
       const completes: number[] = [];
@@ -99,9 +104,9 @@ async function main(): Promise<void> {
         row.push(openMs.toFixed(0), `${median(frames).toFixed(1)} / ${frames[Math.floor(frames.length * 0.95)]!.toFixed(1)}`, String(await w.page.locator('svg.graph g.box').count()));
       }
       rows.push(row);
+    } finally {
+      await w.close();
     }
-  } finally {
-    await w.close();
   }
   console.log('\ngraph view in Chromium (webview bundle, real CSP, layout worker): model message → first painted scene, median of 3');
   console.log(['model', 'nodes', 'view model MB', 'first paint ms', 'items drawn', 'nodes drawn (ops + inputs/outputs)', 'opened whole ms', 'renderer RSS MB', 'JS heap MB', 'open a group ms', 'pan frame ms (median / p95)', 'items after'].join('\t'));
