@@ -287,9 +287,7 @@ class GraphApp {
     this.tooltip.show(key, groupCard(it, this.model!.tree.opCount(key), (m) => this.model!.canvas.sumText(key, m), heat && this.metric !== 'macs' ? { label: METRIC_LABELS[this.metric], value: heat.value(key) } : null), x, y);
   }
 
-  private hideTooltip(): void {
-    this.tooltip?.hide();
-  }
+  private hideTooltip = (): void => this.tooltip?.hide();
 
   private closeMenu(): void {
     this.menu?.remove();

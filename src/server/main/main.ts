@@ -3,7 +3,6 @@
 // read and analysed in the model worker process (model-client.ts), heavy jobs in the jobs worker
 // process (jobs-client.ts). Every custom request answers failures as typed errors with data, and
 // names only files the client may have the server read (access.ts).
-import { gzipSync } from 'node:zlib';
 import { CodeActionKind, DidChangeWorkspaceFoldersNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type CodeLens, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ViewModel } from '../../protocol/view-model';
@@ -31,6 +30,7 @@ import { profileOf } from './profiles';
 import { checkCount, checkDims } from './request-checks';
 import { setTarget, targetProfile } from './target';
 import { onRawRequest, RawJson, serverConnection } from './transport';
+import { gzipView } from '../shared/gzip-view';
 import { budgetFilesChanged, onBudgetsChanged, scanBudgets } from './budgets'; // budgets (issue 17)
 
 const connection = serverConnection();
@@ -230,9 +230,7 @@ onRawRequest(connection, GraphViewRequest.type, typed<GraphViewParams, ViewModel
   const vm = buildViewModel(st.parse.model, st.analysis);
   if (p.as !== 'text' && p.as !== 'gzip') return vm;
   const json = JSON.stringify(vm);
-  if (p.as === 'text') return { json, summary: summaryOf(st.analysis) };
-  const utf8 = Buffer.from(json, 'utf8');
-  return { gzip: gzipSync(utf8, { level: 3 }).toString('base64'), bytes: utf8.length, summary: summaryOf(st.analysis) };
+  return p.as === 'text' ? { json, summary: summaryOf(st.analysis) } : { ...gzipView(json), summary: summaryOf(st.analysis) };
 }));
 
 handle(TextViewRequest.type, async (p, token) => {

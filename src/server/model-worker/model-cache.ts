@@ -8,7 +8,6 @@
 // invalidate() drops a path's entries at once (for a rewrite that keeps the size and mtime).
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { analyzeModel, type Analysis } from '../../core/analysis/analyze';
 import { ModelFormatError } from '../../core/errors';
@@ -18,6 +17,7 @@ import { printModel } from '../../core/onnx/text/printer';
 import type { TextMap } from '../../core/onnx/text/ranges';
 import { NODE_RULES, listSites, type SiteCheck } from '../../core/passes';
 import { buildViewModel } from '../features/view-model';
+import { gzipView } from '../shared/gzip-view';
 import { loadModelFile } from '../../node/model-file';
 import type { WeightStats } from '../../protocol/requests';
 import type { DimBindings, ModelErrorData } from '../../protocol/rpc';
@@ -60,7 +60,7 @@ interface Entry extends Omit<CachedModel, 'analysis'> {
   /** The view model, serialised once: it is sent as it is (main/transport.ts). */
   viewJson?: string;
   /** The same, gzip-compressed, base64 (GraphViewGzip), with its uncompressed length. */
-  viewGzip?: { base64: string; bytes: number };
+  viewGzip?: { gzip: string; bytes: number };
   sites?: SiteCheck[];
   stats: WeakMap<Tensor, WeightStats>;
 }
@@ -173,15 +173,12 @@ export function viewJsonOf(e: Entry & CachedModel): string {
   return e.viewJson;
 }
 
-/**
- * The entry's view model JSON gzip-compressed, in base64, made once. Level 3: on the 20k-node bench
- * model 13.7 MB → 0.77 MB in ≈ 20–30 ms (level 1: 0.93 MB; level 6: 0.66 MB in ≈ 100 ms).
- */
-export function viewGzipOf(e: Entry & CachedModel): { base64: string; bytes: number } {
+/** The entry's view model JSON gzip-compressed, in base64 (shared/gzip-view.ts), made once. */
+export function viewGzipOf(e: Entry & CachedModel): { gzip: string; bytes: number } {
   if (e.viewGzip === undefined) {
-    const utf8 = Buffer.from(viewJsonOf(e), 'utf8');
+    const json = viewJsonOf(e);
     const t0 = performance.now();
-    e.viewGzip = { base64: gzipSync(utf8, { level: 3 }).toString('base64'), bytes: utf8.length };
+    e.viewGzip = gzipView(json);
     requestTimes.viewMs += performance.now() - t0;
   }
   return e.viewGzip;

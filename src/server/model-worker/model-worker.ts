@@ -41,7 +41,7 @@ function run(m: ModelRequestMessage): unknown {
     case 'graphView': {
       resetRequestTimes();
       const e = cachedModel(m.args.path, m.args.dims);
-      const body = m.args.as === 'gzip' ? (({ base64, bytes }) => ({ gzip: base64, bytes }))(viewGzipOf(e)) : { json: viewJsonOf(e) };
+      const body = m.args.as === 'gzip' ? viewGzipOf(e) : { json: viewJsonOf(e) };
       const r = (ms: number) => Math.round(ms * 10) / 10;
       const timing = { loadMs: r(requestTimes.loadMs), analyzeMs: r(requestTimes.analyzeMs), viewMs: r(requestTimes.viewMs) };
       return { ...body, summary: summaryOf(e.analysis), timing } satisfies GraphViewText | GraphViewGzip;
