@@ -55,6 +55,8 @@ interface Sample {
   waitWebview: number;
   relay: number;
   paint: number;
+  /** Of `paint`: decompressing and parsing the view model (the rest is the scene: tree, layout, SVG). */
+  decode: number;
   heapMB: number | null;
   bytes: number;
   /** What crossed stdio and the relay: the view model gzip-compressed (GraphViewGzip). */
@@ -79,6 +81,7 @@ const INIT = `(() => {
       rec.painted = now();
       rec.title = document.title;
       rec.items = document.querySelectorAll('svg.graph g.kind-node').length;
+      rec.sceneMs = Number(document.body.dataset.firstPaintMs);
     }
   };
   let root = null;
@@ -94,7 +97,8 @@ const INIT = `(() => {
   }, 2);
 })();`;
 
-type Rec = { doc?: number; model?: number; painted?: number; title?: string; items?: number };
+/** sceneMs: the app's own figure from the decoded model to the painted scene (body[data-first-paint-ms]). */
+type Rec = { doc?: number; model?: number; painted?: number; title?: string; items?: number; sceneMs?: number };
 
 /** Quick open (Ctrl+P) up to the result row; returns the click's epoch ms. */
 async function quickOpen(page: Page, name: string): Promise<number> {
@@ -175,6 +179,7 @@ function phases(model: string, cold: boolean, t0: number, marks: Mark[], uri: st
     waitWebview: Math.max(0, ready - received.t),
     relay: rec.model! - posted,
     paint: rec.painted! - rec.model!,
+    decode: rec.painted! - rec.model! - Number(rec.sceneMs),
     heapMB: heap,
     bytes: Number(received.bytes),
     gzipBytes: Number(received.gzipBytes),
@@ -212,7 +217,7 @@ async function oneWindow(ws: string, cold: OpenModel, warm: OpenModel | null, sa
 const f0 = (n: number | null): string => (n === null || Number.isNaN(n) ? '–' : n.toFixed(0));
 
 function table(samples: Sample[], order: OpenModel[]): string[] {
-  const head = ['model', 'nodes', 'open', 'open → painted ms', 'open → editor ms', 'server start ms', 'load ms', 'analysis ms', 'view model ms', 'to host ms', 'editor → view at host ms', 'webview document ms', 'webview ready ms', 'model waits ms', 'relay ms', 'webview paint ms', 'webview heap MB', 'view MB', 'sent MB'];
+  const head = ['model', 'nodes', 'open', 'open → painted ms', 'open → editor ms', 'server start ms', 'load ms', 'analysis ms', 'view model ms', 'to host ms', 'editor → view at host ms', 'webview document ms', 'webview ready ms', 'model waits ms', 'relay ms', 'webview paint ms', 'of which decode ms', 'webview heap MB', 'view MB', 'sent MB'];
   const rows = [head, head.map(() => '---')];
   for (const m of order) {
     for (const cold of [true, false]) {
@@ -222,7 +227,7 @@ function table(samples: Sample[], order: OpenModel[]): string[] {
         const v = s.map((x) => x[k]).filter((x): x is number => typeof x === 'number' && !Number.isNaN(x));
         return v.length ? median(v) : null;
       };
-      rows.push([m.label, String(s[0]!.nodes), `${cold ? 'cold' : 'warm'} (${s.length})`, f0(med('total')), f0(med('toEditor')), f0(med('serverStart')), f0(med('load')), f0(med('analyze')), f0(med('view')), f0(med('toHost')), f0(med('viewAtHost')), f0(med('webviewDoc')), f0(med('webviewReady')), f0(med('waitWebview')), f0(med('relay')), f0(med('paint')), f0(med('heapMB')), ((med('bytes') ?? 0) / 1e6).toFixed(2), ((med('gzipBytes') ?? 0) / 1e6).toFixed(2)]);
+      rows.push([m.label, String(s[0]!.nodes), `${cold ? 'cold' : 'warm'} (${s.length})`, f0(med('total')), f0(med('toEditor')), f0(med('serverStart')), f0(med('load')), f0(med('analyze')), f0(med('view')), f0(med('toHost')), f0(med('viewAtHost')), f0(med('webviewDoc')), f0(med('webviewReady')), f0(med('waitWebview')), f0(med('relay')), f0(med('paint')), f0(med('decode')), f0(med('heapMB')), ((med('bytes') ?? 0) / 1e6).toFixed(2), ((med('gzipBytes') ?? 0) / 1e6).toFixed(2)]);
     }
   }
   return rows.map((r) => `| ${r.join(' | ')} |`);
