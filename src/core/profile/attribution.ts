@@ -4,9 +4,10 @@
 //    parent's self-time is its time minus its descendants' (a plain sum would count them twice).
 //  deployed mode (optimizations on): ORT runs a rewritten graph; kernel-map.ts says which original
 //    nodes each kernel computes (never across a join it did not fuse). A kernel's time is split among
-//    its nodes in proportion to their FLOPs (equally when FLOPs are unknown or zero), so every node
-//    of a fused kernel shows the kernel's achieved GFLOP/s; layout kernels (Reorder…) are split the
-//    same way over the nodes of the kernel they serve.
+//    its nodes in proportion to their FLOPs (equally when a node's FLOPs are unknown or zero: a MatMul
+//    fused with a Transpose gets half); every node of a fused kernel shows the kernel's achieved
+//    GFLOP/s (node/ort/profile.ts), not its FLOPs over its share; layout kernels (Reorder…) are split
+//    the same way over the nodes of the kernel they serve.
 import type { Node } from '../ir/graph';
 import type { Model } from '../ir/model';
 import { mapKernels, type KernelMapping, type KernelRole } from './kernel-map';

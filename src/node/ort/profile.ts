@@ -198,15 +198,22 @@ export async function profileModel(path: string, opts: ProfileOptions = {}): Pro
 
 type CostOf = Map<Node, { flops: number | null; intensity: number | null }>;
 
-/** Every kernel against the roofline; every node gets its kernel's verdict and its own achieved figure. */
+/**
+ * Every kernel against the roofline; every node gets its kernel's verdict, and its achieved rate:
+ * its own FLOPs over its own time when it is its kernel's only node, else its kernel's rate (the
+ * kernel's FLOPs over its time). A fused kernel's time is apportioned among its nodes, so a node's
+ * FLOPs over its share measure the apportioning, not the machine: ppocr-rec's MatMul fused with a
+ * Transpose read 242 GFLOP/s on half of a kernel that ran at 121.
+ */
 function judgeAll(attribution: Attribution, machine: MachinePeaks | null, costOf: CostOf, flops: Map<Node, number | null>): { kernels: ProfiledKernel[]; nodes: Map<Node, ProfiledNode>; maxRatio: number | null } {
   const kernels = attribution.kernels.map((k) => judge(k, machine, costOf));
   const byKernel = new Map(kernels.map((k) => [k.kernel, k]));
   const nodes = new Map<Node, ProfiledNode>();
   let maxRatio: number | null = null;
   for (const n of attribution.nodes) {
-    const achieved = achievedGflops(flops.get(n.node) ?? null, n.medianUs);
     const k = byKernel.get(n.kernel);
+    const own = flops.get(n.node) ?? null;
+    const achieved = k && k.nodes.length > 1 && own ? k.achievedGflops : achievedGflops(own, n.medianUs);
     const why = implausibility(achieved, machine);
     if (achieved !== null && machine) maxRatio = Math.max(maxRatio ?? 0, achieved / machine.peakGflops);
     nodes.set(n.node, {
