@@ -1,11 +1,11 @@
-// The view model as the extension host sends it: the object itself (tests, small hosts), or its JSON
-// text as UTF-8 bytes, gzip-compressed when the message says so (src/protocol/webview.ts). The
-// compressed form is inflated by the browser's own DecompressionStream.
+// The view model as the extension host sends it: the object itself (tests), or its JSON text as
+// gzip-compressed UTF-8 bytes (src/protocol/webview.ts), inflated by the browser's own
+// DecompressionStream.
 import type { ViewModel } from '../src/protocol/view-model';
 import type { ToWebview } from '../src/protocol/webview';
 
 /** A model message whose view is the decoded ViewModel. */
-export type Decoded<M extends ToWebview> = M extends { type: 'model' } ? Omit<M, 'view' | 'encoding'> & { view: ViewModel } : M;
+export type Decoded<M extends ToWebview> = M extends { type: 'model' } ? Omit<M, 'view'> & { view: ViewModel } : M;
 
 /**
  * Hands messages to `handle` in the order they arrive: a model's bytes are decompressed and parsed
@@ -15,15 +15,14 @@ export function messageReader(handle: (m: Decoded<ToWebview>) => void, report: (
   let inbox: Promise<void> = Promise.resolve();
   return (m) => {
     inbox = inbox
-      .then(async () => handle((m.type === 'model' ? { ...m, view: await viewModelOf(m.view, m.encoding) } : m) as Decoded<ToWebview>))
+      .then(async () => handle((m.type === 'model' ? { ...m, view: await viewModelOf(m.view) } : m) as Decoded<ToWebview>))
       .catch((e: unknown) => report(`a message from the extension could not be read: ${(e as Error)?.message ?? String(e)}`));
   };
 }
 
-export async function viewModelOf(view: ViewModel | Uint8Array, encoding: 'gzip' | undefined): Promise<ViewModel> {
+export async function viewModelOf(view: ViewModel | Uint8Array): Promise<ViewModel> {
   if (!(view instanceof Uint8Array)) return view;
-  const bytes = encoding === 'gzip' ? await gunzip(view) : view;
-  return JSON.parse(new TextDecoder().decode(bytes)) as ViewModel;
+  return JSON.parse(new TextDecoder().decode(await gunzip(view))) as ViewModel;
 }
 
 async function gunzip(data: Uint8Array): Promise<Uint8Array> {

@@ -127,7 +127,7 @@ export class GraphPanel implements OpenGraph {
       // Copied out of Node's shared pool into a buffer of its own: VS Code sends a view's whole buffer.
       const view = new Uint8Array(Buffer.from(r.gzip, 'base64'));
       mark('received', { uri: this.uri.toString(), bytes: r.bytes, gzipBytes: view.byteLength, nodes: r.summary.nodes, ...r.timing });
-      this.post({ type: 'model', fileName: name, view, encoding: 'gzip', colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
+      this.post({ type: 'model', fileName: name, view, colorMetric: settings(this.uri).colorMetric, profile: profileOf(this.uri), dims: params.dims ?? {} });
       this.summary = r.summary;
       this.showStatus();
       void this.predict();

@@ -99,8 +99,8 @@ export interface GraphViewParams {
    * `text`: the result is `{ json }`, the view model as JSON text (GraphViewText), so a client that
    * only hands it on neither parses nor re-serialises megabytes. `gzip`: the result is `{ gzip }`, that
    * JSON text gzip-compressed and base64-encoded (GraphViewGzip) — what the graph editor asks for: a
-   * 20k-node model's 13.7 MB of JSON is 0.8 MB compressed, so stdio, the host and VS Code's relay to
-   * the webview carry 1/15 of the bytes, and the webview decompresses it natively
+   * 20k-node model's 13.7 MB of JSON is 0.7–0.8 MB compressed, so stdio, the host and VS Code's relay
+   * to the webview carry about 1/18 of the bytes, and the webview decompresses it natively
    * (DecompressionStream). Default: the ViewModel itself.
    */
   as?: 'object' | 'text' | 'gzip';

@@ -27,13 +27,12 @@ export type ToWebview =
       type: 'model';
       fileName: string;
       /**
-       * The view model, or its JSON text as UTF-8 bytes, gzip-compressed when `encoding` is 'gzip'
-       * (what the extension host gets from the server and passes on unparsed: GraphViewGzip): VS Code
-       * relays bytes to the webview as a binary buffer, where a string would be escaped into and parsed
-       * out of its JSON messages at each hop.
+       * The view model, or its JSON text as gzip-compressed UTF-8 bytes (what the extension host gets
+       * from the server and passes on unparsed: GraphViewGzip): VS Code relays bytes to the webview as
+       * a binary buffer, where a string would be escaped into and parsed out of its JSON messages at
+       * each hop.
        */
       view: ViewModel | Uint8Array;
-      encoding?: 'gzip';
       colorMetric: ColorMetric;
       profile: ProfileResult | null;
       dims: Record<string, number>;

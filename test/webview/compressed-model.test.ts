@@ -22,7 +22,7 @@ async function postCompressed(base64: string, fileName: string): Promise<void> {
       delete document.body.dataset.ready;
       delete document.body.dataset.completeMs;
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      window.postMessage({ type: 'model', fileName, view: bytes, encoding: 'gzip', colorMetric: 'macs', profile: null, dims: {} }, '*');
+      window.postMessage({ type: 'model', fileName, view: bytes, colorMetric: 'macs', profile: null, dims: {} }, '*');
       window.postMessage({ type: 'colorMetric', metric: 'params' }, '*');
     },
     { base64, fileName },
@@ -58,7 +58,7 @@ for (const [label, path, dims] of [
 
 test('bytes that are not gzip are reported to the host, not thrown away silently', async () => {
   const before = (await w.posted()).length;
-  await w.page.evaluate(() => window.postMessage({ type: 'model', fileName: 'bad.onnx', view: new Uint8Array([1, 2, 3, 4]), encoding: 'gzip', colorMetric: 'macs', profile: null, dims: {} }, '*'));
+  await w.page.evaluate(() => window.postMessage({ type: 'model', fileName: 'bad.onnx', view: new Uint8Array([1, 2, 3, 4]), colorMetric: 'macs', profile: null, dims: {} }, '*'));
   await w.page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length > n, before, { timeout: 10_000 });
   const logs = (await w.posted()).slice(before).filter((m) => m.type === 'log') as { message?: string }[];
   assert.equal(logs.length, 1);
